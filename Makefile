@@ -1,0 +1,117 @@
+# popgate: one non-recursive Makefile. Objects in build/, programs in bin/.
+#   make            build bin/popgated (and every test program)
+#   make check      install missing packages, build, run unit + integration tests
+#   make asan       the same tests built with AddressSanitizer + UBSan
+#   make demo       install missing packages, build, run the whole chain on loopback
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+BINDIR		?= $(PREFIX)/bin
+SYSCONFDIR	?= /etc/popgate
+VERSION		:= 0.1.0
+
+CC		?= cc
+PKGS		:= libssh libcrypto
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
+CHECK_CFLAGS	:= $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
+
+OPT		?= -O2 -g
+WARN		:= -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings
+CFLAGS		+= -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) -Iinclude \
+		   -DPOPGATE_VERSION='"$(VERSION)"' \
+		   -DPOPGATE_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
+DEPFLAGS	= -MMD -MP
+
+B		?= build
+BIN		?= bin
+
+COMMON_SRC	:= $(sort $(wildcard common/*.c))
+GATEWAY_SRC	:= $(sort $(filter-out gateway/main.c,$(wildcard gateway/*.c)))
+UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
+INTEG_SRC	:= $(sort $(wildcard tests/integ/*.c))
+
+COMMON_OBJ	:= $(COMMON_SRC:%.c=$(B)/%.o)
+GATEWAY_OBJ	:= $(GATEWAY_SRC:%.c=$(B)/%.o)
+UNIT_OBJ	:= $(UNIT_SRC:%.c=$(B)/%.o)
+INTEG_OBJ	:= $(INTEG_SRC:%.c=$(B)/%.o)
+
+LIBCOMMON	:= $(B)/libpopgate.a
+LIBGATEWAY	:= $(B)/libgateway.a
+PROGS		:= $(BIN)/popgated
+TESTS		:= $(B)/check_unit $(B)/check_integ
+
+.PHONY: all check unit integ asan demo bench install clean deps lint
+all: $(PROGS) $(TESTS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/tests/%.o: CFLAGS += $(CHECK_CFLAGS)
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBGATEWAY): $(GATEWAY_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/popgated: $(B)/gateway/main.o $(LIBGATEWAY) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/check_unit: $(UNIT_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
+
+deps:
+	@sh scripts/deps.sh
+
+unit: $(B)/check_unit
+	$(B)/check_unit
+
+integ: $(PROGS) $(B)/check_integ
+	POPGATE_BIN=$(abspath $(BIN)) $(B)/check_integ
+
+# check: every test, unit then integration; none may be skipped.
+check: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/check_unit
+	POPGATE_BIN=$(abspath $(BIN)) $(B)/check_integ
+
+# asan: a separate tree so the sanitised objects never mix with the others.
+asan: deps
+	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/bin \
+	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    build-asan/check_unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    POPGATE_BIN=$(abspath build-asan/bin) build-asan/check_integ
+
+demo: deps
+	@$(MAKE) --no-print-directory $(PROGS)
+	@sh scripts/demo.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --std=c11 -Iinclude --suppress=missingIncludeSystem \
+	    common gateway client tests
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -m 0755 $(BIN)/popgated $(DESTDIR)$(SBINDIR)/popgated
+	install -m 0644 conf/popgated.conf $(DESTDIR)$(SYSCONFDIR)/popgated.conf.example
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(shell find $(B) build-asan -name '*.d' 2>/dev/null)

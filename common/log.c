@@ -1,0 +1,182 @@
+/*
+ * log: every line goes to stderr as "prog[pid]: message" in one write(2),
+ * so lines from the parent and its children never interleave mid-line.
+ * The whole formatted message is escaped: peer-chosen strings (user names,
+ * client versions) cannot start a forged line with CR or LF.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include "popgate/log.h"
+
+#define LOG_LINE_MAX	2048
+
+static const char	*log_prog = "popgate";
+static enum log_level	 log_level = LOG_LEVEL_INFO;
+
+static const char *const level_names[] = {
+	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
+	"DEBUG3"
+};
+
+void
+log_init(const char *progname, enum log_level level)
+{
+	log_prog = progname;
+	log_level = level;
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return log_level;
+}
+
+int
+log_level_parse(const char *name, enum log_level *out)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcasecmp(name, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	if (strcasecmp(name, "DEBUG") == 0) {	/* sshd's alias */
+		*out = LOG_LEVEL_DEBUG1;
+		return 0;
+	}
+	return -1;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	if ((size_t)level >= sizeof(level_names) / sizeof(level_names[0])) {
+		return "INFO";
+	}
+	return level_names[level];
+}
+
+char *
+log_escape(char *dst, size_t dstlen, const char *src)
+{
+	size_t		 o = 0;
+	unsigned char	 c;
+
+	if (dstlen == 0) {
+		return dst;
+	}
+	for (; *src != '\0'; src++) {
+		c = (unsigned char)*src;
+		if (c == '\\' || !isprint(c) || c > 0x7e) {
+			if (o + 5 > dstlen) {
+				break;
+			}
+			o += (size_t)snprintf(dst + o, dstlen - o,
+			    c == '\\' ? "\\\\" : "\\x%02x", c);
+			continue;
+		}
+		if (o + 2 > dstlen) {
+			break;
+		}
+		dst[o++] = (char)c;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+static void
+log_vwrite(enum log_level level, const char *prefix, const char *fmt,
+    va_list ap)
+{
+	char	msg[LOG_LINE_MAX];
+	char	esc[LOG_LINE_MAX];
+	char	line[LOG_LINE_MAX + 128];
+	int	n;
+
+	if (level > log_level || log_level == LOG_LEVEL_QUIET) {
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_escape(esc, sizeof(esc), msg);
+	n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_prog,
+	    (long)getpid(), prefix, esc);
+	if (n < 0) {
+		return;
+	}
+	if ((size_t)n >= sizeof(line)) {
+		n = (int)sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	/* One write: a short one is not worth retrying for a log line. */
+	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
+		return;
+	}
+}
+
+#define LOG_FN(name, level, prefix)				\
+void								\
+name(const char *fmt, ...)					\
+{								\
+	va_list	ap;						\
+								\
+	va_start(ap, fmt);					\
+	log_vwrite(level, prefix, fmt, ap);			\
+	va_end(ap);						\
+}
+
+LOG_FN(log_error, LOG_LEVEL_ERROR, "error: ")
+LOG_FN(log_warn, LOG_LEVEL_ERROR, "warning: ")
+LOG_FN(log_info, LOG_LEVEL_INFO, "")
+LOG_FN(log_verbose, LOG_LEVEL_VERBOSE, "")
+LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "debug: ")
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_LEVEL_FATAL, "fatal: ", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+static void
+libssh_log_cb(int priority, const char *function, const char *buffer,
+    void *userdata)
+{
+	(void)userdata;
+	(void)priority;
+	log_debug("libssh: %s: %s", function, buffer);
+}
+
+void
+log_route_libssh(void)
+{
+	int	verbosity = SSH_LOG_NOLOG;
+
+	ssh_set_log_callback(libssh_log_cb);
+	if (log_level >= LOG_LEVEL_DEBUG3) {
+		verbosity = SSH_LOG_FUNCTIONS;
+	} else if (log_level >= LOG_LEVEL_DEBUG2) {
+		verbosity = SSH_LOG_PROTOCOL;
+	}
+	ssh_set_log_level(verbosity);
+}

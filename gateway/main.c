@@ -1,0 +1,245 @@
+/*
+ * popgated: an SSH server that lets authenticated users forward to the
+ * configured mail backends, and nothing else.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "popgate/keytool.h"
+#include "popgate/listener.h"
+#include "popgate/log.h"
+#include "popgate/pwfile.h"
+#include "popgate/servconf.h"
+#include "popgate/xmem.h"
+
+#define MAIN_MAX_OPTS	64
+
+enum mode {
+	MODE_SERVE,
+	MODE_TEST,
+	MODE_PRINT,
+	MODE_KEYGEN,
+	MODE_FINGERPRINT,
+	MODE_PASSWD
+};
+
+struct args {
+	enum mode	 mode;
+	const char	*path;
+	char		*opts[MAIN_MAX_OPTS];
+	size_t		 nopts;
+	int		 debug;
+	const char	*user;		/* passwd */
+};
+
+static void
+usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: popgated [-dtT] [-f FILE] [-o Keyword=value]...\n"
+	    "       popgated keygen [-f FILE]\n"
+	    "       popgated fingerprint [-f FILE]\n"
+	    "       popgated passwd [-f FILE] USER\n"
+	    "       popgated -V\n"
+	    "default FILE: %s\n", SERVCONF_DEFAULT_PATH);
+	exit(status);
+}
+
+static enum mode
+subcommand(const char *word)
+{
+	if (strcmp(word, "keygen") == 0) {
+		return MODE_KEYGEN;
+	}
+	if (strcmp(word, "fingerprint") == 0) {
+		return MODE_FINGERPRINT;
+	}
+	if (strcmp(word, "passwd") == 0) {
+		return MODE_PASSWD;
+	}
+	fprintf(stderr, "popgated: unknown command \"%.100s\"\n", word);
+	usage(2);
+	return MODE_SERVE;
+}
+
+static void
+parse_args(int argc, char **argv, struct args *a)
+{
+	int	ch;
+
+	a->path = SERVCONF_DEFAULT_PATH;
+	if (argc > 1 && argv[1][0] != '-') {
+		a->mode = subcommand(argv[1]);
+		argv++;
+		argc--;
+	}
+	while ((ch = getopt(argc, argv, "df:ho:tTV")) != -1) {
+		switch (ch) {
+		case 'd':
+			a->debug++;
+			break;
+		case 'f':
+			a->path = optarg;
+			break;
+		case 'o':
+			if (a->nopts == MAIN_MAX_OPTS) {
+				fprintf(stderr, "popgated: too many -o\n");
+				exit(2);
+			}
+			a->opts[a->nopts++] = optarg;
+			break;
+		case 't':
+			a->mode = a->mode == MODE_SERVE ? MODE_TEST : a->mode;
+			break;
+		case 'T':
+			a->mode = a->mode == MODE_SERVE ? MODE_PRINT : a->mode;
+			break;
+		case 'V':
+			printf("popgated %s (%s)\n", POPGATE_VERSION,
+			    ssh_version(0));
+			exit(0);
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
+		}
+	}
+	if (a->mode == MODE_PASSWD) {
+		if (optind != argc - 1) {
+			usage(2);
+		}
+		a->user = argv[optind];
+	} else if (optind != argc) {
+		usage(2);
+	}
+}
+
+/* Loads every HostKey into a new bind; fatal on the first that fails. */
+static ssh_bind
+make_bind(const struct servconf *sc)
+{
+	ssh_bind	bind = ssh_bind_new();
+	ssh_key		key = NULL;
+	char		err[512];
+	bool		no = false;
+	size_t		i;
+
+	if (bind == NULL) {
+		fatal("out of memory");
+	}
+	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	for (i = 0; i < sc->nhost_keys; i++) {
+		key = keytool_load_hostkey(sc->host_keys[i], err, sizeof(err));
+		if (key == NULL) {
+			fatal("%s", err);
+		}
+		/* The bind owns the key from here. */
+		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
+		    key) != SSH_OK) {
+			fatal("%s: %s", sc->host_keys[i], ssh_get_error(bind));
+		}
+	}
+	return bind;
+}
+
+static struct pwfile *
+load_passwords(const struct servconf *sc)
+{
+	struct pwfile	*pw = NULL;
+	char		 err[512];
+
+	if (sc->password_file == NULL) {
+		return NULL;
+	}
+	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
+		fatal("%s", err);
+	}
+	return pw;
+}
+
+static int
+serve(const struct servconf *sc, int debug)
+{
+	struct pwfile	*pw = NULL;
+	ssh_bind	 bind = NULL;
+	int		 status;
+
+	if (debug > 0) {
+		log_set_level(debug >= 3 ? LOG_LEVEL_DEBUG3 :
+		    debug == 2 ? LOG_LEVEL_DEBUG2 : LOG_LEVEL_DEBUG1);
+	} else {
+		log_set_level(sc->log_level);
+	}
+	log_route_libssh();
+	signal(SIGPIPE, SIG_IGN);
+	bind = make_bind(sc);
+	pw = load_passwords(sc);
+	log_info("popgated %s starting (%s)", POPGATE_VERSION,
+	    ssh_version(0));
+	status = listener_run(sc, pw, bind);
+	ssh_bind_free(bind);
+	return status;
+}
+
+static int
+check_keys(const struct servconf *sc)
+{
+	ssh_bind	bind = make_bind(sc);
+	struct pwfile	*pw = load_passwords(sc);
+
+	pwfile_free(pw);
+	ssh_bind_free(bind);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct servconf	 sc;
+	struct args	 a;
+	char		 err[1024];
+	int		 status = 0;
+	bool		 resolve;
+
+	memset(&a, 0, sizeof(a));
+	log_init("popgated", LOG_LEVEL_INFO);
+	parse_args(argc, argv, &a);
+	resolve = a.mode == MODE_SERVE || a.mode == MODE_TEST ||
+	    a.mode == MODE_PRINT;
+	if (servconf_load(&sc, a.path, a.opts, a.nopts, resolve, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	ssh_init();
+	switch (a.mode) {
+	case MODE_SERVE:
+		status = serve(&sc, a.debug);
+		break;
+	case MODE_TEST:
+		status = check_keys(&sc);
+		break;
+	case MODE_PRINT:
+		servconf_print(&sc, stdout);
+		break;
+	case MODE_KEYGEN:
+		status = keytool_keygen(&sc);
+		break;
+	case MODE_FINGERPRINT:
+		status = keytool_fingerprint(&sc);
+		break;
+	case MODE_PASSWD:
+		status = keytool_passwd(&sc, a.user);
+		break;
+	}
+	servconf_free(&sc);
+	ssh_finalize();
+	return status;
+}

@@ -1,0 +1,561 @@
+/*
+ * session: the child's whole life. Default deny: every message the
+ * handlers below do not explicitly allow gets libssh's default refusal
+ * (returning 1 from the message callback), and nothing but the user
+ * authentication service is allowed before authentication succeeds.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "popgate/addr.h"
+#include "popgate/auth.h"
+#include "popgate/log.h"
+#include "popgate/net.h"
+#include "popgate/policy.h"
+#include "popgate/servconf.h"
+#include "popgate/session.h"
+#include "popgate/tunnel.h"
+#include "popgate/xmem.h"
+
+#define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
+#define SESSION_MAX_POLL_ERRORS	100
+
+struct sesschan {
+	ssh_channel	chan;
+	bool		refused;	/* tell the user and close */
+	bool		closing;	/* close sent, waiting for the peer */
+};
+
+struct session {
+	const struct servconf	*sc;
+	ssh_session		 ssh;
+	ssh_event		 ev;
+	struct auth		*auth;
+	struct ssh_server_callbacks_struct cb;
+	char			 peer[ADDR_STRLEN];
+	char			*targets;	/* "pop3:110" for messages */
+	int			 notify_fd;
+	uint64_t		 grace_deadline;
+	struct tunnel		**tunnels;
+	size_t			 ntunnels;
+	struct sesschan		*chans;
+	size_t			 nchans;
+};
+
+static volatile sig_atomic_t	session_stop;
+
+static void
+stop_handler(int sig)
+{
+	(void)sig;
+	session_stop = 1;
+}
+
+static const char *
+user_or_dash(const struct session *s)
+{
+	return auth_succeeded(s->auth) ? auth_user(s->auth) : "-";
+}
+
+static void
+log_refused(const struct session *s, const char *request, const char *target)
+{
+	log_info("refused user=%.100s from=%s request=%s%s%.300s",
+	    user_or_dash(s), s->peer, request,
+	    target != NULL ? " target=" : "", target != NULL ? target : "");
+}
+
+static int
+password_cb(ssh_session ssh, const char *user, const char *password,
+    void *arg)
+{
+	struct session	*s = arg;
+
+	(void)ssh;
+	return auth_password(s->auth, user, password);
+}
+
+static int
+pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
+    char state, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)ssh;
+	return auth_pubkey(s->auth, user, key, state);
+}
+
+static int
+none_cb(ssh_session ssh, const char *user, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)ssh;
+	auth_other(s->auth, user, "none");
+	return SSH_AUTH_DENIED;
+}
+
+static size_t
+channel_count(const struct session *s)
+{
+	return s->ntunnels + s->nchans;
+}
+
+static int
+open_direct_tcpip(struct session *s, ssh_message msg)
+{
+	const struct policy_entry	*pe = NULL;
+	struct tunnel			*t = NULL;
+	const char			*host;
+	int				 port;
+	char				 target[ADDR_STRLEN];
+
+	host = ssh_message_channel_request_open_destination(msg);
+	port = ssh_message_channel_request_open_destination_port(msg);
+	if (host == NULL) {
+		host = "";
+	}
+	addr_format(host, (uint16_t)(port < 0 || port > 65535 ? 0 : port),
+	    target, sizeof(target));
+	pe = policy_match(s->sc->forwards, host, (unsigned)port);
+	if (pe == NULL || !auth_permits(s->auth, host, (unsigned)port)) {
+		log_refused(s, "direct-tcpip", target);
+		return 1;
+	}
+	t = tunnel_open(s->ev, msg, pe, auth_user(s->auth), s->peer,
+	    s->sc->backend_connect_timeout);
+	if (t == NULL) {
+		log_error("cannot accept channel from=%s: %s", s->peer,
+		    ssh_get_error(s->ssh));
+		return 1;
+	}
+	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
+	    sizeof(*s->tunnels));
+	s->tunnels[s->ntunnels++] = t;
+	log_verbose("tunnel opened user=%.100s from=%s target=%s",
+	    auth_user(s->auth), s->peer, target);
+	return 0;
+}
+
+static int
+open_session_channel(struct session *s, ssh_message msg)
+{
+	ssh_channel	chan = NULL;
+
+	/* Accepted only to say why nothing can run in it (see refuse_run). */
+	chan = ssh_message_channel_request_open_reply_accept(msg);
+	if (chan == NULL) {
+		return 1;
+	}
+	s->chans = xreallocarray(s->chans, s->nchans + 1, sizeof(*s->chans));
+	s->chans[s->nchans].chan = chan;
+	s->chans[s->nchans].refused = false;
+	s->chans[s->nchans].closing = false;
+	s->nchans++;
+	return 0;
+}
+
+static int
+channel_open(struct session *s, ssh_message msg)
+{
+	int	type = ssh_message_subtype(msg);
+
+	if (!auth_succeeded(s->auth)) {
+		log_refused(s, "channel-before-auth", NULL);
+		return 1;
+	}
+	if (channel_count(s) >= s->sc->channels_per_session) {
+		log_refused(s, "channel", "ChannelsPerSession-reached");
+		return 1;
+	}
+	switch (type) {
+	case SSH_CHANNEL_DIRECT_TCPIP:
+		return open_direct_tcpip(s, msg);
+	case SSH_CHANNEL_SESSION:
+		return open_session_channel(s, msg);
+	case SSH_CHANNEL_X11:
+		log_refused(s, "x11", NULL);
+		return 1;
+	case SSH_CHANNEL_AUTH_AGENT:
+		log_refused(s, "auth-agent", NULL);
+		return 1;
+	default:
+		log_refused(s, "channel-open", NULL);
+		return 1;
+	}
+}
+
+static struct sesschan *
+find_sesschan(struct session *s, ssh_channel chan)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nchans; i++) {
+		if (s->chans[i].chan == chan) {
+			return &s->chans[i];
+		}
+	}
+	return NULL;
+}
+
+/* shell, exec, subsystem: one clear line on stderr, then the refusal. */
+static void
+refuse_run(struct session *s, ssh_channel chan, const char *request)
+{
+	struct sesschan	*sc = find_sesschan(s, chan);
+	char		*line = NULL;
+
+	log_refused(s, request, NULL);
+	if (sc == NULL || sc->refused) {
+		return;
+	}
+	line = xasprintf("popgated: this gateway only forwards %s\r\n",
+	    s->targets);
+	ssh_channel_write_stderr(chan, line, (uint32_t)strlen(line));
+	free(line);
+	sc->refused = true;
+}
+
+static int
+channel_request(struct session *s, ssh_message msg)
+{
+	ssh_channel	chan = ssh_message_channel_request_channel(msg);
+
+	switch (ssh_message_subtype(msg)) {
+	case SSH_CHANNEL_REQUEST_SHELL:
+		refuse_run(s, chan, "shell");
+		break;
+	case SSH_CHANNEL_REQUEST_EXEC:
+		refuse_run(s, chan, "exec");
+		break;
+	case SSH_CHANNEL_REQUEST_SUBSYSTEM:
+		refuse_run(s, chan, "subsystem");
+		break;
+	case SSH_CHANNEL_REQUEST_PTY:
+		log_refused(s, "pty-req", NULL);
+		break;
+	case SSH_CHANNEL_REQUEST_X11:
+		log_refused(s, "x11-req", NULL);
+		break;
+	case SSH_CHANNEL_REQUEST_ENV:
+		log_debug("refused env request from=%s", s->peer);
+		break;
+	default:
+		log_verbose("refused channel request from=%s", s->peer);
+		break;
+	}
+	return 1;
+}
+
+static int
+global_request(struct session *s, ssh_message msg)
+{
+	char	target[ADDR_STRLEN];
+	int	port = ssh_message_global_request_port(msg);
+	const char *addr = ssh_message_global_request_address(msg);
+
+	addr_format(addr != NULL ? addr : "", (uint16_t)(port < 0 ||
+	    port > 65535 ? 0 : port), target, sizeof(target));
+	switch (ssh_message_subtype(msg)) {
+	case SSH_GLOBAL_REQUEST_TCPIP_FORWARD:
+		log_refused(s, "tcpip-forward", target);
+		break;
+	case SSH_GLOBAL_REQUEST_CANCEL_TCPIP_FORWARD:
+		log_refused(s, "cancel-tcpip-forward", target);
+		break;
+	default:
+		log_verbose("refused global request from=%s", s->peer);
+		break;
+	}
+	return 1;
+}
+
+static const char *
+method_name(int subtype)
+{
+	switch (subtype) {
+	case SSH_AUTH_METHOD_NONE:
+		return "none";
+	case SSH_AUTH_METHOD_PASSWORD:
+		return "password";
+	case SSH_AUTH_METHOD_PUBLICKEY:
+		return "publickey";
+	case SSH_AUTH_METHOD_HOSTBASED:
+		return "hostbased";
+	case SSH_AUTH_METHOD_INTERACTIVE:
+		return "keyboard-interactive";
+	case SSH_AUTH_METHOD_GSSAPI_MIC:
+		return "gssapi-with-mic";
+	default:
+		return "unknown";
+	}
+}
+
+/* Returns 1 for libssh's default refusal, 0 when answered here. */
+static int
+message_cb(ssh_session ssh, ssh_message msg, void *arg)
+{
+	struct session	*s = arg;
+	const char	*svc;
+
+	(void)ssh;
+	switch (ssh_message_type(msg)) {
+	case SSH_REQUEST_AUTH:
+		auth_other(s->auth, ssh_message_auth_user(msg) != NULL ?
+		    ssh_message_auth_user(msg) : "",
+		    method_name(ssh_message_subtype(msg)));
+		return 1;
+	case SSH_REQUEST_SERVICE:
+		svc = ssh_message_service_service(msg);
+		if (svc != NULL && strcmp(svc, "ssh-userauth") == 0) {
+			ssh_message_service_reply_success(msg);
+			return 0;
+		}
+		return 1;
+	case SSH_REQUEST_CHANNEL_OPEN:
+		return channel_open(s, msg);
+	case SSH_REQUEST_CHANNEL:
+		if (!auth_succeeded(s->auth)) {
+			return 1;
+		}
+		return channel_request(s, msg);
+	case SSH_REQUEST_GLOBAL:
+		return global_request(s, msg);
+	default:
+		return 1;
+	}
+}
+
+/* Closes refused session channels and forgets the ones the peer closed. */
+static void
+reap_sesschans(struct session *s)
+{
+	size_t		 i = 0;
+	struct sesschan	*c;
+
+	while (i < s->nchans) {
+		c = &s->chans[i];
+		if (c->refused && !c->closing) {
+			ssh_channel_request_send_exit_status(c->chan, 1);
+			ssh_channel_send_eof(c->chan);
+			ssh_channel_close(c->chan);
+			c->closing = true;
+		}
+		if (ssh_channel_is_closed(c->chan)) {
+			ssh_channel_free(c->chan);
+			s->chans[i] = s->chans[--s->nchans];
+			continue;
+		}
+		i++;
+	}
+}
+
+static void
+pump_tunnels(struct session *s, uint64_t now)
+{
+	size_t	i = 0;
+
+	while (i < s->ntunnels) {
+		tunnel_pump(s->tunnels[i], now);
+		if (tunnel_done(s->tunnels[i])) {
+			tunnel_free(s->tunnels[i]);
+			s->tunnels[i] = s->tunnels[--s->ntunnels];
+			continue;
+		}
+		i++;
+	}
+}
+
+static int
+next_timeout(const struct session *s, uint64_t now)
+{
+	int	ms = SESSION_MAX_WAIT_MS, t;
+	size_t	i;
+
+	if (!auth_succeeded(s->auth)) {
+		t = now >= s->grace_deadline ? 0 :
+		    (int)(s->grace_deadline - now);
+		ms = t < ms ? t : ms;
+	}
+	for (i = 0; i < s->ntunnels; i++) {
+		t = tunnel_timeout(s->tunnels[i], now);
+		if (t >= 0 && t < ms) {
+			ms = t;
+		}
+	}
+	return ms;
+}
+
+static void
+notify_parent(struct session *s)
+{
+	if (s->notify_fd >= 0) {
+		/* The parent only needs "no longer a startup". */
+		if (write(s->notify_fd, "a", 1) != 1) {
+			log_debug("cannot notify parent: %s", strerror(errno));
+		}
+		net_close(&s->notify_fd);
+	}
+}
+
+static bool
+session_alive(const struct session *s)
+{
+	int	st = ssh_get_status(s->ssh);
+
+	return ssh_is_connected(s->ssh) &&
+	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
+}
+
+/* The event loop after key exchange. Returns why it ended. */
+static const char *
+run(struct session *s)
+{
+	unsigned	errors = 0;
+	uint64_t	now;
+
+	for (;;) {
+		now = tunnel_now_ms();
+		if (ssh_event_dopoll(s->ev, next_timeout(s, now)) == SSH_ERROR) {
+			if (++errors >= SESSION_MAX_POLL_ERRORS) {
+				return "poll-error";
+			}
+		} else {
+			errors = 0;
+		}
+		now = tunnel_now_ms();
+		if (session_stop) {
+			return "shutdown";
+		}
+		if (auth_succeeded(s->auth)) {
+			notify_parent(s);
+		} else if (auth_exhausted(s->auth)) {
+			log_info("too many authentication failures from=%s",
+			    s->peer);
+			return "max-auth-tries";
+		} else if (now >= s->grace_deadline) {
+			log_info("login grace time exceeded from=%s", s->peer);
+			return "login-grace-time";
+		}
+		pump_tunnels(s, now);
+		reap_sesschans(s);
+		if (!session_alive(s)) {
+			return "client-closed";
+		}
+	}
+}
+
+static void
+teardown(struct session *s, const char *why)
+{
+	size_t	i;
+
+	for (i = 0; i < s->ntunnels; i++) {
+		tunnel_abort(s->tunnels[i], why);
+		tunnel_free(s->tunnels[i]);
+	}
+	free(s->tunnels);
+	for (i = 0; i < s->nchans; i++) {
+		ssh_channel_free(s->chans[i].chan);
+	}
+	free(s->chans);
+	if (s->ev != NULL) {
+		ssh_event_remove_session(s->ev, s->ssh);
+		ssh_event_free(s->ev);
+	}
+	if (s->ssh != NULL) {
+		ssh_disconnect(s->ssh);
+		ssh_free(s->ssh);
+	}
+	auth_free(s->auth);
+	free(s->targets);
+	net_close(&s->notify_fd);
+}
+
+static void
+install_callbacks(struct session *s)
+{
+	s->cb.userdata = s;
+	s->cb.auth_password_function = password_cb;
+	s->cb.auth_pubkey_function = pubkey_cb;
+	s->cb.auth_none_function = none_cb;
+	ssh_callbacks_init(&s->cb);
+	ssh_set_server_callbacks(s->ssh, &s->cb);
+	ssh_set_message_callback(s->ssh, message_cb, s);
+	ssh_set_auth_methods(s->ssh, auth_methods(s->auth));
+}
+
+/* Banner and key exchange, blocking but bounded by LoginGraceTime. */
+static int
+key_exchange(struct session *s, ssh_bind bind, int fd)
+{
+	long	grace = (long)s->sc->login_grace_time;
+
+	s->ssh = ssh_new();
+	if (s->ssh == NULL) {
+		close(fd);
+		return -1;
+	}
+	if (ssh_bind_accept_fd(bind, s->ssh, fd) != SSH_OK) {
+		log_error("cannot start session from=%s: %s", s->peer,
+		    ssh_get_error(bind));
+		close(fd);
+		return -1;
+	}
+	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
+	install_callbacks(s);
+	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
+		log_info("key exchange failed from=%s: %s", s->peer,
+		    ssh_get_error(s->ssh));
+		return -1;
+	}
+	ssh_set_blocking(s->ssh, 0);
+	s->ev = ssh_event_new();
+	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK) {
+		log_error("cannot set up the event loop for from=%s", s->peer);
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_serve(const struct servconf *sc, const struct pwfile *pw,
+    ssh_bind bind, int fd, int notify_fd)
+{
+	struct session		 s;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	const char		*why = "kex-failed";
+
+	memset(&s, 0, sizeof(s));
+	s.sc = sc;
+	s.notify_fd = notify_fd;
+	signal(SIGTERM, stop_handler);
+	signal(SIGINT, stop_handler);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
+		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
+	} else {
+		snprintf(s.peer, sizeof(s.peer), "unknown");
+	}
+	s.targets = policy_describe(sc->forwards);
+	s.auth = auth_new(sc, pw, s.peer);
+	s.grace_deadline = tunnel_now_ms() +
+	    (uint64_t)sc->login_grace_time * 1000;
+	log_verbose("connection from=%s", s.peer);
+	if (key_exchange(&s, bind, fd) == 0) {
+		why = run(&s);
+	}
+	log_verbose("session closed user=%.100s from=%s reason=%s",
+	    user_or_dash(&s), s.peer, why);
+	teardown(&s, why);
+	return 0;
+}

@@ -1,0 +1,237 @@
+/*
+ * tunnel: an accepted direct-tcpip channel (RFC 4254 §7.2) and its
+ * backend. States: connecting (non-blocking connect on the event loop,
+ * bounded by BackendConnectTimeout) -> relaying (relay does the work) ->
+ * done. Data the client sends while the backend connect is pending waits
+ * in libssh's channel buffer, inside the window it granted.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "popgate/addr.h"
+#include "popgate/log.h"
+#include "popgate/net.h"
+#include "popgate/policy.h"
+#include "popgate/pop3.h"
+#include "popgate/relay.h"
+#include "popgate/tunnel.h"
+#include "popgate/xmem.h"
+
+enum tunnel_state {
+	TUNNEL_CONNECTING,
+	TUNNEL_RELAYING,
+	TUNNEL_DONE
+};
+
+struct tunnel {
+	enum tunnel_state	 state;
+	ssh_event		 ev;
+	ssh_channel		 chan;
+	int			 fd;		/* while connecting */
+	bool			 writable;	/* connect finished */
+	struct relay		*relay;
+	struct policy_entry	 pe;
+	char			*user, *peer;
+	const char		*reason;
+	uint64_t		 started, deadline;
+	uint64_t		 up, down;
+};
+
+uint64_t
+tunnel_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+connect_cb(socket_t fd, int revents, void *arg)
+{
+	struct tunnel	*t = arg;
+
+	(void)fd;
+	(void)revents;
+	t->writable = true;
+	return 0;
+}
+
+struct tunnel *
+tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
+    const char *user, const char *peer, unsigned connect_timeout)
+{
+	struct tunnel	*t = NULL;
+	ssh_channel	 chan = NULL;
+
+	chan = ssh_message_channel_request_open_reply_accept(msg);
+	if (chan == NULL) {
+		return NULL;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->ev = ev;
+	t->chan = chan;
+	t->pe = *pe;
+	t->user = xstrdup(user);
+	t->peer = xstrdup(peer);
+	t->started = tunnel_now_ms();
+	t->deadline = t->started + (uint64_t)connect_timeout * 1000;
+	t->state = TUNNEL_CONNECTING;
+	t->fd = net_connect_start((const struct sockaddr *)&pe->backend_sa,
+	    pe->backend_salen);
+	if (t->fd == -1) {
+		t->writable = true;	/* let tunnel_pump report it */
+	} else if (ssh_event_add_fd(ev, t->fd, POLLOUT, connect_cb, t) !=
+	    SSH_OK) {
+		net_close(&t->fd);
+		t->writable = true;
+	}
+	return t;
+}
+
+/* The backend cannot be reached: tell a POP3 client in its own words. */
+static void
+fail(struct tunnel *t, const char *reason)
+{
+	char	line[POP3_LINE_MAX + 3];
+	size_t	n;
+	char	where[ADDR_STRLEN];
+
+	addr_format(t->pe.backend.host, t->pe.backend.port, where,
+	    sizeof(where));
+	log_error("backend %s unreachable for user=%.100s: %s", where,
+	    t->user, reason);
+	if (t->pe.target.port == POP3_PORT) {
+		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
+		    "mail server unavailable");
+		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
+			t->down += n;
+		}
+		ssh_channel_send_eof(t->chan);
+	}
+	ssh_channel_close(t->chan);
+	t->reason = "backend-unavailable";
+	t->state = TUNNEL_DONE;
+}
+
+static void
+finish_connect(struct tunnel *t)
+{
+	int	err;
+	int	fd;
+
+	if (t->fd != -1) {
+		ssh_event_remove_fd(t->ev, t->fd);
+	}
+	err = t->fd == -1 ? errno : net_connect_result(t->fd);
+	if (err != 0) {
+		net_close(&t->fd);
+		fail(t, strerror(err));
+		return;
+	}
+	net_set_nodelay(t->fd);
+	fd = t->fd;
+	t->fd = -1;
+	t->relay = relay_new(t->ev, fd, t->chan);
+	if (t->relay == NULL) {
+		fail(t, "out of resources");
+		return;
+	}
+	relay_set_reset_on_abort(t->relay, true);
+	t->state = TUNNEL_RELAYING;
+	relay_pump(t->relay);
+}
+
+void
+tunnel_pump(struct tunnel *t, uint64_t now_ms)
+{
+	if (t->state == TUNNEL_CONNECTING) {
+		if (t->writable) {
+			finish_connect(t);
+		} else if (now_ms >= t->deadline) {
+			ssh_event_remove_fd(t->ev, t->fd);
+			net_close(&t->fd);
+			fail(t, "connect timed out");
+		}
+		return;
+	}
+	if (t->state == TUNNEL_RELAYING) {
+		relay_pump(t->relay);
+		if (relay_done(t->relay)) {
+			t->reason = relay_end_name(relay_end(t->relay));
+			t->state = TUNNEL_DONE;
+		}
+	}
+}
+
+int
+tunnel_timeout(const struct tunnel *t, uint64_t now_ms)
+{
+	if (t->state != TUNNEL_CONNECTING || t->writable) {
+		return -1;
+	}
+	return now_ms >= t->deadline ? 0 : (int)(t->deadline - now_ms);
+}
+
+bool
+tunnel_done(const struct tunnel *t)
+{
+	return t->state == TUNNEL_DONE;
+}
+
+void
+tunnel_abort(struct tunnel *t, const char *reason)
+{
+	if (t->state == TUNNEL_DONE) {
+		return;
+	}
+	if (t->state == TUNNEL_CONNECTING && t->fd != -1) {
+		ssh_event_remove_fd(t->ev, t->fd);
+		net_close(&t->fd);
+	}
+	if (t->relay != NULL) {
+		relay_abort(t->relay);
+	}
+	t->reason = reason;
+	t->state = TUNNEL_DONE;
+}
+
+void
+tunnel_free(struct tunnel *t)
+{
+	char	target[ADDR_STRLEN], backend[ADDR_STRLEN];
+	double	secs;
+
+	if (t == NULL) {
+		return;
+	}
+	if (t->relay != NULL) {
+		t->up = relay_bytes_to_socket(t->relay);
+		t->down += relay_bytes_to_channel(t->relay);
+	}
+	secs = (double)(tunnel_now_ms() - t->started) / 1000.0;
+	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
+	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
+	    addr_format(t->pe.target.host, t->pe.target.port, target,
+	    sizeof(target)), addr_format(t->pe.backend.host,
+	    t->pe.backend.port, backend, sizeof(backend)),
+	    (unsigned long long)t->up, (unsigned long long)t->down, secs,
+	    t->reason != NULL ? t->reason : "unknown");
+	relay_free(t->relay);
+	if (t->fd != -1) {
+		ssh_event_remove_fd(t->ev, t->fd);
+		net_close(&t->fd);
+	}
+	ssh_channel_free(t->chan);
+	free(t->user);
+	free(t->peer);
+	free(t);
+}

@@ -1,0 +1,50 @@
+/*
+ * log: one line per event to stderr, "prog[pid]: message". Non-printable
+ * bytes in the formatted line are escaped (\xNN), so a peer-chosen string
+ * can never forge a second line. No state beyond the level and the name.
+ */
+#ifndef POPGATE_LOG_H
+#define POPGATE_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum log_level {
+	LOG_LEVEL_QUIET = 0,
+	LOG_LEVEL_FATAL,
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_VERBOSE,
+	LOG_LEVEL_DEBUG1,
+	LOG_LEVEL_DEBUG2,
+	LOG_LEVEL_DEBUG3
+};
+
+void	log_init(const char *progname, enum log_level level);
+void	log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* "INFO", "debug2", ... (case-insensitive). 0, or -1 when unknown. */
+int	log_level_parse(const char *name, enum log_level *out);
+/* Upper-case name as sshd spells it: "INFO", "DEBUG1". */
+const char *log_level_name(enum log_level level);
+
+/* Send libssh's own log lines to log_debug (levels >= DEBUG2). */
+void	log_route_libssh(void);
+
+void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs at FATAL and exits 1. Only before serving, and for out-of-memory. */
+void	fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * Copies src into dst (size dstlen, always terminated), replacing bytes
+ * outside printable ASCII by \xNN and backslash by \\. Returns dst.
+ */
+char	*log_escape(char *dst, size_t dstlen, const char *src);
+
+#endif

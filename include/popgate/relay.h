@@ -1,0 +1,66 @@
+/*
+ * relay: moves bytes between one TCP socket and one SSH channel and counts
+ * both directions. Runs on the caller's ssh_event: it registers the socket
+ * there and installs the channel's callbacks. Backpressure both ways: the
+ * socket is read only while the channel's window is open, and channel data
+ * is taken only while the socket takes it (memory per relay is bounded by
+ * RELAY_BUFSZ plus the channel window libssh grants). Half-close is
+ * honoured in both directions.
+ *
+ * Callbacks only record what happened; the owner calls relay_pump() after
+ * every ssh_event_dopoll() and frees the relay once relay_done().
+ */
+#ifndef POPGATE_RELAY_H
+#define POPGATE_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libssh/libssh.h>
+
+#define RELAY_BUFSZ	(256 * 1024)
+
+enum relay_end {
+	RELAY_OPEN = 0,		/* still moving data */
+	RELAY_EOF,		/* both sides ended cleanly */
+	RELAY_SOCKET_ERROR,	/* socket reset / failed: channel closed w/o EOF */
+	RELAY_CHANNEL_CLOSED,	/* the SSH peer closed the channel first */
+	RELAY_CHANNEL_ERROR,	/* libssh failed on the channel */
+	RELAY_ABORTED,		/* relay_abort() */
+	RELAY_PEER_RESET	/* the peer signalled its side broke */
+};
+
+struct relay;
+
+/*
+ * Takes ownership of fd (connected, any blocking mode: it is made
+ * non-blocking); chan stays the caller's but the relay installs its
+ * callbacks on it. NULL on failure (fd is then closed).
+ */
+struct relay	*relay_new(ssh_event ev, int fd, ssh_channel chan);
+/* Unregisters and closes the socket; does not free chan. NULL is fine. */
+void		 relay_free(struct relay *r);
+
+/* Moves what can be moved now; call after every ssh_event_dopoll(). */
+void		 relay_pump(struct relay *r);
+
+/* Closes both sides now (channel without EOF). */
+void		 relay_abort(struct relay *r);
+
+/*
+ * When the channel ends abnormally (closed without EOF, or the peer sent
+ * an exit-signal because its side broke), reset the socket (RST) rather
+ * than a clean FIN, so the far end can tell a truncated stream from a
+ * complete one. Off by default.
+ */
+void		 relay_set_reset_on_abort(struct relay *r, bool on);
+
+bool		 relay_done(const struct relay *r);
+enum relay_end	 relay_end(const struct relay *r);
+const char	*relay_end_name(enum relay_end end);
+
+/* Bytes delivered socket -> channel and channel -> socket. */
+uint64_t	 relay_bytes_to_channel(const struct relay *r);
+uint64_t	 relay_bytes_to_socket(const struct relay *r);
+
+#endif

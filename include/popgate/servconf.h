@@ -1,0 +1,71 @@
+/*
+ * servconf: popgated's configuration. One keyword table drives parsing,
+ * defaults and -T printing. Order (as sshd): servconf_init() (all unset)
+ * -> file lines -> -o lines (same parser; a keyword given with -o replaces
+ * the file's values for it) -> defaults -> validate (paths, backends
+ * resolved) -> print. Errors are "FILE:LINE: message" ("-o:N:" for the
+ * N-th -o option).
+ *
+ * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
+ * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
+ * BackendConnectTimeout, LogLevel.
+ */
+#ifndef POPGATE_SERVCONF_H
+#define POPGATE_SERVCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "popgate/addr.h"
+#include "popgate/log.h"
+#include "popgate/policy.h"
+
+#define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
+
+struct servconf_maxstartups {
+	unsigned	start;		/* begin dropping at this many */
+	unsigned	rate;		/* percent dropped at start */
+	unsigned	full;		/* drop everything from here */
+};
+
+struct servconf {
+	char		*path;		/* the file read (absolute or as given) */
+	char		*dir;		/* its folder: relative paths start here */
+
+	struct addr	*listen;	/* ListenAddress, in order */
+	size_t		 nlisten;
+	char		**host_keys;	/* HostKey paths, resolved */
+	size_t		 nhost_keys;
+	char		*authorized_keys_file;	/* with %u; NULL: no publickey */
+	char		*password_file;	/* NULL: no password auth */
+	struct policy	*forwards;	/* Forward entries, backends resolved */
+	unsigned	 max_auth_tries;
+	unsigned	 login_grace_time;	/* seconds */
+	struct servconf_maxstartups max_startups;
+	unsigned	 channels_per_session;
+	unsigned	 backend_connect_timeout;	/* seconds */
+	enum log_level	 log_level;
+
+	unsigned char	 set[16];	/* per keyword: 0 unset, 1 file, 2 -o */
+};
+
+/* All unset, nothing allocated beyond the empty Forward table. */
+void	servconf_init(struct servconf *sc);
+void	servconf_free(struct servconf *sc);	/* leaves it unset */
+
+/*
+ * The whole pipeline: init, read path, apply the -o options (each
+ * "Keyword=value" or "Keyword value"), fill defaults, validate. With
+ * resolve set, Forward backends are resolved (getaddrinfo) and an
+ * unresolvable one is an error at its line. 0, or -1 with the message
+ * in err (sc is then freed).
+ */
+int	servconf_load(struct servconf *sc, const char *path,
+	    char *const *opts, size_t nopts, bool resolve, char *err,
+	    size_t errlen);
+
+/* Prints the effective configuration, one "Keyword value" a line. */
+void	servconf_print(const struct servconf *sc, FILE *fp);
+
+#endif
