@@ -32,17 +32,20 @@ BIN		?= bin
 
 COMMON_SRC	:= $(sort $(wildcard common/*.c))
 GATEWAY_SRC	:= $(sort $(filter-out gateway/main.c,$(wildcard gateway/*.c)))
+CLIENT_SRC	:= $(sort $(filter-out client/main.c,$(wildcard client/*.c)))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC	:= $(sort $(wildcard tests/integ/*.c))
 
 COMMON_OBJ	:= $(COMMON_SRC:%.c=$(B)/%.o)
 GATEWAY_OBJ	:= $(GATEWAY_SRC:%.c=$(B)/%.o)
+CLIENT_OBJ	:= $(CLIENT_SRC:%.c=$(B)/%.o)
 UNIT_OBJ	:= $(UNIT_SRC:%.c=$(B)/%.o)
 INTEG_OBJ	:= $(INTEG_SRC:%.c=$(B)/%.o)
 
 LIBCOMMON	:= $(B)/libpopgate.a
 LIBGATEWAY	:= $(B)/libgateway.a
-PROGS		:= $(BIN)/popgated
+LIBCLIENT	:= $(B)/libclient.a
+PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
 .PHONY: all check unit integ asan demo bench install clean deps lint
@@ -62,14 +65,22 @@ $(LIBGATEWAY): $(GATEWAY_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBCLIENT): $(CLIENT_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(BIN)/popgated: $(B)/gateway/main.o $(LIBGATEWAY) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
-$(B)/check_unit: $(UNIT_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+$(BIN)/popgate: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/check_unit: $(UNIT_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
 
-$(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+$(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
 
 deps:
@@ -108,7 +119,9 @@ lint:
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN)/popgated $(DESTDIR)$(SBINDIR)/popgated
+	install -m 0755 $(BIN)/popgate $(DESTDIR)$(BINDIR)/popgate
 	install -m 0644 conf/popgated.conf $(DESTDIR)$(SYSCONFDIR)/popgated.conf.example
 
 clean:

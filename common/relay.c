@@ -35,8 +35,8 @@
 struct relay {
 	ssh_event		 ev;
 	ssh_channel		 chan;
-	int			 fd;
-	short			 registered;	/* events on ev, 0: none */
+	int			 rfd, wfd;	/* equal for a socket */
+	short			 rreg, wreg;	/* events on ev, 0: none */
 	short			 revents;	/* seen since the last pump */
 	struct ssh_channel_callbacks_struct cb;
 
@@ -65,7 +65,10 @@ fd_cb(socket_t fd, int revents, void *arg)
 {
 	struct relay	*r = arg;
 
-	(void)fd;
+	/* A hang-up on the write side of a pipe pair is a write error. */
+	if (fd != r->rfd && (revents & (POLLHUP | POLLERR))) {
+		revents |= POLLOUT;
+	}
 	r->revents |= (short)revents;
 	return 0;
 }
@@ -142,21 +145,15 @@ close_cb(ssh_session s, ssh_channel c, void *arg)
 }
 
 struct relay *
-relay_new(ssh_event ev, int fd, ssh_channel chan)
+relay_new(ssh_event ev, ssh_channel chan)
 {
 	struct relay	*r = NULL;
 
-	if (net_set_nonblock(fd) == -1) {
-		close(fd);
-		return NULL;
-	}
 	r = xcalloc(1, sizeof(*r));
 	r->ev = ev;
-	r->fd = fd;
+	r->rfd = r->wfd = -1;
 	r->chan = chan;
 	r->buf = xmalloc(RELAY_BUFSZ);
-	/* Data may have arrived before the relay existed: pull it first. */
-	r->backlog = true;
 	r->cb.userdata = r;
 	r->cb.channel_data_function = data_cb;
 	r->cb.channel_eof_function = eof_cb;
@@ -170,20 +167,60 @@ relay_new(ssh_event ev, int fd, ssh_channel chan)
 	return r;
 }
 
+int
+relay_attach(struct relay *r, int rfd, int wfd)
+{
+	if (net_set_nonblock(rfd) == -1 || net_set_nonblock(wfd) == -1) {
+		close(rfd);
+		if (wfd != rfd) {
+			close(wfd);
+		}
+		return -1;
+	}
+	r->rfd = rfd;
+	r->wfd = wfd;
+	/* Data may have reached libssh before the callbacks: pull it too. */
+	r->backlog = true;
+	return 0;
+}
+
+/* (Re-)registers fd for want on the event; *reg tracks what is there. */
+static void
+watch(struct relay *r, int fd, short want, short *reg)
+{
+	if (want == *reg) {
+		return;
+	}
+	if (*reg != 0) {
+		ssh_event_remove_fd(r->ev, fd);
+	}
+	*reg = 0;
+	if (want != 0 && fd >= 0 &&
+	    ssh_event_add_fd(r->ev, fd, want, fd_cb, r) == SSH_OK) {
+		*reg = want;
+	}
+}
+
 static void
 set_events(struct relay *r, short want)
 {
-	if (want == r->registered) {
+	if (r->rfd == r->wfd) {
+		watch(r, r->rfd, want, &r->rreg);
 		return;
 	}
-	if (r->registered != 0) {
-		ssh_event_remove_fd(r->ev, r->fd);
+	watch(r, r->rfd, want & POLLIN, &r->rreg);
+	watch(r, r->wfd, want & POLLOUT, &r->wreg);
+}
+
+/* Closes both descriptors (once when they are the same). */
+static void
+close_fds(struct relay *r)
+{
+	if (r->wfd != r->rfd) {
+		net_close(&r->wfd);
 	}
-	r->registered = 0;
-	if (want != 0 && r->fd >= 0 &&
-	    ssh_event_add_fd(r->ev, r->fd, want, fd_cb, r) == SSH_OK) {
-		r->registered = want;
-	}
+	r->wfd = -1;
+	net_close(&r->rfd);
 }
 
 void
@@ -196,7 +233,7 @@ relay_free(struct relay *r)
 	if (r->chan != NULL) {
 		ssh_remove_channel_callbacks(r->chan, &r->cb);
 	}
-	net_close(&r->fd);
+	close_fds(r);
 	free(r->buf);
 	free(r);
 }
@@ -207,14 +244,14 @@ close_socket(struct relay *r, bool reset)
 {
 	struct linger	lg = { 1, 0 };
 
-	if (r->fd < 0) {
+	if (r->rfd < 0) {
 		return;
 	}
 	set_events(r, 0);
-	if (reset) {
-		setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (reset && r->rfd == r->wfd) {
+		setsockopt(r->rfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	}
-	net_close(&r->fd);
+	close_fds(r);
 }
 
 static void
@@ -244,8 +281,8 @@ flush_socket(struct relay *r)
 	ssize_t	n;
 
 	while (r->len > 0) {
-		n = send(r->fd, r->buf + r->off, r->len,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = r->rfd == r->wfd ? send(r->wfd, r->buf + r->off, r->len,
+		    MSG_NOSIGNAL) : write(r->wfd, r->buf + r->off, r->len);
 		if (n < 0) {
 			if (errno == EINTR) {
 				continue;
@@ -297,8 +334,17 @@ channel_to_socket(struct relay *r)
 	if (flush_socket(r) == -1) {
 		return -1;
 	}
-	if (r->backlog && !r->chan_closed) {
+	/*
+	 * Also after the peer's CLOSE: libssh delays the close while data is
+	 * buffered (RFC 4254 §5.3 lets the peer close right after its EOF),
+	 * and that data is the end of the stream.
+	 */
+	if (r->backlog) {
 		if (pull_backlog(r) == -1) {
+			if (r->chan_closed) {
+				r->backlog = false;	/* nothing left */
+				return 0;
+			}
 			finish(r, RELAY_CHANNEL_ERROR);
 			return 0;
 		}
@@ -306,8 +352,24 @@ channel_to_socket(struct relay *r)
 			return -1;
 		}
 	}
-	if (r->chan_eof && r->len == 0 && !r->backlog && !r->sock_shut) {
-		shutdown(r->fd, SHUT_WR);
+	/*
+	 * An EOF (or CLOSE) that came before the relay's callbacks were on the
+	 * channel (the gateway's backend was still connecting) is only in
+	 * libssh's state: ask once everything before it has gone out.
+	 */
+	if (r->len == 0 && !r->backlog) {
+		r->chan_eof = r->chan_eof || ssh_channel_is_eof(r->chan);
+		r->chan_closed = r->chan_closed || ssh_channel_is_closed(r->chan);
+	}
+	/* A broken stream must not end in a clean FIN (see signal_cb). */
+	if (r->chan_eof && r->len == 0 && !r->backlog && !r->sock_shut &&
+	    !r->peer_reset) {
+		if (r->rfd == r->wfd) {
+			shutdown(r->wfd, SHUT_WR);
+		} else {
+			set_events(r, 0);	/* re-registered below */
+			net_close(&r->wfd);
+		}
 		r->sock_shut = true;
 	}
 	return 0;
@@ -325,8 +387,8 @@ socket_to_channel(struct relay *r)
 		if (window == 0) {
 			return 0;
 		}
-		n = recv(r->fd, scratch, window < RELAY_BUFSZ ? window :
-		    RELAY_BUFSZ, MSG_DONTWAIT);
+		n = read(r->rfd, scratch, window < RELAY_BUFSZ ? window :
+		    RELAY_BUFSZ);
 		if (n < 0) {
 			if (errno == EINTR) {
 				continue;
@@ -353,7 +415,7 @@ relay_pump(struct relay *r)
 	short	want = 0;
 	int	rc;
 
-	if (r == NULL || r->end != RELAY_OPEN) {
+	if (r == NULL || r->end != RELAY_OPEN || r->rfd < 0) {
 		return;
 	}
 	if (channel_to_socket(r) == -1) {
@@ -380,7 +442,7 @@ relay_pump(struct relay *r)
 	}
 	if (r->chan_closed) {
 		/* The peer is gone: deliver what it sent before closing. */
-		if (r->len > 0) {
+		if (r->len > 0 || r->backlog) {
 			set_events(r, POLLOUT);
 			return;
 		}

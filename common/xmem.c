@@ -64,11 +64,11 @@ char *
 xasprintf(const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*p = NULL;
+	char	*p = NULL, probe;
 	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(&probe, 1, fmt, ap);	/* length only */
 	va_end(ap);
 	if (n < 0) {
 		fatal("xasprintf: bad format");

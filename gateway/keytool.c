@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -19,6 +18,7 @@
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
+#include "popgate/term.h"
 #include "popgate/xmem.h"
 
 #define KEYTOOL_PASS_MAX	1024
@@ -182,32 +182,16 @@ keytool_fingerprint(const struct servconf *sc)
 	return status;
 }
 
-/* One line, echo off. NULL on EOF or error. */
+/* One line from the terminal, as a new string. NULL on EOF or error. */
 static char *
 prompt(const char *text)
 {
-	struct termios	 old, quiet;
-	char		 buf[KEYTOOL_PASS_MAX];
-	char		*line = NULL;
-	FILE		*tty = NULL;
+	char	 buf[KEYTOOL_PASS_MAX];
+	char	*line = NULL;
 
-	tty = fopen("/dev/tty", "r+e");
-	if (tty == NULL) {
-		return NULL;
-	}
-	fputs(text, tty);
-	fflush(tty);
-	tcgetattr(fileno(tty), &old);
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	if (fgets(buf, sizeof(buf), tty) != NULL) {
-		buf[strcspn(buf, "\r\n")] = '\0';
+	if (term_prompt(text, buf, sizeof(buf)) == 0) {
 		line = xstrdup(buf);
 	}
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputs("\n", tty);
-	fclose(tty);
 	explicit_bzero(buf, sizeof(buf));
 	return line;
 }

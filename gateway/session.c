@@ -18,6 +18,7 @@
 
 #include "popgate/addr.h"
 #include "popgate/auth.h"
+#include "popgate/clock.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
@@ -424,7 +425,7 @@ run(struct session *s)
 	uint64_t	now;
 
 	for (;;) {
-		now = tunnel_now_ms();
+		now = clock_ms();
 		if (ssh_event_dopoll(s->ev, next_timeout(s, now)) == SSH_ERROR) {
 			if (++errors >= SESSION_MAX_POLL_ERRORS) {
 				return "poll-error";
@@ -432,7 +433,7 @@ run(struct session *s)
 		} else {
 			errors = 0;
 		}
-		now = tunnel_now_ms();
+		now = clock_ms();
 		if (session_stop) {
 			return "shutdown";
 		}
@@ -546,9 +547,11 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	} else {
 		snprintf(s.peer, sizeof(s.peer), "unknown");
 	}
+	/* Small POP3 commands must not wait for Nagle (RFC 896) on either hop. */
+	net_set_nodelay(fd);
 	s.targets = policy_describe(sc->forwards);
 	s.auth = auth_new(sc, pw, s.peer);
-	s.grace_deadline = tunnel_now_ms() +
+	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
 	log_verbose("connection from=%s", s.peer);
 	if (key_exchange(&s, bind, fd) == 0) {

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
 #include "popgate/addr.h"
+#include "popgate/clock.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
@@ -45,15 +45,6 @@ struct tunnel {
 	uint64_t		 up, down;
 };
 
-uint64_t
-tunnel_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int
 connect_cb(socket_t fd, int revents, void *arg)
 {
@@ -79,10 +70,12 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t = xcalloc(1, sizeof(*t));
 	t->ev = ev;
 	t->chan = chan;
+	/* Callbacks now: an EOF or exit-signal may beat the backend connect. */
+	t->relay = relay_new(ev, chan);
 	t->pe = *pe;
 	t->user = xstrdup(user);
 	t->peer = xstrdup(peer);
-	t->started = tunnel_now_ms();
+	t->started = clock_ms();
 	t->deadline = t->started + (uint64_t)connect_timeout * 1000;
 	t->state = TUNNEL_CONNECTING;
 	t->fd = net_connect_start((const struct sockaddr *)&pe->backend_sa,
@@ -140,8 +133,10 @@ finish_connect(struct tunnel *t)
 	net_set_nodelay(t->fd);
 	fd = t->fd;
 	t->fd = -1;
-	t->relay = relay_new(t->ev, fd, t->chan);
-	if (t->relay == NULL) {
+	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
+		if (t->relay == NULL) {
+			close(fd);
+		}
 		fail(t, "out of resources");
 		return;
 	}
@@ -217,7 +212,7 @@ tunnel_free(struct tunnel *t)
 		t->up = relay_bytes_to_socket(t->relay);
 		t->down += relay_bytes_to_channel(t->relay);
 	}
-	secs = (double)(tunnel_now_ms() - t->started) / 1000.0;
+	secs = (double)(clock_ms() - t->started) / 1000.0;
 	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
 	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,

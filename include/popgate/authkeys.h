@@ -1,11 +1,13 @@
 /*
  * authkeys: reads an OpenSSH authorized_keys file (sshd(8) "AUTHORIZED_KEYS
  * FILE FORMAT"): comments, blank lines, every key type libssh knows. Options
- * popgated understands: restrict, no-pty, no-agent-forwarding,
- * no-X11-forwarding, no-user-rc, port-forwarding (all harmless here, since
- * nothing but forwarding is ever served) and permitopen="host:port"
- * (repeatable: narrows the forwards this key may open). A line with any
- * other option is skipped with a warning, never treated as unrestricted.
+ * popgated understands: no-pty, no-agent-forwarding, no-X11-forwarding,
+ * no-user-rc, port-forwarding (harmless here, since nothing but forwarding
+ * is ever served), restrict (as in sshd it turns forwarding off, so it
+ * needs port-forwarding after it) and permitopen="host:port" (repeatable:
+ * narrows the forwards this key may open). A line with any other option,
+ * or restricted to no forwarding at all, is skipped with a warning, never
+ * treated as unrestricted.
  * Runs in the per-connection child, at each publickey attempt.
  */
 #ifndef POPGATE_AUTHKEYS_H

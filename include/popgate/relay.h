@@ -8,7 +8,8 @@
  * honoured in both directions.
  *
  * Callbacks only record what happened; the owner calls relay_pump() after
- * every ssh_event_dopoll() and frees the relay once relay_done().
+ * every ssh_event_dopoll() (it does nothing before relay_attach()) and
+ * frees the relay once relay_done().
  */
 #ifndef POPGATE_RELAY_H
 #define POPGATE_RELAY_H
@@ -33,12 +34,19 @@ enum relay_end {
 struct relay;
 
 /*
- * Takes ownership of fd (connected, any blocking mode: it is made
- * non-blocking); chan stays the caller's but the relay installs its
- * callbacks on it. NULL on failure (fd is then closed).
+ * Installs the relay's callbacks on chan (which stays the caller's), so
+ * nothing the peer sends is missed, not even before the socket exists.
+ * NULL on failure.
  */
-struct relay	*relay_new(ssh_event ev, int fd, ssh_channel chan);
-/* Unregisters and closes the socket; does not free chan. NULL is fine. */
+struct relay	*relay_new(ssh_event ev, ssh_channel chan);
+/*
+ * Starts moving bytes: reads rfd, writes wfd (the same fd for a socket;
+ * stdin/stdout for ssh -W style use, then the end of the channel's data
+ * closes wfd). Takes ownership of both, even on failure (-1). The caller
+ * ignores SIGPIPE (a pipe's reader may go away).
+ */
+int		 relay_attach(struct relay *r, int rfd, int wfd);
+/* Unregisters and closes the descriptors; does not free chan. NULL ok. */
 void		 relay_free(struct relay *r);
 
 /* Moves what can be moved now; call after every ssh_event_dopoll(). */

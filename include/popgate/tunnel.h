@@ -37,6 +37,4 @@ void		 tunnel_abort(struct tunnel *t, const char *reason);
 /* Logs "tunnel closed ...", frees the channel too. NULL is fine. */
 void		 tunnel_free(struct tunnel *t);
 
-uint64_t	 tunnel_now_ms(void);
-
 #endif

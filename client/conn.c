@@ -1,0 +1,257 @@
+/*
+ * conn: the one SSH session popgate keeps to its gateway. Everything up to
+ * authentication is blocking with a deadline (SSH_OPTIONS_TIMEOUT); the
+ * session then turns non-blocking and joins the event loop.
+ *
+ * libssh's ssh_send_keepalive() discards its result, so a dead gateway is
+ * found by the kernel instead: TCP_USER_TIMEOUT (3 x keepalive) fails the
+ * socket when the keepalives go unacknowledged, and the next poll sees it.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>	/* ssh_send_keepalive */
+
+#include "popgate/clock.h"
+#include "popgate/conn.h"
+#include "popgate/knownhosts.h"
+#include "popgate/log.h"
+#include "popgate/userauth.h"
+#include "popgate/xmem.h"
+
+struct conn {
+	const struct opts	*o;
+	ssh_event		 ev;
+	ssh_session		 ssh;
+	bool			 up;
+	uint64_t		 next_keepalive;
+	unsigned		 failures;	/* in a row, for backoff */
+	uint64_t		 retry_at;
+	char			 error[256];
+};
+
+struct conn *
+conn_new(const struct opts *o, ssh_event ev)
+{
+	struct conn	*c = xcalloc(1, sizeof(*c));
+
+	c->o = o;
+	c->ev = ev;
+	return c;
+}
+
+void
+conn_free(struct conn *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	conn_drop(c, NULL);
+	free(c);
+}
+
+static int
+set_options(struct conn *c)
+{
+	const struct opts	*o = c->o;
+	long			 timeout = CONN_TIMEOUT_S;
+	unsigned int		 port = o->port;
+	int			 no = 0, yes = 1, rc = 0;
+
+	rc |= ssh_options_set(c->ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	rc |= ssh_options_set(c->ssh, SSH_OPTIONS_HOST, o->gateway);
+	rc |= ssh_options_set(c->ssh, SSH_OPTIONS_PORT, &port);
+	rc |= ssh_options_set(c->ssh, SSH_OPTIONS_TIMEOUT, &timeout);
+	rc |= ssh_options_set(c->ssh, SSH_OPTIONS_NODELAY, &yes);
+	if (o->user[0] != '\0') {
+		rc |= ssh_options_set(c->ssh, SSH_OPTIONS_USER, o->user);
+	}
+	if (o->known_hosts != NULL) {
+		rc |= ssh_options_set(c->ssh, SSH_OPTIONS_KNOWNHOSTS,
+		    o->known_hosts);
+		/* The file named is the whole truth: no system-wide file. */
+		rc |= ssh_options_set(c->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS,
+		    "/dev/null");
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+/* Records why (prefix: detail) and when the next attempt may be made. */
+static void
+fail(struct conn *c, const char *prefix, const char *detail)
+{
+	unsigned	backoff;
+
+	snprintf(c->error, sizeof(c->error), "%s%s%s", prefix,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	c->failures++;
+	backoff = c->failures >= 4 ? CONN_BACKOFF_MAX_S :
+	    1U << (c->failures - 1);
+	if (backoff > CONN_BACKOFF_MAX_S) {
+		backoff = CONN_BACKOFF_MAX_S;
+	}
+	c->retry_at = clock_ms() + (uint64_t)backoff * 1000;
+	if (c->ssh != NULL) {
+		ssh_disconnect(c->ssh);
+		ssh_free(c->ssh);
+		c->ssh = NULL;
+	}
+}
+
+/* After authentication: non-blocking, on the loop, dead-peer detection. */
+static enum conn_status
+go_live(struct conn *c)
+{
+	unsigned int	ut = c->o->keepalive * 3 * 1000;
+	int		fd;
+
+	ssh_set_blocking(c->ssh, 0);
+	fd = ssh_get_fd(c->ssh);
+	if (c->o->keepalive > 0 && fd >= 0) {
+		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
+	}
+	if (ssh_event_add_session(c->ev, c->ssh) != SSH_OK) {
+		fail(c, "cannot add the session to the event loop", NULL);
+		return CONN_NETWORK;
+	}
+	c->up = true;
+	c->failures = 0;
+	c->error[0] = '\0';
+	c->next_keepalive = clock_ms() + (uint64_t)c->o->keepalive * 1000;
+	return CONN_OK;
+}
+
+enum conn_status
+conn_establish(struct conn *c)
+{
+	enum knownhosts_result	kh;
+	int			rc;
+
+	if (c->up) {
+		return CONN_OK;
+	}
+	c->ssh = ssh_new();
+	if (c->ssh == NULL || set_options(c) != 0) {
+		fail(c, "cannot set up the SSH session", NULL);
+		return CONN_CONFIG;
+	}
+	log_verbose("connecting to %s port %u", c->o->gateway, c->o->port);
+	if (ssh_connect(c->ssh) != SSH_OK) {
+		log_error("cannot connect to %s port %u: %s", c->o->gateway,
+		    c->o->port, ssh_get_error(c->ssh));
+		fail(c, "gateway unreachable", ssh_get_error(c->ssh));
+		return CONN_NETWORK;
+	}
+	kh = knownhosts_verify(c->ssh, c->o);
+	if (!knownhosts_accepted(kh)) {
+		fail(c, "gateway host key verification failed", NULL);
+		return kh == KNOWNHOSTS_ERROR ? CONN_CONFIG : CONN_HOSTKEY;
+	}
+	rc = userauth_run(c->ssh, c->o);
+	if (rc != USERAUTH_OK) {
+		fail(c, rc == USERAUTH_DENIED ? "authentication failed" :
+		    "authentication did not complete", NULL);
+		return rc == USERAUTH_DENIED ? CONN_AUTH : rc ==
+		    USERAUTH_CONFIG ? CONN_CONFIG : CONN_NETWORK;
+	}
+	log_verbose("authenticated to %s", c->o->gateway);
+	return go_live(c);
+}
+
+bool
+conn_is_up(const struct conn *c)
+{
+	return c->up;
+}
+
+ssh_session
+conn_session(const struct conn *c)
+{
+	return c->up ? c->ssh : NULL;
+}
+
+ssh_event
+conn_event(const struct conn *c)
+{
+	return c->ev;
+}
+
+void
+conn_drop(struct conn *c, const char *why)
+{
+	if (c->ssh == NULL) {
+		return;
+	}
+	if (why != NULL) {
+		log_info("connection to %s closed: %s", c->o->gateway, why);
+		snprintf(c->error, sizeof(c->error), "gateway connection lost");
+	}
+	if (c->up) {
+		ssh_event_remove_session(c->ev, c->ssh);
+	}
+	ssh_disconnect(c->ssh);
+	ssh_free(c->ssh);
+	c->ssh = NULL;
+	c->up = false;
+}
+
+bool
+conn_tick(struct conn *c, uint64_t now_ms)
+{
+	int	st;
+
+	if (!c->up) {
+		return false;
+	}
+	st = ssh_get_status(c->ssh);
+	if (!ssh_is_connected(c->ssh) ||
+	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
+		return false;
+	}
+	if (c->o->keepalive > 0 && now_ms >= c->next_keepalive) {
+		ssh_send_keepalive(c->ssh);
+		c->next_keepalive = now_ms + (uint64_t)c->o->keepalive * 1000;
+	}
+	return true;
+}
+
+const char *
+conn_why_dead(const struct conn *c)
+{
+	const char	*e = c->ssh != NULL ? ssh_get_error(c->ssh) : "";
+
+	return e[0] != '\0' ? e : "closed by the gateway";
+}
+
+int
+conn_timeout(const struct conn *c, uint64_t now_ms)
+{
+	if (!c->up || c->o->keepalive == 0) {
+		return -1;
+	}
+	return now_ms >= c->next_keepalive ? 0 :
+	    (int)(c->next_keepalive - now_ms);
+}
+
+bool
+conn_may_retry(const struct conn *c, uint64_t now_ms, unsigned *wait_s)
+{
+	*wait_s = 0;
+	if (c->failures == 0 || now_ms >= c->retry_at) {
+		return true;
+	}
+	*wait_s = (unsigned)((c->retry_at - now_ms + 999) / 1000);
+	return false;
+}
+
+const char *
+conn_last_error(const struct conn *c)
+{
+	return c->error[0] != '\0' ? c->error : "gateway unreachable";
+}

@@ -1,0 +1,825 @@
+/*
+ * servconf: popgated.conf and -o options through one keyword table. A
+ * keyword's type knows how to parse one line into struct servconf, clear
+ * its values (-o replaces rather than adds) and print them; defaults are
+ * text run through the same parser, so -T prints what a file would have
+ * to say to give the same configuration.
+ */
+#include <limits.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "popgate/cfgfile.h"
+#include "popgate/servconf.h"
+#include "popgate/str.h"
+#include "popgate/xmem.h"
+
+#define SC_OFF(f)	offsetof(struct servconf, f)
+#define KW_REPEAT	0x01	/* each line adds a value */
+#define KW_USER		0x02	/* a path that may hold %u */
+#define KW_ARGS_MAX	2
+#define KW_MAX		16	/* == sizeof(servconf.set) */
+#define WHY_MAX		512
+#define LEVEL_FILE	1	/* servconf.set values */
+#define LEVEL_OPT	2
+
+/* The value of keyword kw inside sc, and the count of a list. */
+#define FIELD(sc, kw, type) \
+	((type *)(void *)((char *)(sc) + (kw)->off))
+#define CFIELD(sc, kw, type) \
+	((type const *)(const void *)((const char *)(sc) + (kw)->off))
+#define COUNT(sc, kw) \
+	((size_t *)(void *)((char *)(sc) + (kw)->cnt))
+#define CCOUNT(sc, kw) \
+	(*(const size_t *)(const void *)((const char *)(sc) + (kw)->cnt))
+
+struct keyword;
+
+/* State of one servconf_load(), not kept in struct servconf. */
+struct load {
+	int		 level;		/* LEVEL_FILE or LEVEL_OPT */
+	unsigned	 first[KW_MAX];	/* line of first use at this level */
+	unsigned	*fwd_line;	/* line of each Forward entry */
+	int		 fwd_level;	/* ...all from this level */
+	size_t		 nfwd;
+	unsigned	 line;		/* the line being parsed, 0: default */
+};
+
+struct kwtype {
+	int		(*parse)(struct servconf *, const struct keyword *,
+			    struct load *, char **, char *, size_t);
+	void		(*clear)(struct servconf *, const struct keyword *,
+			    struct load *);	/* NULL: overwritten anyway */
+	void		(*print)(const struct servconf *,
+			    const struct keyword *, FILE *);
+	size_t		  nargs;
+	const char	 *usage;
+};
+
+struct keyword {
+	const char		*name;
+	const struct kwtype	*type;
+	size_t			 off;		/* the value */
+	size_t			 cnt;		/* its count, for lists */
+	int			 flags;
+	unsigned		 min;
+	unsigned		 max;
+	const char		*dflt[2];	/* applied when unset */
+};
+
+/* "line 3" or "-o:3", for "given twice" messages. */
+static const char *
+where(int level, unsigned line, char *buf, size_t len)
+{
+	snprintf(buf, len, level == LEVEL_OPT ? "-o:%u" : "line %u", line);
+	return buf;
+}
+
+/* Prints one value, quoted when it holds blanks (str_next_word's rule). */
+static void
+print_word(FILE *fp, const char *name, const char *w)
+{
+	if (*w == '\0' || strpbrk(w, " \t") != NULL) {
+		fprintf(fp, "%s \"%s\"\n", name, w);
+	} else {
+		fprintf(fp, "%s %s\n", name, w);
+	}
+}
+
+/* ListenAddress: host[:port] (default port 22, 0 picks a free one). */
+static int
+listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	struct addr	**v = FIELD(sc, kw, struct addr *);
+	size_t		 *n = COUNT(sc, kw);
+	struct addr	  a;
+	char		  why[WHY_MAX];
+
+	(void)ld;
+	if (addr_parse(argv[0], 22, true, &a, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "expected HOST[:PORT], got \"%s\": %s",
+		    argv[0], why);
+		return -1;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = a;
+	return 0;
+}
+
+static void
+listen_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
+{
+	(void)ld;
+	free(*FIELD(sc, kw, struct addr *));
+	*FIELD(sc, kw, struct addr *) = NULL;
+	*COUNT(sc, kw) = 0;
+}
+
+static void
+listen_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	const struct addr	*v = *CFIELD(sc, kw, struct addr *);
+	char			 buf[ADDR_STRLEN];
+	size_t			 i;
+
+	for (i = 0; i < CCOUNT(sc, kw); i++) {
+		fprintf(fp, "%s %s\n", kw->name,
+		    addr_format(v[i].host, v[i].port, buf, sizeof(buf)));
+	}
+}
+
+/* dir with '%' doubled, so it survives %u expansion unchanged. */
+static char *
+escape_pct(const char *dir)
+{
+	char	*res = xmalloc(strlen(dir) * 2 + 1);
+	size_t	 o = 0;
+
+	for (; *dir != '\0'; dir++) {
+		if (*dir == '%') {
+			res[o++] = '%';
+		}
+		res[o++] = *dir;
+	}
+	res[o] = '\0';
+	return res;
+}
+
+/* A path word resolved against the config folder; NULL with err. */
+static char *
+resolve_path(const struct servconf *sc, const struct keyword *kw,
+    const char *word, char *err, size_t errlen)
+{
+	char	*dir = NULL;
+	char	*path = NULL;
+	char	*test = NULL;
+	char	 why[WHY_MAX];
+
+	if (*word == '\0') {
+		snprintf(err, errlen, "expected a path, got \"\"");
+		return NULL;
+	}
+	if ((kw->flags & KW_USER) == 0) {
+		return str_path_join(sc->dir, word);
+	}
+	test = str_expand_user(word, "user", why, sizeof(why));
+	if (test == NULL) {
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
+	free(test);
+	dir = escape_pct(sc->dir);
+	path = str_path_join(dir, word);
+	free(dir);
+	return path;
+}
+
+/* HostKey: a list of paths. */
+static int
+paths_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	char	***v = FIELD(sc, kw, char **);
+	size_t	  *n = COUNT(sc, kw);
+	char	  *path = NULL;
+
+	(void)ld;
+	path = resolve_path(sc, kw, argv[0], err, errlen);
+	if (path == NULL) {
+		return -1;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = path;
+	return 0;
+}
+
+static void
+paths_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
+{
+	char	**v = *FIELD(sc, kw, char **);
+	size_t	  i;
+
+	(void)ld;
+	for (i = 0; i < *COUNT(sc, kw); i++) {
+		free(v[i]);
+	}
+	free(v);
+	*FIELD(sc, kw, char **) = NULL;
+	*COUNT(sc, kw) = 0;
+}
+
+static void
+paths_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	char *const	*v = *CFIELD(sc, kw, char **);
+	size_t		 i;
+
+	for (i = 0; i < CCOUNT(sc, kw); i++) {
+		print_word(fp, kw->name, v[i]);
+	}
+}
+
+/* AuthorizedKeysFile, PasswordFile: one path, or unset. */
+static int
+path_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	char	*path = NULL;
+
+	(void)ld;
+	path = resolve_path(sc, kw, argv[0], err, errlen);
+	if (path == NULL) {
+		return -1;
+	}
+	free(*FIELD(sc, kw, char *));
+	*FIELD(sc, kw, char *) = path;
+	return 0;
+}
+
+static void
+path_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
+{
+	(void)ld;
+	free(*FIELD(sc, kw, char *));
+	*FIELD(sc, kw, char *) = NULL;
+}
+
+static void
+path_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	const char	*path = *CFIELD(sc, kw, char *);
+
+	if (path != NULL) {
+		print_word(fp, kw->name, path);
+	}
+}
+
+/* Forward NAME:PORT BACKEND:PORT; the line is kept for resolve errors. */
+static int
+forward_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	struct policy		*pol = *FIELD(sc, kw, struct policy *);
+	const struct policy_entry *dup = NULL;
+	struct addr		 t;
+	char			 why[WHY_MAX];
+	char			 buf[32];
+	size_t			 i;
+
+	if (addr_parse(argv[0], 0, false, &t, why, sizeof(why)) == 0) {
+		dup = policy_match(pol, t.host, t.port);
+	}
+	for (i = 0; dup != NULL && i < ld->nfwd; i++) {
+		if (policy_entry_const(pol, i) == dup) {
+			snprintf(err, errlen, "%s given twice (first at %s)",
+			    argv[0], where(ld->fwd_level, ld->fwd_line[i],
+			    buf, sizeof(buf)));
+			return -1;
+		}
+	}
+	if (policy_add(pol, argv[0], argv[1], err, errlen) != 0) {
+		return -1;
+	}
+	ld->fwd_line = xreallocarray(ld->fwd_line, ld->nfwd + 1,
+	    sizeof(*ld->fwd_line));
+	ld->fwd_line[ld->nfwd++] = ld->line;
+	ld->fwd_level = ld->level;
+	return 0;
+}
+
+static void
+forward_clear(struct servconf *sc, const struct keyword *kw,
+    struct load *ld)
+{
+	policy_free(*FIELD(sc, kw, struct policy *));
+	*FIELD(sc, kw, struct policy *) = policy_new();
+	if (ld != NULL) {
+		ld->nfwd = 0;
+	}
+}
+
+static void
+forward_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	const struct policy		*pol = *CFIELD(sc, kw, struct policy *);
+	const struct policy_entry	*e = NULL;
+	char				 t[ADDR_STRLEN];
+	char				 b[ADDR_STRLEN];
+	size_t				 i;
+
+	for (i = 0; i < policy_count(pol); i++) {
+		e = policy_entry_const(pol, i);
+		fprintf(fp, "%s %s %s\n", kw->name,
+		    addr_format(e->target.host, e->target.port, t, sizeof(t)),
+		    addr_format(e->backend.host, e->backend.port, b,
+		    sizeof(b)));
+	}
+}
+
+/* Numbers and times: an unsigned in [min, max]. */
+static int
+uint_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	if (!str_to_uint(argv[0], kw->min, kw->max, FIELD(sc, kw,
+	    unsigned))) {
+		snprintf(err, errlen, "expected a number from %u to %u, got "
+		    "\"%s\"", kw->min, kw->max, argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+seconds_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	if (!str_to_seconds(argv[0], kw->min, kw->max, FIELD(sc, kw,
+	    unsigned))) {
+		snprintf(err, errlen, "expected a time from %u to %u seconds "
+		    "(30, 30s, 5m, 1h), got \"%s\"", kw->min, kw->max,
+		    argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+uint_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	fprintf(fp, "%s %u\n", kw->name, *CFIELD(sc, kw, unsigned));
+}
+
+/* "start:rate:full" or "N" (sshd's N:100:N) into ms. */
+static bool
+split_maxstartups(const char *s, unsigned max,
+    struct servconf_maxstartups *ms)
+{
+	char	 buf[64];
+	char	*f[3];
+	char	*cursor = buf;
+	size_t	 n = 0;
+
+	if (strlen(s) >= sizeof(buf)) {
+		return false;
+	}
+	memcpy(buf, s, strlen(s) + 1);
+	while (cursor != NULL && n < 3) {
+		f[n++] = strsep(&cursor, ":");
+	}
+	if (cursor != NULL || n == 2) {
+		return false;
+	}
+	if (n == 1) {
+		ms->rate = 100;
+		return str_to_uint(f[0], 1, max, &ms->start) &&
+		    str_to_uint(f[0], 1, max, &ms->full);
+	}
+	return str_to_uint(f[0], 1, max, &ms->start) &&
+	    str_to_uint(f[1], 1, 100, &ms->rate) &&
+	    str_to_uint(f[2], 1, max, &ms->full);
+}
+
+static int
+maxstartups_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	struct servconf_maxstartups	ms;
+
+	(void)ld;
+	if (!split_maxstartups(argv[0], kw->max, &ms)) {
+		snprintf(err, errlen, "expected START:RATE:FULL (numbers "
+		    "up to %u, RATE 1 to 100) or N, got \"%s\"", kw->max,
+		    argv[0]);
+		return -1;
+	}
+	if (ms.start > ms.full) {
+		snprintf(err, errlen, "start %u is above full %u in \"%s\"",
+		    ms.start, ms.full, argv[0]);
+		return -1;
+	}
+	*FIELD(sc, kw, struct servconf_maxstartups) = ms;
+	return 0;
+}
+
+static void
+maxstartups_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	const struct servconf_maxstartups *ms =
+	    CFIELD(sc, kw, struct servconf_maxstartups);
+
+	fprintf(fp, "%s %u:%u:%u\n", kw->name, ms->start, ms->rate, ms->full);
+}
+
+static int
+loglevel_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	if (log_level_parse(argv[0], FIELD(sc, kw, enum log_level)) != 0) {
+		snprintf(err, errlen, "expected QUIET, FATAL, ERROR, INFO, "
+		    "VERBOSE, DEBUG, DEBUG1, DEBUG2 or DEBUG3, got \"%s\"",
+		    argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+loglevel_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	fprintf(fp, "%s %s\n", kw->name,
+	    log_level_name(*CFIELD(sc, kw, enum log_level)));
+}
+
+static const struct kwtype kw_listen = {
+	listen_parse, listen_clear, listen_print, 1, "HOST[:PORT]"
+};
+static const struct kwtype kw_paths = {
+	paths_parse, paths_clear, paths_print, 1, "PATH"
+};
+static const struct kwtype kw_path = {
+	path_parse, path_clear, path_print, 1, "PATH"
+};
+static const struct kwtype kw_forward = {
+	forward_parse, forward_clear, forward_print, 2,
+	"NAME:PORT BACKEND:PORT"
+};
+static const struct kwtype kw_uint = {
+	uint_parse, NULL, uint_print, 1, "NUMBER"
+};
+static const struct kwtype kw_seconds = {
+	seconds_parse, NULL, uint_print, 1, "SECONDS"
+};
+static const struct kwtype kw_maxstartups = {
+	maxstartups_parse, NULL, maxstartups_print, 1,
+	"START:RATE:FULL"
+};
+static const struct kwtype kw_loglevel = {
+	loglevel_parse, NULL, loglevel_print, 1, "LEVEL"
+};
+
+/* Parsing, defaults and -T order all come from here. */
+static const struct keyword keywords[] = {
+	{ "ListenAddress", &kw_listen, SC_OFF(listen), SC_OFF(nlisten),
+	    KW_REPEAT, 0, 0, { "0.0.0.0:22", "[::]:22" } },
+	{ "HostKey", &kw_paths, SC_OFF(host_keys), SC_OFF(nhost_keys),
+	    KW_REPEAT, 0, 0, { "ssh_host_ed25519_key", NULL } },
+	{ "AuthorizedKeysFile", &kw_path, SC_OFF(authorized_keys_file), 0,
+	    KW_USER, 0, 0, { NULL, NULL } },
+	{ "PasswordFile", &kw_path, SC_OFF(password_file), 0,
+	    0, 0, 0, { NULL, NULL } },
+	{ "Forward", &kw_forward, SC_OFF(forwards), 0,
+	    KW_REPEAT, 0, 0, { NULL, NULL } },
+	{ "MaxAuthTries", &kw_uint, SC_OFF(max_auth_tries), 0,
+	    0, 1, 100, { "3", NULL } },
+	{ "LoginGraceTime", &kw_seconds, SC_OFF(login_grace_time), 0,
+	    0, 1, 3600, { "30", NULL } },
+	{ "MaxStartups", &kw_maxstartups, SC_OFF(max_startups), 0,
+	    0, 1, 65535, { "10:30:100", NULL } },
+	{ "ChannelsPerSession", &kw_uint, SC_OFF(channels_per_session), 0,
+	    0, 1, 1024, { "64", NULL } },
+	{ "BackendConnectTimeout", &kw_seconds,
+	    SC_OFF(backend_connect_timeout), 0, 0, 1, 300, { "5", NULL } },
+	{ "LogLevel", &kw_loglevel, SC_OFF(log_level), 0,
+	    0, 0, 0, { "INFO", NULL } },
+};
+
+#define NKW	(sizeof(keywords) / sizeof(keywords[0]))
+
+_Static_assert(NKW <= KW_MAX, "one load.first slot per keyword");
+_Static_assert(KW_MAX == sizeof(((struct servconf *)NULL)->set),
+    "one servconf.set slot per keyword");
+
+static const struct keyword *
+find_keyword(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NKW; i++) {
+		if (strcasecmp(keywords[i].name, name) == 0) {
+			return &keywords[i];
+		}
+	}
+	return NULL;
+}
+
+/* Exactly kw's number of words from args into argv. */
+static int
+split_args(const struct keyword *kw, char *args, char **argv, char *err,
+    size_t errlen)
+{
+	char	*cursor = args;
+	char	*w = NULL;
+	size_t	 n = 0;
+
+	while ((w = str_next_word(&cursor)) != NULL) {
+		if (n == kw->type->nargs) {
+			snprintf(err, errlen, "too many arguments (usage: "
+			    "%s %s)", kw->name, kw->type->usage);
+			return -1;
+		}
+		argv[n++] = w;
+	}
+	if (str_word_error(&cursor)) {
+		snprintf(err, errlen, "unclosed quote");
+		return -1;
+	}
+	if (n < kw->type->nargs) {
+		snprintf(err, errlen, "missing argument (usage: %s %s)",
+		    kw->name, kw->type->usage);
+		return -1;
+	}
+	return 0;
+}
+
+/* One "Keyword args" line from cf, at ld->level. */
+static int
+apply_line(struct servconf *sc, struct load *ld, const struct cfgfile *cf,
+    const char *keyword, char *args, char *err, size_t errlen)
+{
+	const struct keyword	*kw = find_keyword(keyword);
+	char			*argv[KW_ARGS_MAX];
+	char			 why[WHY_MAX];
+	char			 buf[32];
+	size_t			 i;
+
+	if (kw == NULL) {
+		cfgfile_error(cf, err, errlen, "unknown keyword \"%s\"",
+		    keyword);
+		return -1;
+	}
+	i = (size_t)(kw - keywords);
+	if ((kw->flags & KW_REPEAT) == 0 && ld->first[i] != 0) {
+		cfgfile_error(cf, err, errlen, "%s given twice (first at %s)",
+		    kw->name, where(ld->level, ld->first[i], buf, sizeof(buf)));
+		return -1;
+	}
+	ld->line = cfgfile_line(cf);
+	if (split_args(kw, args, argv, why, sizeof(why)) != 0) {
+		cfgfile_error(cf, err, errlen, "%s: %s", kw->name, why);
+		return -1;
+	}
+	if (sc->set[i] != 0 && sc->set[i] != ld->level &&
+	    kw->type->clear != NULL) {
+		kw->type->clear(sc, kw, ld);	/* -o replaces the file's */
+	}
+	if (kw->type->parse(sc, kw, ld, argv, why, sizeof(why)) != 0) {
+		cfgfile_error(cf, err, errlen, "%s: %s", kw->name, why);
+		return -1;
+	}
+	sc->set[i] = (unsigned char)ld->level;
+	if (ld->first[i] == 0) {
+		ld->first[i] = ld->line;
+	}
+	return 0;
+}
+
+/* Every line of cf at the given level. */
+static int
+read_lines(struct servconf *sc, struct load *ld, struct cfgfile *cf,
+    int level, char *err, size_t errlen)
+{
+	char	*keyword = NULL;
+	char	*args = NULL;
+	int	 rc;
+
+	ld->level = level;
+	memset(ld->first, 0, sizeof(ld->first));
+	while ((rc = cfgfile_next(cf, &keyword, &args, err, errlen)) > 0) {
+		if (apply_line(sc, ld, cf, keyword, args, err, errlen) != 0) {
+			return -1;
+		}
+	}
+	return rc;
+}
+
+/*
+ * The -o options as one text, option N on line N, so cfgfile labels
+ * errors "-o:N". An option that is empty or spans lines would break that.
+ */
+static int
+read_opts(struct servconf *sc, struct load *ld, char *const *opts,
+    size_t nopts, char *err, size_t errlen)
+{
+	struct cfgfile	*cf = NULL;
+	char		*text = xstrdup("");
+	char		*t = NULL;
+	const char	*s = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	for (i = 0; i < nopts; i++) {
+		s = opts[i] + strspn(opts[i], " \t\r");
+		if (*s == '\0' || *s == '#' || strchr(s, '\n') != NULL) {
+			snprintf(err, errlen, "-o:%zu: expected "
+			    "\"Keyword=value\" on one line", i + 1);
+			goto out;
+		}
+		t = xasprintf("%s%s\n", text, opts[i]);
+		free(text);
+		text = t;
+	}
+	cf = cfgfile_from_string("-o", text);
+	if (read_lines(sc, ld, cf, LEVEL_OPT, err, errlen) != 0) {
+		goto out;
+	}
+	rc = 0;
+out:
+	cfgfile_free(cf);
+	free(text);
+	return rc;
+}
+
+static int
+apply_defaults(struct servconf *sc, struct load *ld, char *err,
+    size_t errlen)
+{
+	const struct keyword	*kw = NULL;
+	char			*argv[KW_ARGS_MAX];
+	char			 why[WHY_MAX];
+	size_t			 i;
+	size_t			 j;
+
+	ld->line = 0;
+	for (i = 0; i < NKW; i++) {
+		kw = &keywords[i];
+		for (j = 0; sc->set[i] == 0 && j < 2 && kw->dflt[j] != NULL;
+		    j++) {
+			argv[0] = xstrdup(kw->dflt[j]);
+			if (kw->type->parse(sc, kw, ld, argv, why,
+			    sizeof(why)) != 0) {
+				snprintf(err, errlen, "%s: default %s: %s",
+				    sc->path, kw->name, why);
+				free(argv[0]);
+				return -1;
+			}
+			free(argv[0]);
+		}
+	}
+	return 0;
+}
+
+/* getaddrinfo for one backend (no AI_ADDRCONFIG: ::1 works offline). */
+static int
+resolve_backend(struct policy_entry *e, char *why, size_t whylen)
+{
+	struct addrinfo	 hints;
+	struct addrinfo	*res = NULL;
+	char		 port[8];
+	int		 gai;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", (unsigned)e->backend.port);
+	gai = getaddrinfo(e->backend.host, port, &hints, &res);
+	if (gai != 0) {
+		snprintf(why, whylen, "cannot resolve backend \"%s\": %s",
+		    e->backend.host, gai_strerror(gai));
+		return -1;
+	}
+	if (res->ai_addrlen > sizeof(e->backend_sa)) {
+		snprintf(why, whylen, "backend \"%s\": address too long",
+		    e->backend.host);
+		freeaddrinfo(res);
+		return -1;
+	}
+	memcpy(&e->backend_sa, res->ai_addr, res->ai_addrlen);
+	e->backend_salen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+resolve_all(struct servconf *sc, const struct load *ld, char *err,
+    size_t errlen)
+{
+	char	why[WHY_MAX];
+	size_t	i;
+
+	for (i = 0; i < policy_count(sc->forwards); i++) {
+		if (resolve_backend(policy_entry(sc->forwards, i), why,
+		    sizeof(why)) == 0) {
+			continue;
+		}
+		if (ld->fwd_level == LEVEL_OPT) {
+			snprintf(err, errlen, "-o:%u: Forward: %s",
+			    ld->fwd_line[i], why);
+		} else {
+			snprintf(err, errlen, "%s:%u: Forward: %s", sc->path,
+			    ld->fwd_line[i], why);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int
+validate(struct servconf *sc, const struct load *ld, bool resolve,
+    char *err, size_t errlen)
+{
+	if (policy_count(sc->forwards) == 0) {
+		snprintf(err, errlen, "%s: no Forward configured: add a line "
+		    "\"Forward NAME:PORT BACKEND:PORT\"", sc->path);
+		return -1;
+	}
+	if (sc->authorized_keys_file == NULL && sc->password_file == NULL) {
+		snprintf(err, errlen, "%s: no authentication method: set "
+		    "AuthorizedKeysFile or PasswordFile", sc->path);
+		return -1;
+	}
+	if (resolve && resolve_all(sc, ld, err, errlen) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+/* The config file's folder, absolute when it exists, so -T is too. */
+static char *
+config_dir(const char *path)
+{
+	char	*dir = str_dirname(path);
+	char	*abs = realpath(dir, NULL);
+
+	if (abs == NULL) {
+		return dir;
+	}
+	free(dir);
+	return abs;
+}
+
+void
+servconf_init(struct servconf *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->forwards = policy_new();
+}
+
+void
+servconf_free(struct servconf *sc)
+{
+	size_t	i;
+
+	for (i = 0; i < NKW; i++) {
+		if (keywords[i].type->clear != NULL) {
+			keywords[i].type->clear(sc, &keywords[i], NULL);
+		}
+	}
+	policy_free(sc->forwards);
+	free(sc->path);
+	free(sc->dir);
+	memset(sc, 0, sizeof(*sc));
+}
+
+int
+servconf_load(struct servconf *sc, const char *path, char *const *opts,
+    size_t nopts, bool resolve, char *err, size_t errlen)
+{
+	struct load	 ld;
+	struct cfgfile	*cf = NULL;
+	int		 rc = -1;
+
+	servconf_init(sc);
+	memset(&ld, 0, sizeof(ld));
+	sc->path = xstrdup(path);
+	sc->dir = config_dir(path);
+	cf = cfgfile_open(path, err, errlen);
+	if (cf == NULL ||
+	    read_lines(sc, &ld, cf, LEVEL_FILE, err, errlen) != 0 ||
+	    read_opts(sc, &ld, opts, nopts, err, errlen) != 0 ||
+	    apply_defaults(sc, &ld, err, errlen) != 0 ||
+	    validate(sc, &ld, resolve, err, errlen) != 0) {
+		goto out;
+	}
+	rc = 0;
+out:
+	cfgfile_free(cf);
+	free(ld.fwd_line);
+	if (rc != 0) {
+		servconf_free(sc);
+	}
+	return rc;
+}
+
+void
+servconf_print(const struct servconf *sc, FILE *fp)
+{
+	size_t	i;
+
+	for (i = 0; i < NKW; i++) {
+		keywords[i].type->print(sc, &keywords[i], fp);
+	}
+}

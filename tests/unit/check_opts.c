@@ -1,0 +1,763 @@
+/*
+ * check_opts: popgate's command line, -L specs and the loopback test.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "popgate/opts.h"
+#include "suites.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAXARGS		80
+
+/* Real fingerprints (SHA-256 of "a" and "b"), as ssh-keygen prints. */
+#define FP_A	"SHA256:ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs"
+#define FP_B	"SHA256:PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0"
+#define B64_42	"ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSL"
+
+/* Runs opts_parse on "popgate" + args (NULL-terminated). */
+static int
+parse(struct opts *o, char *err, size_t errlen, const char *const *args)
+{
+	char	*argv[MAXARGS + 2];
+	int	 argc = 0;
+
+	argv[argc++] = (char *)"popgate";
+	for (; *args != NULL; args++) {
+		ck_assert_int_lt(argc, MAXARGS + 1);
+		argv[argc++] = (char *)*args;
+	}
+	argv[argc] = NULL;
+	return opts_parse(argc, argv, o, err, errlen);
+}
+
+/* Parses, failing the test with the error when parsing fails. */
+static void
+parse_ok(struct opts *o, const char *const *args)
+{
+	char	err[512] = "";
+
+	ck_assert_msg(parse(o, err, sizeof(err), args) == 0,
+	    "\"%s ...\" rejected: %s", args[0] != NULL ? args[0] : "",
+	    err);
+}
+
+#define ARGS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/* -L specs. */
+
+struct fwd_case {
+	const char	*spec;
+	const char	*bind;
+	uint16_t	 bport;
+	const char	*host;
+	uint16_t	 hport;
+};
+
+static const struct fwd_case fwd_good[] = {
+	{ "1110:pop3:110", "127.0.0.1", 1110, "pop3", 110 },
+	{ "0:pop3:110", "127.0.0.1", 0, "pop3", 110 },
+	{ "65535:h:65535", "127.0.0.1", 65535, "h", 65535 },
+	{ "1:h:1", "127.0.0.1", 1, "h", 1 },
+	{ "*:1110:pop3:110", "0.0.0.0", 1110, "pop3", 110 },
+	{ "localhost:1110:pop3:110", "localhost", 1110, "pop3", 110 },
+	{ "127.0.0.2:0:pop3:995", "127.0.0.2", 0, "pop3", 995 },
+	{ "192.0.2.5:995:mail.example.com:995", "192.0.2.5", 995,
+	    "mail.example.com", 995 },
+	{ "[::1]:1110:pop3:110", "::1", 1110, "pop3", 110 },
+	{ "[::]:1110:pop3:110", "::", 1110, "pop3", 110 },
+	{ "1110:[fe80::1]:110", "127.0.0.1", 1110, "fe80::1", 110 },
+	{ "1110:[fe80::1%eth0]:110", "127.0.0.1", 1110, "fe80::1%eth0",
+	    110 },
+	{ "[::1]:2110:[2001:db8::5]:110", "::1", 2110, "2001:db8::5", 110 },
+	{ "1110:pop3_backend-1:110", "127.0.0.1", 1110,
+	    "pop3_backend-1", 110 },
+	{ "1110:10.1.2.3:110", "127.0.0.1", 1110, "10.1.2.3", 110 },
+	{ OPTS_DEFAULT_FORWARD, "127.0.0.1", 1110, "pop3", 110 },
+};
+
+START_TEST(test_opts_forward_accepts)
+{
+	const struct fwd_case	*c = &fwd_good[_i];
+	struct opts_forward	 f;
+	char			 err[512] = "";
+
+	ck_assert_msg(opts_parse_forward(c->spec, &f, err, sizeof(err)) == 0,
+	    "\"%s\": %s", c->spec, err);
+	ck_assert_str_eq(f.bind.host, c->bind);
+	ck_assert_uint_eq(f.bind.port, c->bport);
+	ck_assert_str_eq(f.target.host, c->host);
+	ck_assert_uint_eq(f.target.port, c->hport);
+}
+END_TEST
+
+struct fwd_bad {
+	const char	*spec;
+	const char	*err_part;
+};
+
+static const struct fwd_bad fwd_bad[] = {
+	{ "", "expected [BIND:]PORT:HOST:HOSTPORT" },
+	{ "1110", "expected [BIND:]PORT:HOST:HOSTPORT" },
+	{ "1110:pop3", "expected [BIND:]PORT:HOST:HOSTPORT" },
+	{ "a:1:b:2:3", "expected [BIND:]PORT:HOST:HOSTPORT" },
+	{ "::1:1110:pop3:110", "IPv6 addresses go in brackets" },
+	{ "1110:fe80::1:110", "IPv6 addresses go in brackets" },
+	{ ":1110:pop3:110", "empty bind address" },
+	{ "99999:pop3:110", "bad local port \"99999\"" },
+	{ "65536:pop3:110", "bad local port \"65536\"" },
+	{ "-1:pop3:110", "bad local port \"-1\"" },
+	{ "pop:pop3:110", "bad local port \"pop\"" },
+	{ ":pop3:110", "bad local port \"\"" },
+	{ "*:x:pop3:110", "bad local port \"x\"" },
+	{ "1.5:pop3:110", "bad local port \"1.5\"" },
+	{ "12345678901:pop3:110", "bad local port \"12345678901\"" },
+	{ "[1110]:pop3:110", "bad local port \"[1110]\"" },
+	{ "1110:pop3:0", "bad target port \"0\"" },
+	{ "1110:pop3:65536", "bad target port \"65536\"" },
+	{ "1110:pop3:", "bad target port \"\"" },
+	{ "1110:pop3:110x", "bad target port \"110x\"" },
+	{ "1110:pop3: 110", "bad target port \" 110\"" },
+	{ "1110::110", "empty target host" },
+	{ "*:1110::110", "empty target host" },
+	{ "1110:po p3:110", "target host: bad character" },
+	{ "1110:pop3\t:110", "target host: bad character" },
+	{ "1110:pop3\n:110", "target host: bad character" },
+	{ "1110:[pop3]:110", "target host: brackets" },
+	{ "1110:[]:110", "target host: brackets" },
+	{ "bad host:1110:pop3:110", "bind address: bad character" },
+	{ "[]:1110:pop3:110", "bind address: brackets" },
+	{ "[::1:1110:pop3:110", "unclosed '['" },
+	{ "1110:[fe80::1:110", "unclosed '['" },
+	{ "[::1]x:1110:pop3:110", "expected ':' after ']'" },
+	{ "1110:[::1]110", "expected ':' after ']'" },
+};
+
+START_TEST(test_opts_forward_rejects)
+{
+	const struct fwd_bad	*c = &fwd_bad[_i];
+	struct opts_forward	 f;
+	char			 err[512] = "";
+	char			 prefix[128];
+
+	ck_assert_int_eq(opts_parse_forward(c->spec, &f, err, sizeof(err)),
+	    -1);
+	ck_assert_msg(strstr(err, c->err_part) != NULL,
+	    "\"%s\": error \"%s\" lacks \"%s\"", c->spec, err, c->err_part);
+	snprintf(prefix, sizeof(prefix), "-L \"%s\": ", c->spec);
+	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0,
+	    "\"%s\": error \"%s\" does not start with %s", c->spec, err,
+	    prefix);
+}
+END_TEST
+
+START_TEST(test_opts_forward_host_length)
+{
+	char			spec[ADDR_HOSTLEN + 32];
+	char			host[ADDR_HOSTLEN + 1];
+	struct opts_forward	f;
+	char			err[1024] = "";
+
+	memset(host, 'h', ADDR_HOSTLEN - 1);
+	host[ADDR_HOSTLEN - 1] = '\0';
+	snprintf(spec, sizeof(spec), "1110:%s:110", host);
+	ck_assert_msg(opts_parse_forward(spec, &f, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_str_eq(f.target.host, host);
+	memset(host, 'h', ADDR_HOSTLEN);
+	host[ADDR_HOSTLEN] = '\0';
+	snprintf(spec, sizeof(spec), "1110:%s:110", host);
+	ck_assert_int_eq(opts_parse_forward(spec, &f, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+	snprintf(spec, sizeof(spec), "%s:1110:pop3:110", host);
+	ck_assert_int_eq(opts_parse_forward(spec, &f, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bind address"));
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+	/* Bracketed, past the room the copy has. */
+	snprintf(spec, sizeof(spec), "1110:[::%s]:110", host);
+	ck_assert_int_eq(opts_parse_forward(spec, &f, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "target host too long"));
+}
+END_TEST
+
+START_TEST(test_opts_forward_small_err_buffer)
+{
+	struct opts_forward	f;
+	char			err[8];
+
+	memset(err, 'x', sizeof(err));
+	ck_assert_int_eq(opts_parse_forward("1110:pop3", &f, err,
+	    sizeof(err)), -1);
+	ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
+}
+END_TEST
+
+/* opts_parse: defaults and accepted forms. */
+
+START_TEST(test_opts_defaults)
+{
+	struct opts	o;
+
+	memset(&o, 0xa5, sizeof(o));	/* parse must not trust o */
+	parse_ok(&o, ARGS("gw.example.com"));
+	ck_assert_str_eq(o.gateway, "gw.example.com");
+	ck_assert_str_eq(o.user, "");
+	ck_assert_uint_eq(o.port, 22);
+	ck_assert_uint_eq(o.nforwards, 1);
+	ck_assert_str_eq(o.forwards[0].bind.host, "127.0.0.1");
+	ck_assert_uint_eq(o.forwards[0].bind.port, 1110);
+	ck_assert_str_eq(o.forwards[0].target.host, "pop3");
+	ck_assert_uint_eq(o.forwards[0].target.port, 110);
+	ck_assert_ptr_null(o.identity);
+	ck_assert_ptr_null(o.known_hosts);
+	ck_assert_ptr_null(o.password_file);
+	ck_assert(!o.accept_new);
+	ck_assert_uint_eq(o.nfingerprints, 0);
+	ck_assert_uint_eq(o.keepalive, OPTS_DEFAULT_KEEPALIVE);
+	ck_assert(!o.check);
+	ck_assert(!o.stdio);
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert(!o.quiet);
+	ck_assert(!o.help);
+	ck_assert(!o.version);
+}
+END_TEST
+
+struct gw_case {
+	const char	*args[6];	/* NULL-terminated */
+	const char	*user;
+	const char	*gateway;
+};
+
+static const struct gw_case gw_cases[] = {
+	{ { "gw" }, "", "gw" },
+	{ { "alice@gw" }, "alice", "gw" },
+	{ { "a.b-c_d@mail.example.com" }, "a.b-c_d", "mail.example.com" },
+	{ { "alice@192.0.2.1" }, "alice", "192.0.2.1" },
+	{ { "[::1]" }, "", "::1" },
+	{ { "alice@[::1]" }, "alice", "::1" },
+	{ { "::1" }, "", "::1" },
+	{ { "bob@2001:db8::5" }, "bob", "2001:db8::5" },
+	{ { "[fe80::1%eth0]" }, "", "fe80::1%eth0" },
+	{ { "-l", "bob", "alice@gw" }, "bob", "gw" },
+	{ { "alice@gw", "-l", "bob" }, "bob", "gw" },
+	{ { "-lbob", "gw" }, "bob", "gw" },
+	{ { "-l", "bob", "gw" }, "bob", "gw" },
+	{ { "-l", "bob", "-l", "carol", "gw" }, "carol", "gw" },
+	{ { "--", "alice@gw" }, "alice", "gw" },
+	{ { "-v", "--", "gw" }, "", "gw" },
+};
+
+START_TEST(test_opts_gateway_forms)
+{
+	const struct gw_case	*c = &gw_cases[_i];
+	struct opts		 o;
+
+	parse_ok(&o, c->args);
+	ck_assert_str_eq(o.user, c->user);
+	ck_assert_str_eq(o.gateway, c->gateway);
+}
+END_TEST
+
+START_TEST(test_opts_user_length)
+{
+	char		arg[100];
+	char		user[66];
+	struct opts	o;
+	char		err[512] = "";
+
+	memset(user, 'u', 64);
+	user[64] = '\0';
+	snprintf(arg, sizeof(arg), "%s@gw", user);
+	parse_ok(&o, ARGS(arg));
+	ck_assert_str_eq(o.user, user);
+	parse_ok(&o, ARGS("-l", user, "gw"));
+	ck_assert_str_eq(o.user, user);
+	user[64] = 'u';
+	user[65] = '\0';
+	snprintf(arg, sizeof(arg), "%s@gw", user);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), ARGS(arg)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad user name"));
+	ck_assert_int_eq(parse(&o, err, sizeof(err), ARGS("-l", user, "gw")),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad user name"));
+}
+END_TEST
+
+START_TEST(test_opts_port_bounds)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("-p", "1", "gw"));
+	ck_assert_uint_eq(o.port, 1);
+	parse_ok(&o, ARGS("-p65535", "gw"));
+	ck_assert_uint_eq(o.port, 65535);
+	parse_ok(&o, ARGS("gw", "-p", "2222"));
+	ck_assert_uint_eq(o.port, 2222);
+	parse_ok(&o, ARGS("-p", "2222", "-p", "2200", "gw"));
+	ck_assert_uint_eq(o.port, 2200);
+}
+END_TEST
+
+START_TEST(test_opts_forwards_in_order)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("-L", "1110:pop3:110", "-L2995:[::1]:995", "gw",
+	    "-L", "*:0:pop3b:110"));
+	ck_assert_uint_eq(o.nforwards, 3);
+	ck_assert_str_eq(o.forwards[0].target.host, "pop3");
+	ck_assert_uint_eq(o.forwards[1].bind.port, 2995);
+	ck_assert_str_eq(o.forwards[1].target.host, "::1");
+	ck_assert_uint_eq(o.forwards[1].target.port, 995);
+	ck_assert_str_eq(o.forwards[2].bind.host, "0.0.0.0");
+	ck_assert_uint_eq(o.forwards[2].bind.port, 0);
+	ck_assert_str_eq(o.forwards[2].target.host, "pop3b");
+}
+END_TEST
+
+START_TEST(test_opts_forward_limit)
+{
+	const char	*args[MAXARGS];
+	char		 specs[OPTS_MAX_FORWARDS + 1][32];
+	struct opts	 o;
+	char		 err[512] = "";
+	size_t		 i, n = 0;
+
+	for (i = 0; i < OPTS_MAX_FORWARDS; i++) {
+		snprintf(specs[i], sizeof(specs[i]), "%zu:pop3:110", 2000 + i);
+		args[n++] = "-L";
+		args[n++] = specs[i];
+	}
+	args[n++] = "gw";
+	args[n] = NULL;
+	parse_ok(&o, args);
+	ck_assert_uint_eq(o.nforwards, OPTS_MAX_FORWARDS);
+	ck_assert_uint_eq(o.forwards[OPTS_MAX_FORWARDS - 1].bind.port,
+	    2000 + OPTS_MAX_FORWARDS - 1);
+	snprintf(specs[i], sizeof(specs[i]), "3000:pop3:110");
+	args[n - 1] = "-L";
+	args[n++] = specs[i];
+	args[n++] = "gw";
+	args[n] = NULL;
+	ck_assert_int_eq(parse(&o, err, sizeof(err), args), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too many -L"));
+}
+END_TEST
+
+START_TEST(test_opts_stdio)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("-W", "pop3:110", "gw"));
+	ck_assert(o.stdio);
+	ck_assert_str_eq(o.stdio_target.host, "pop3");
+	ck_assert_uint_eq(o.stdio_target.port, 110);
+	ck_assert_uint_eq(o.nforwards, 0);	/* no listeners in -W mode */
+	parse_ok(&o, ARGS("-W[::1]:995", "gw"));
+	ck_assert(o.stdio);
+	ck_assert_str_eq(o.stdio_target.host, "::1");
+	ck_assert_uint_eq(o.stdio_target.port, 995);
+	parse_ok(&o, ARGS("gw", "-W", "[2001:db8::5]:110"));
+	ck_assert_str_eq(o.stdio_target.host, "2001:db8::5");
+}
+END_TEST
+
+START_TEST(test_opts_verbose_count)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("-v", "gw"));
+	ck_assert_int_eq(o.verbose, 1);
+	parse_ok(&o, ARGS("-v", "-v", "gw"));
+	ck_assert_int_eq(o.verbose, 2);
+	parse_ok(&o, ARGS("-vv", "gw"));
+	ck_assert_int_eq(o.verbose, 2);
+	parse_ok(&o, ARGS("-vvv", "gw", "-v"));
+	ck_assert_int_eq(o.verbose, 4);
+	ck_assert(!o.quiet);
+	parse_ok(&o, ARGS("-vq", "gw"));
+	ck_assert_int_eq(o.verbose, 1);
+	ck_assert(o.quiet);
+	parse_ok(&o, ARGS("-q", "gw"));
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert(o.quiet);
+}
+END_TEST
+
+START_TEST(test_opts_long_forms)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("--known-hosts=/k", "--password-file=/pw",
+	    "--keepalive=5", "--fingerprint=" FP_A, "--accept-new", "--check",
+	    "gw"));
+	ck_assert_str_eq(o.known_hosts, "/k");
+	ck_assert_str_eq(o.password_file, "/pw");
+	ck_assert_uint_eq(o.keepalive, 5);
+	ck_assert_uint_eq(o.nfingerprints, 1);
+	ck_assert_str_eq(o.fingerprints[0], FP_A);
+	ck_assert(o.accept_new);
+	ck_assert(o.check);
+	parse_ok(&o, ARGS("--known-hosts", "/k2", "--password-file", "/pw2",
+	    "--keepalive", "0", "--fingerprint", FP_B, "gw"));
+	ck_assert_str_eq(o.known_hosts, "/k2");
+	ck_assert_str_eq(o.password_file, "/pw2");
+	ck_assert_uint_eq(o.keepalive, 0);
+	ck_assert_str_eq(o.fingerprints[0], FP_B);
+	ck_assert(!o.accept_new);
+	ck_assert(!o.check);
+	/* A value that looks like an option is still the value. */
+	parse_ok(&o, ARGS("--known-hosts", "--check", "gw"));
+	ck_assert_str_eq(o.known_hosts, "--check");
+	ck_assert(!o.check);
+}
+END_TEST
+
+START_TEST(test_opts_short_attached)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("-p2222", "-L1110:pop3:110", "-i~/.ssh/id",
+	    "-lbob", "gw"));
+	ck_assert_uint_eq(o.port, 2222);
+	ck_assert_uint_eq(o.nforwards, 1);
+	ck_assert_uint_eq(o.forwards[0].bind.port, 1110);
+	ck_assert_str_eq(o.identity, "~/.ssh/id");
+	ck_assert_str_eq(o.user, "bob");
+	parse_ok(&o, ARGS("-vp", "2200", "-i", "/id", "gw"));
+	ck_assert_int_eq(o.verbose, 1);
+	ck_assert_uint_eq(o.port, 2200);
+	ck_assert_str_eq(o.identity, "/id");
+	parse_ok(&o, ARGS("-vL2110:pop3:110", "gw"));
+	ck_assert_int_eq(o.verbose, 1);
+	ck_assert_uint_eq(o.forwards[0].bind.port, 2110);
+}
+END_TEST
+
+START_TEST(test_opts_keepalive_bounds)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("--keepalive", "0", "gw"));
+	ck_assert_uint_eq(o.keepalive, 0);
+	parse_ok(&o, ARGS("--keepalive", "1", "gw"));
+	ck_assert_uint_eq(o.keepalive, 1);
+	parse_ok(&o, ARGS("--keepalive=86400", "gw"));
+	ck_assert_uint_eq(o.keepalive, 86400);
+}
+END_TEST
+
+START_TEST(test_opts_fingerprints)
+{
+	char		 fps[OPTS_MAX_FINGERPRINTS + 1][64];
+	const char	*args[MAXARGS];
+	struct opts	 o;
+	char		 err[512] = "";
+	size_t		 i, n = 0;
+
+	parse_ok(&o, ARGS("--fingerprint", FP_A, "--fingerprint", FP_A,
+	    "gw"));
+	ck_assert_uint_eq(o.nfingerprints, 1);
+	parse_ok(&o, ARGS("--fingerprint", FP_A, "--fingerprint", FP_B,
+	    "gw"));
+	ck_assert_uint_eq(o.nfingerprints, 2);
+	ck_assert_str_eq(o.fingerprints[1], FP_B);
+	for (i = 0; i <= OPTS_MAX_FINGERPRINTS; i++) {
+		snprintf(fps[i], sizeof(fps[i]), "SHA256:%c%s",
+		    (int)('A' + i), B64_42);
+		args[n++] = "--fingerprint";
+		args[n++] = fps[i];
+	}
+	args[n++] = "gw";
+	args[n] = NULL;
+	ck_assert_int_eq(parse(&o, err, sizeof(err), args), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too many --fingerprint"));
+	args[n - 3] = "gw";	/* drop the last one */
+	args[n - 2] = NULL;
+	parse_ok(&o, args);
+	ck_assert_uint_eq(o.nfingerprints, OPTS_MAX_FINGERPRINTS);
+	ck_assert_str_eq(o.fingerprints[OPTS_MAX_FINGERPRINTS - 1],
+	    fps[OPTS_MAX_FINGERPRINTS - 1]);
+}
+END_TEST
+
+START_TEST(test_opts_help_version_stop)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("--help"));
+	ck_assert(o.help);
+	ck_assert(!o.version);
+	parse_ok(&o, ARGS("--version"));
+	ck_assert(o.version);
+	ck_assert(!o.help);
+	/* What follows is not parsed, so it cannot fail. */
+	parse_ok(&o, ARGS("-v", "--help", "-x", "extra", "more"));
+	ck_assert(o.help);
+	parse_ok(&o, ARGS("gw", "--version", "--keepalive=bad"));
+	ck_assert(o.version);
+}
+END_TEST
+
+/* No state survives from one parse to the next (getopt's optind would). */
+START_TEST(test_opts_parse_fresh_each_time)
+{
+	struct opts	o;
+	char		err[512] = "";
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), ARGS("-p", "x", "gw")),
+	    -1);
+	parse_ok(&o, ARGS("-vv", "-L", "2000:a:1", "-q", "--check", "-p",
+	    "2222", "-lbob", "--fingerprint", FP_A, "gw1"));
+	ck_assert_int_eq(o.verbose, 2);
+	parse_ok(&o, ARGS("-p", "2200", "gw2"));
+	ck_assert_str_eq(o.gateway, "gw2");
+	ck_assert_uint_eq(o.port, 2200);
+	ck_assert_int_eq(o.verbose, 0);
+	ck_assert(!o.quiet);
+	ck_assert(!o.check);
+	ck_assert_str_eq(o.user, "");
+	ck_assert_uint_eq(o.nfingerprints, 0);
+	ck_assert_uint_eq(o.nforwards, 1);
+	ck_assert_str_eq(o.forwards[0].target.host, "pop3");
+}
+END_TEST
+
+START_TEST(test_opts_gateway_host_length)
+{
+	char		host[ADDR_HOSTLEN + 1];
+	struct opts	o;
+	char		err[1024] = "";
+
+	memset(host, 'g', ADDR_HOSTLEN - 1);
+	host[ADDR_HOSTLEN - 1] = '\0';
+	parse_ok(&o, ARGS(host));
+	ck_assert_str_eq(o.gateway, host);
+	memset(host, 'g', ADDR_HOSTLEN);
+	host[ADDR_HOSTLEN] = '\0';
+	ck_assert_int_eq(parse(&o, err, sizeof(err), ARGS(host)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too long"));
+}
+END_TEST
+
+/* opts_parse: rejected command lines. */
+
+struct bad_case {
+	const char	*args[8];	/* NULL-terminated */
+	const char	*err_part;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ { NULL }, "missing gateway" },
+	{ { "-v" }, "missing gateway" },
+	{ { "-L", "1110:pop3:110" }, "missing gateway" },
+	{ { "gw", "extra" }, "unexpected argument \"extra\"" },
+	{ { "gw", "--", "extra" }, "unexpected argument \"extra\"" },
+	{ { "-x", "gw" }, "unknown option \"-x\"" },
+	{ { "-vx", "gw" }, "unknown option \"-x\"" },
+	{ { "-N", "gw" }, "unknown option \"-N\"" },
+	{ { "--bogus", "gw" }, "unknown option \"--bogus\"" },
+	{ { "--bogus=1", "gw" }, "unknown option \"--bogus\"" },
+	{ { "--keep", "5", "gw" }, "unknown option \"--keep\"" },
+	{ { "--HELP" }, "unknown option \"--HELP\"" },
+	{ { "-x", "--help" }, "unknown option \"-x\"" },
+	{ { "gw", "-p" }, "option \"-p\" needs an argument" },
+	{ { "gw", "-l" }, "option \"-l\" needs an argument" },
+	{ { "gw", "-L" }, "option \"-L\" needs an argument" },
+	{ { "gw", "-i" }, "option \"-i\" needs an argument" },
+	{ { "gw", "-vW" }, "option \"-W\" needs an argument" },
+	{ { "gw", "--keepalive" }, "option \"--keepalive\" needs an argument" },
+	{ { "gw", "--fingerprint" }, "option \"--fingerprint\" needs" },
+	{ { "gw", "--known-hosts" }, "option \"--known-hosts\" needs" },
+	{ { "gw", "--password-file" }, "option \"--password-file\" needs" },
+	{ { "--check=yes", "gw" }, "option \"--check\" takes no argument" },
+	{ { "--accept-new=", "gw" }, "\"--accept-new\" takes no argument" },
+	{ { "-p", "0", "gw" }, "-p \"0\": bad port" },
+	{ { "-p", "65536", "gw" }, "-p \"65536\": bad port" },
+	{ { "-p", "22x", "gw" }, "-p \"22x\": bad port" },
+	{ { "-p", "", "gw" }, "-p \"\": bad port" },
+	{ { "-p", "-1", "gw" }, "-p \"-1\": bad port" },
+	{ { "-l", "bad user", "gw" }, "-l \"bad user\": bad user name" },
+	{ { "-l", ".hidden", "gw" }, "-l \".hidden\": bad user name" },
+	{ { "-l", "", "gw" }, "-l \"\": bad user name" },
+	{ { "a@b@host" }, "bad user name \"a@b\"" },
+	{ { "-l", "bob", "a@b@host" }, "bad user name \"a@b\"" },
+	{ { "@host" }, "bad user name \"\"" },
+	{ { "-x@host" }, "unknown option \"-x\"" },
+	{ { "us er@host" }, "bad user name \"us er\"" },
+	{ { "user@" }, "missing host" },
+	{ { "gw:22" }, "gateway \"gw:22\": give the port with -p" },
+	{ { "alice@[::1]:22" }, "give the port with -p" },
+	{ { "[::1" }, "missing ']'" },
+	{ { "[pop3]" }, "brackets" },
+	{ { "[::1]x" }, "expected ':' after ']'" },
+	{ { "--", "-gw" }, "must not start with '-'" },
+	{ { "-" }, "must not start with '-'" },
+	{ { "bad/host" }, "bad character" },
+	{ { "bad host" }, "bad character" },
+	{ { "--keepalive", "86401", "gw" }, "--keepalive \"86401\"" },
+	{ { "--keepalive", "-1", "gw" }, "--keepalive \"-1\"" },
+	{ { "--keepalive=", "gw" }, "--keepalive \"\"" },
+	{ { "--keepalive", "30s", "gw" }, "--keepalive \"30s\"" },
+	{ { "--fingerprint", "MD5:aa:bb", "gw" }, "expected \"SHA256:\"" },
+	{ { "--fingerprint", "sha256:" B64_42 "s", "gw" },
+	    "expected \"SHA256:\"" },
+	{ { "--fingerprint", B64_42 "s", "gw" }, "expected \"SHA256:\"" },
+	{ { "--fingerprint", "SHA256:" B64_42, "gw" },
+	    "42 base64 characters after \"SHA256:\", expected 43" },
+	{ { "--fingerprint", "SHA256:" B64_42 "sA", "gw" },
+	    "44 base64 characters" },
+	{ { "--fingerprint", "SHA256:", "gw" }, "0 base64 characters" },
+	{ { "--fingerprint", "SHA256:" B64_42 "=", "gw" },
+	    "bad character '='" },
+	{ { "--fingerprint", FP_A "=", "gw" }, "bad character '='" },
+	{ { "--fingerprint", "SHA256:" B64_42 "-", "gw" },
+	    "bad character '-'" },
+	{ { "--fingerprint", " " FP_A, "gw" }, "expected \"SHA256:\"" },
+	{ { "-W", "pop3:110", "-L", "1110:pop3:110", "gw" },
+	    "-W cannot be combined with -L" },
+	{ { "-L", "1110:pop3:110", "gw", "-W", "pop3:110" },
+	    "-W cannot be combined with -L" },
+	{ { "-W", "pop3:110", "--check", "gw" },
+	    "-W cannot be combined with --check" },
+	{ { "-W", "pop3", "gw" }, "-W \"pop3\": missing port" },
+	{ { "-W", "pop3:0", "gw" }, "-W \"pop3:0\": bad port" },
+	{ { "-W", "[::1", "gw" }, "missing ']'" },
+	{ { "-L", "1110:pop3", "gw" },
+	    "-L \"1110:pop3\": expected [BIND:]PORT:HOST:HOSTPORT" },
+	{ { "-L", "99999:pop3:110", "gw" },
+	    "-L \"99999:pop3:110\": bad local port \"99999\"" },
+	{ { "-L1110:pop3:0", "gw" }, "bad target port \"0\"" },
+	{ { "-i", "", "gw" }, "-i: empty file name" },
+	{ { "--known-hosts=", "gw" }, "--known-hosts: empty file name" },
+	{ { "--password-file", "", "gw" }, "--password-file: empty file" },
+};
+
+START_TEST(test_opts_rejects)
+{
+	const struct bad_case	*c = &bad_cases[_i];
+	struct opts		 o;
+	char			 err[512] = "";
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), c->args), -1);
+	ck_assert_msg(strstr(err, c->err_part) != NULL,
+	    "case %d (%s ...): error \"%s\" lacks \"%s\"", _i,
+	    c->args[0] != NULL ? c->args[0] : "", err, c->err_part);
+}
+END_TEST
+
+/* opts_is_loopback. */
+
+struct loop_case {
+	const char	*host;
+	bool		 loopback;
+};
+
+static const struct loop_case loop_cases[] = {
+	{ "127.0.0.1", true },
+	{ "127.0.0.2", true },
+	{ "127.1.2.3", true },
+	{ "127.255.255.255", true },
+	{ "::1", true },
+	{ "0:0:0:0:0:0:0:1", true },
+	{ "::ffff:127.0.0.1", true },
+	{ "localhost", true },
+	{ "LocalHost", true },
+	{ "0.0.0.0", false },
+	{ "126.255.255.255", false },
+	{ "128.0.0.1", false },
+	{ "10.0.0.1", false },
+	{ "192.0.2.127", false },
+	{ "::", false },
+	{ "::2", false },
+	{ "fe80::1", false },
+	{ "::ffff:10.0.0.1", false },
+	{ "[::1]", false },
+	{ "127.0.0.1:22", false },
+	{ "127.0.0", false },
+	{ "127.0.0.1.example.com", false },
+	{ "localhost.example.com", false },
+	{ "localhos", false },
+	{ "pop3", false },
+	{ "", false },
+};
+
+START_TEST(test_opts_is_loopback)
+{
+	const struct loop_case	*c = &loop_cases[_i];
+
+	ck_assert_msg(opts_is_loopback(c->host) == c->loopback,
+	    "opts_is_loopback(\"%s\") should be %s", c->host,
+	    c->loopback ? "true" : "false");
+}
+END_TEST
+
+/* opts_usage. */
+
+START_TEST(test_opts_usage_lists_everything)
+{
+	static const char *const want[] = {
+		"[USER@]GATEWAY", "-p PORT", "-l USER",
+		"-L [BIND:]PORT:HOST:HOSTPORT", "-i FILE", "-W HOST:PORT",
+		"-v ", "-q ", "--known-hosts FILE", "--accept-new",
+		"--fingerprint SHA256:", "--password-file FILE",
+		"--keepalive SECS", "--check", "--version", "--help",
+		OPTS_DEFAULT_FORWARD, "0 ok", "2 usage",
+		"3 host key verification", "4 authentication", "5 forward",
+		"6 network",
+	};
+	const char	*u = opts_usage();
+	const char	*line = NULL;
+	const char	*nl = NULL;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(want); i++) {
+		ck_assert_msg(strstr(u, want[i]) != NULL,
+		    "usage lacks \"%s\"", want[i]);
+	}
+	for (line = u; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);	/* ends in a newline */
+		ck_assert_msg(nl - line <= 79, "usage line too long: %.*s",
+		    (int)(nl - line), line);
+	}
+}
+END_TEST
+
+Suite *
+opts_suite(void)
+{
+	Suite	*s = suite_create("opts");
+	TCase	*tc = tcase_create("forward");
+
+	tcase_add_loop_test(tc, test_opts_forward_accepts, 0,
+	    NELEM(fwd_good));
+	tcase_add_loop_test(tc, test_opts_forward_rejects, 0, NELEM(fwd_bad));
+	tcase_add_test(tc, test_opts_forward_host_length);
+	tcase_add_test(tc, test_opts_forward_small_err_buffer);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_opts_defaults);
+	tcase_add_loop_test(tc, test_opts_gateway_forms, 0, NELEM(gw_cases));
+	tcase_add_test(tc, test_opts_user_length);
+	tcase_add_test(tc, test_opts_port_bounds);
+	tcase_add_test(tc, test_opts_forwards_in_order);
+	tcase_add_test(tc, test_opts_forward_limit);
+	tcase_add_test(tc, test_opts_stdio);
+	tcase_add_test(tc, test_opts_verbose_count);
+	tcase_add_test(tc, test_opts_long_forms);
+	tcase_add_test(tc, test_opts_short_attached);
+	tcase_add_test(tc, test_opts_keepalive_bounds);
+	tcase_add_test(tc, test_opts_fingerprints);
+	tcase_add_test(tc, test_opts_help_version_stop);
+	tcase_add_test(tc, test_opts_parse_fresh_each_time);
+	tcase_add_test(tc, test_opts_gateway_host_length);
+	tcase_add_loop_test(tc, test_opts_rejects, 0, NELEM(bad_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("misc");
+	tcase_add_loop_test(tc, test_opts_is_loopback, 0, NELEM(loop_cases));
+	tcase_add_test(tc, test_opts_usage_lists_everything);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,840 @@
+/*
+ * check_servconf: every keyword parses, rejects bad values at the right
+ * line, and survives a -T round trip; then defaults, -o, validation and
+ * resolving. "@" in expected text stands for the test's config folder.
+ */
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "popgate/servconf.h"
+#include "popgate/str.h"
+#include "popgate/xmem.h"
+#include "suites.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define FWD		"Forward pop3:110 127.0.0.1:110\n"
+#define AUTH		"PasswordFile passwd\n"
+
+static char	*dir;		/* realpath of a mkdtemp folder */
+static char	*conf;		/* dir/popgated.conf */
+
+static void
+dir_setup(void)
+{
+	char	*tmp = testutil_mkdtemp();
+
+	dir = realpath(tmp, NULL);
+	ck_assert_ptr_nonnull(dir);
+	free(tmp);
+	conf = xasprintf("%s/popgated.conf", dir);
+}
+
+static void
+dir_teardown(void)
+{
+	free(conf);
+	conf = NULL;
+	testutil_rmdir(dir);
+	dir = NULL;
+}
+
+/* tmpl with every '@' replaced by folder d. New string. */
+static char *
+subst_dir(const char *tmpl, const char *d)
+{
+	char	*out = NULL;
+	size_t	 size = 0;
+	FILE	*mem = open_memstream(&out, &size);
+
+	ck_assert_ptr_nonnull(mem);
+	for (; *tmpl != '\0'; tmpl++) {
+		if (*tmpl == '@') {
+			fputs(d, mem);
+		} else {
+			fputc(*tmpl, mem);
+		}
+	}
+	fclose(mem);
+	return out;
+}
+
+static char *
+subst(const char *tmpl)
+{
+	return subst_dir(tmpl, dir);
+}
+
+/* Writes text to dir/popgated.conf and loads it with -o opts. */
+static int
+load_opts(const char *text, const char *const *opts, size_t nopts,
+    bool resolve, struct servconf *sc, char *err, size_t errlen)
+{
+	char	*path = testutil_write(dir, "popgated.conf", text);
+	char	**copy = xcalloc(nopts + 1, sizeof(*copy));
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < nopts; i++) {
+		copy[i] = xstrdup(opts[i]);
+	}
+	rc = servconf_load(sc, path, copy, nopts, resolve, err, errlen);
+	for (i = 0; i < nopts; i++) {
+		free(copy[i]);
+	}
+	free(copy);
+	free(path);
+	return rc;
+}
+
+static int
+load_text(const char *text, const char *const *opts, size_t nopts,
+    struct servconf *sc, char *err, size_t errlen)
+{
+	return load_opts(text, opts, nopts, false, sc, err, errlen);
+}
+
+static char *
+print_all(const struct servconf *sc)
+{
+	char	*out = NULL;
+	size_t	 size = 0;
+	FILE	*mem = open_memstream(&out, &size);
+
+	ck_assert_ptr_nonnull(mem);
+	servconf_print(sc, mem);
+	fclose(mem);
+	return out;
+}
+
+/* The printed lines of one keyword. New string. */
+static char *
+print_keyword(const struct servconf *sc, const char *keyword)
+{
+	char	*all = print_all(sc);
+	char	*cursor = all;
+	char	*line = NULL;
+	char	*out = NULL;
+	size_t	 size = 0;
+	size_t	 n = strlen(keyword);
+	FILE	*mem = open_memstream(&out, &size);
+
+	ck_assert_ptr_nonnull(mem);
+	while ((line = strsep(&cursor, "\n")) != NULL) {
+		if (strncmp(line, keyword, n) == 0 && line[n] == ' ') {
+			fprintf(mem, "%s\n", line);
+		}
+	}
+	fclose(mem);
+	free(all);
+	return out;
+}
+
+struct accept_case {
+	const char	*keyword;
+	const char	*text;
+	const char	*want;		/* its printed lines, '@' = dir */
+};
+
+static const struct accept_case accept_cases[] = {
+	{ "ListenAddress", FWD AUTH,
+	    "ListenAddress 0.0.0.0:22\nListenAddress [::]:22\n" },
+	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:2222\n",
+	    "ListenAddress 127.0.0.1:2222\n" },
+	{ "ListenAddress", FWD AUTH "ListenAddress localhost\n",
+	    "ListenAddress localhost:22\n" },
+	{ "ListenAddress", FWD AUTH "ListenAddress=::1\n",
+	    "ListenAddress [::1]:22\n" },
+	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:0\n"
+	    "listenaddress [::1]:0\n",
+	    "ListenAddress 127.0.0.1:0\nListenAddress [::1]:0\n" },
+	{ "HostKey", FWD AUTH, "HostKey @/ssh_host_ed25519_key\n" },
+	{ "HostKey", FWD AUTH "HostKey keys/host\n", "HostKey @/keys/host\n" },
+	{ "HostKey", FWD AUTH "HostKey /etc/k1\nHOSTKEY k2\n",
+	    "HostKey /etc/k1\nHostKey @/k2\n" },
+	{ "HostKey", FWD AUTH "HostKey \"my keys/host key\"\n",
+	    "HostKey \"@/my keys/host key\"\n" },
+	{ "AuthorizedKeysFile", FWD AUTH, "" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile /etc/keys/%u\n",
+	    "AuthorizedKeysFile /etc/keys/%u\n" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile keys/%u.pub\n",
+	    "AuthorizedKeysFile @/keys/%u.pub\n" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile /k/100%%/%u\n",
+	    "AuthorizedKeysFile /k/100%%/%u\n" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile /etc/one_file\n",
+	    "AuthorizedKeysFile /etc/one_file\n" },
+	{ "PasswordFile", FWD "AuthorizedKeysFile /k/%u\n", "" },
+	{ "PasswordFile", FWD AUTH, "PasswordFile @/passwd\n" },
+	{ "PasswordFile", FWD "PasswordFile /etc/popgate/passwd\n",
+	    "PasswordFile /etc/popgate/passwd\n" },
+	{ "PasswordFile", FWD "PasswordFile=/x/100%\n",
+	    "PasswordFile /x/100%\n" },
+	{ "Forward", FWD AUTH, "Forward pop3:110 127.0.0.1:110\n" },
+	{ "Forward", FWD AUTH "Forward pop3s:995 [::1]:995\n"
+	    "forward Mail.Example:110 mail.internal:1110\n",
+	    "Forward pop3:110 127.0.0.1:110\nForward pop3s:995 [::1]:995\n"
+	    "Forward Mail.Example:110 mail.internal:1110\n" },
+	{ "Forward", AUTH "Forward pop3:110 backend:110\n"
+	    "Forward pop3:995 backend:995\n",
+	    "Forward pop3:110 backend:110\nForward pop3:995 backend:995\n" },
+	{ "MaxAuthTries", FWD AUTH, "MaxAuthTries 3\n" },
+	{ "MaxAuthTries", FWD AUTH "MaxAuthTries 1\n", "MaxAuthTries 1\n" },
+	{ "MaxAuthTries", FWD AUTH "maxauthtries=100\n", "MaxAuthTries 100\n" },
+	{ "LoginGraceTime", FWD AUTH, "LoginGraceTime 30\n" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 2m\n",
+	    "LoginGraceTime 120\n" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 45s\n",
+	    "LoginGraceTime 45\n" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 1h\n",
+	    "LoginGraceTime 3600\n" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 1\n",
+	    "LoginGraceTime 1\n" },
+	{ "MaxStartups", FWD AUTH, "MaxStartups 10:30:100\n" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 5:50:20\n",
+	    "MaxStartups 5:50:20\n" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 10\n",
+	    "MaxStartups 10:100:10\n" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 1:1:1\n",
+	    "MaxStartups 1:1:1\n" },
+	{ "ChannelsPerSession", FWD AUTH, "ChannelsPerSession 64\n" },
+	{ "ChannelsPerSession", FWD AUTH "ChannelsPerSession 1\n",
+	    "ChannelsPerSession 1\n" },
+	{ "ChannelsPerSession", FWD AUTH "ChannelsPerSession 1024\n",
+	    "ChannelsPerSession 1024\n" },
+	{ "BackendConnectTimeout", FWD AUTH, "BackendConnectTimeout 5\n" },
+	{ "BackendConnectTimeout", FWD AUTH "BackendConnectTimeout 1m\n",
+	    "BackendConnectTimeout 60\n" },
+	{ "BackendConnectTimeout", FWD AUTH "BackendConnectTimeout 300\n",
+	    "BackendConnectTimeout 300\n" },
+	{ "LogLevel", FWD AUTH, "LogLevel INFO\n" },
+	{ "LogLevel", FWD AUTH "LogLevel debug\n", "LogLevel DEBUG1\n" },
+	{ "LogLevel", FWD AUTH "LogLevel DEBUG3\n", "LogLevel DEBUG3\n" },
+	{ "LogLevel", FWD AUTH "LogLevel quiet\n", "LogLevel QUIET\n" },
+	{ "LogLevel", FWD AUTH "LogLevel Verbose\n", "LogLevel VERBOSE\n" },
+	{ "LogLevel", FWD AUTH "LogLevel FATAL\n", "LogLevel FATAL\n" },
+};
+
+START_TEST(test_servconf_keyword_parses)
+{
+	const struct accept_case	*c = &accept_cases[_i];
+	struct servconf			 sc;
+	char				 err[1024] = "";
+	char				*got = NULL;
+	char				*want = subst(c->want);
+
+	ck_assert_msg(load_text(c->text, NULL, 0, &sc, err, sizeof(err)) == 0,
+	    "%s", err);
+	got = print_keyword(&sc, c->keyword);
+	ck_assert_str_eq(got, want);
+	servconf_free(&sc);
+	free(got);
+	free(want);
+}
+END_TEST
+
+/* -T output read back gives the same configuration, printed the same. */
+START_TEST(test_servconf_keyword_round_trips)
+{
+	const struct accept_case	*c = &accept_cases[_i];
+	struct servconf			 sc;
+	char				 err[1024] = "";
+	char				*first = NULL;
+	char				*again = NULL;
+
+	ck_assert_int_eq(load_text(c->text, NULL, 0, &sc, err, sizeof(err)),
+	    0);
+	first = print_all(&sc);
+	servconf_free(&sc);
+	ck_assert_msg(load_text(first, NULL, 0, &sc, err, sizeof(err)) == 0,
+	    "%s", err);
+	again = print_all(&sc);
+	ck_assert_str_eq(again, first);
+	servconf_free(&sc);
+	free(first);
+	free(again);
+}
+END_TEST
+
+struct reject_case {
+	const char	*keyword;
+	const char	*text;
+	const char	*err;		/* after the config path */
+};
+
+static const struct reject_case reject_cases[] = {
+	{ "ListenAddress", FWD AUTH "ListenAddress\n",
+	    ":3: ListenAddress: missing argument (usage: ListenAddress "
+	    "HOST[:PORT])" },
+	{ "ListenAddress", FWD AUTH "ListenAddress a:1 b:2\n",
+	    ":3: ListenAddress: too many arguments (usage: ListenAddress "
+	    "HOST[:PORT])" },
+	{ "ListenAddress", FWD AUTH "ListenAddress host:99999\n",
+	    ":3: ListenAddress: expected HOST[:PORT], got \"host:99999\": "
+	    "bad port \"99999\" (expected 0 to 65535)" },
+	{ "ListenAddress", FWD AUTH "\n# c\nListenAddress [::1\n",
+	    ":5: ListenAddress: expected HOST[:PORT], got \"[::1\": "
+	    "missing ']' in \"[::1\"" },
+	{ "HostKey", FWD AUTH "HostKey\n",
+	    ":3: HostKey: missing argument (usage: HostKey PATH)" },
+	{ "HostKey", FWD AUTH "HostKey a b\n",
+	    ":3: HostKey: too many arguments (usage: HostKey PATH)" },
+	{ "HostKey", FWD AUTH "HostKey \"\"\n",
+	    ":3: HostKey: expected a path, got \"\"" },
+	{ "HostKey", FWD AUTH "HostKey \"/a b\n",
+	    ":3: HostKey: unclosed quote" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile keys/%h\n",
+	    ":2: AuthorizedKeysFile: unknown escape \"%h\" in \"keys/%h\" "
+	    "(only %u and %% are known)" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile keys/%\n",
+	    ":2: AuthorizedKeysFile: '%' at end of \"keys/%\"" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile\n",
+	    ":2: AuthorizedKeysFile: missing argument (usage: "
+	    "AuthorizedKeysFile PATH)" },
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile a/%u\n"
+	    "authorizedkeysfile b/%u\n",
+	    ":3: AuthorizedKeysFile given twice (first at line 2)" },
+	{ "PasswordFile", FWD "PasswordFile a\nPasswordFile b\n",
+	    ":3: PasswordFile given twice (first at line 2)" },
+	{ "PasswordFile", FWD "PasswordFile\n",
+	    ":2: PasswordFile: missing argument (usage: PasswordFile PATH)" },
+	{ "PasswordFile", FWD "PasswordFile a b\n",
+	    ":2: PasswordFile: too many arguments (usage: PasswordFile "
+	    "PATH)" },
+	{ "Forward", AUTH "Forward pop3:110\n",
+	    ":2: Forward: missing argument (usage: Forward NAME:PORT "
+	    "BACKEND:PORT)" },
+	{ "Forward", AUTH "Forward a:1 b:2 c:3\n",
+	    ":2: Forward: too many arguments (usage: Forward NAME:PORT "
+	    "BACKEND:PORT)" },
+	{ "Forward", FWD AUTH "Forward POP3:110 other:110\n",
+	    ":3: Forward: POP3:110 given twice (first at line 1)" },
+	{ "Forward", FWD AUTH "Forward pop3 other:110\n",
+	    ":3: Forward: bad target \"pop3\": missing port (expected "
+	    "NAME:PORT)" },
+	{ "Forward", FWD AUTH "Forward imap:143 backend\n",
+	    ":3: Forward: bad backend \"backend\": missing port (expected "
+	    "HOST:PORT)" },
+	{ "MaxAuthTries", FWD AUTH "MaxAuthTries 0\n",
+	    ":3: MaxAuthTries: expected a number from 1 to 100, got \"0\"" },
+	{ "MaxAuthTries", FWD AUTH "MaxAuthTries 101\n",
+	    ":3: MaxAuthTries: expected a number from 1 to 100, got "
+	    "\"101\"" },
+	{ "MaxAuthTries", FWD AUTH "MaxAuthTries x\n",
+	    ":3: MaxAuthTries: expected a number from 1 to 100, got \"x\"" },
+	{ "MaxAuthTries", FWD AUTH "MaxAuthTries 3\nMaxAuthTries 3\n",
+	    ":4: MaxAuthTries given twice (first at line 3)" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 0\n",
+	    ":3: LoginGraceTime: expected a time from 1 to 3600 seconds "
+	    "(30, 30s, 5m, 1h), got \"0\"" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 2h\n",
+	    ":3: LoginGraceTime: expected a time from 1 to 3600 seconds "
+	    "(30, 30s, 5m, 1h), got \"2h\"" },
+	{ "LoginGraceTime", FWD AUTH "LoginGraceTime 30\n\n"
+	    "LoginGraceTime 1m\n",
+	    ":5: LoginGraceTime given twice (first at line 3)" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 10:30\n",
+	    ":3: MaxStartups: expected START:RATE:FULL (numbers up to 65535, "
+	    "RATE 1 to 100) or N, got \"10:30\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 10:0:100\n",
+	    ":3: MaxStartups: expected START:RATE:FULL (numbers up to 65535, "
+	    "RATE 1 to 100) or N, got \"10:0:100\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 10:101:100\n",
+	    ":3: MaxStartups: expected START:RATE:FULL (numbers up to 65535, "
+	    "RATE 1 to 100) or N, got \"10:101:100\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 1:2:3:4\n",
+	    ":3: MaxStartups: expected START:RATE:FULL (numbers up to 65535, "
+	    "RATE 1 to 100) or N, got \"1:2:3:4\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 0\n",
+	    ":3: MaxStartups: expected START:RATE:FULL (numbers up to 65535, "
+	    "RATE 1 to 100) or N, got \"0\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 20:30:10\n",
+	    ":3: MaxStartups: start 20 is above full 10 in \"20:30:10\"" },
+	{ "MaxStartups", FWD AUTH "MaxStartups 10\nMaxStartups 10\n",
+	    ":4: MaxStartups given twice (first at line 3)" },
+	{ "ChannelsPerSession", FWD AUTH "ChannelsPerSession 0\n",
+	    ":3: ChannelsPerSession: expected a number from 1 to 1024, got "
+	    "\"0\"" },
+	{ "ChannelsPerSession", FWD AUTH "ChannelsPerSession 1025\n",
+	    ":3: ChannelsPerSession: expected a number from 1 to 1024, got "
+	    "\"1025\"" },
+	{ "ChannelsPerSession", FWD AUTH "ChannelsPerSession 1 2\n",
+	    ":3: ChannelsPerSession: too many arguments (usage: "
+	    "ChannelsPerSession NUMBER)" },
+	{ "BackendConnectTimeout", FWD AUTH "BackendConnectTimeout 6m\n",
+	    ":3: BackendConnectTimeout: expected a time from 1 to 300 "
+	    "seconds (30, 30s, 5m, 1h), got \"6m\"" },
+	{ "BackendConnectTimeout", FWD AUTH "BackendConnectTimeout\n",
+	    ":3: BackendConnectTimeout: missing argument (usage: "
+	    "BackendConnectTimeout SECONDS)" },
+	{ "BackendConnectTimeout", FWD AUTH "BackendConnectTimeout 1\n"
+	    "backendconnecttimeout 2\n",
+	    ":4: BackendConnectTimeout given twice (first at line 3)" },
+	{ "LogLevel", FWD AUTH "LogLevel LOUD\n",
+	    ":3: LogLevel: expected QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, "
+	    "DEBUG1, DEBUG2 or DEBUG3, got \"LOUD\"" },
+	{ "LogLevel", FWD AUTH "LogLevel INFO\nLogLevel INFO\n",
+	    ":4: LogLevel given twice (first at line 3)" },
+	{ NULL, FWD AUTH "Foo bar\n", ":3: unknown keyword \"Foo\"" },
+	{ NULL, FWD AUTH "Port 22\n", ":3: unknown keyword \"Port\"" },
+	{ NULL, FWD AUTH "=22\n", ":3: missing keyword before '='" },
+	{ NULL, "ListenAddress 127.0.0.1:1\nHostKey k\nBogus\n" FWD,
+	    ":3: unknown keyword \"Bogus\"" },
+};
+
+START_TEST(test_servconf_keyword_rejects)
+{
+	const struct reject_case	*c = &reject_cases[_i];
+	struct servconf			 sc;
+	char				 err[1024] = "";
+	char				*want = xasprintf("%s%s", conf, c->err);
+
+	ck_assert_int_eq(load_text(c->text, NULL, 0, &sc, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, want);
+	/* Freed on error, so a second free is harmless. */
+	ck_assert_ptr_null(sc.path);
+	ck_assert_ptr_null(sc.forwards);
+	ck_assert_ptr_null(sc.listen);
+	servconf_free(&sc);
+	free(want);
+}
+END_TEST
+
+static const char *const all_keywords[] = {
+	"ListenAddress", "HostKey", "AuthorizedKeysFile", "PasswordFile",
+	"Forward", "MaxAuthTries", "LoginGraceTime", "MaxStartups",
+	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel"
+};
+
+/* Each keyword: printed in table order, with parse and reject cases. */
+START_TEST(test_servconf_every_keyword_covered)
+{
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*all = NULL;
+	const char	*p = NULL;
+	size_t		 i;
+	size_t		 j;
+	unsigned	 nacc;
+	unsigned	 nrej;
+
+	ck_assert_int_eq(load_text(FWD "AuthorizedKeysFile k/%u\n" AUTH, NULL,
+	    0, &sc, err, sizeof(err)), 0);
+	all = print_all(&sc);
+	p = all;
+	for (i = 0; i < NELEM(all_keywords); i++) {
+		ck_assert_int_eq(strncmp(p, all_keywords[i],
+		    strlen(all_keywords[i])), 0);
+		while (strncmp(p, all_keywords[i], strlen(all_keywords[i]))
+		    == 0) {
+			p = strchr(p, '\n') + 1;
+		}
+		nacc = nrej = 0;
+		for (j = 0; j < NELEM(accept_cases); j++) {
+			nacc += strcmp(accept_cases[j].keyword,
+			    all_keywords[i]) == 0;
+		}
+		for (j = 0; j < NELEM(reject_cases); j++) {
+			nrej += reject_cases[j].keyword != NULL &&
+			    strcmp(reject_cases[j].keyword,
+			    all_keywords[i]) == 0;
+		}
+		ck_assert_msg(nacc >= 2 && nrej >= 1, "%s: %u parse, %u reject",
+		    all_keywords[i], nacc, nrej);
+	}
+	ck_assert_str_eq(p, "");
+	servconf_free(&sc);
+	free(all);
+}
+END_TEST
+
+START_TEST(test_servconf_defaults_fill_unset)
+{
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*key = xasprintf("%s/ssh_host_ed25519_key", dir);
+
+	ck_assert_int_eq(load_text(FWD AUTH, NULL, 0, &sc, err, sizeof(err)),
+	    0);
+	ck_assert_str_eq(sc.path, conf);
+	ck_assert_str_eq(sc.dir, dir);
+	ck_assert_uint_eq(sc.nlisten, 2);
+	ck_assert_str_eq(sc.listen[0].host, "0.0.0.0");
+	ck_assert_uint_eq(sc.listen[0].port, 22);
+	ck_assert_str_eq(sc.listen[1].host, "::");
+	ck_assert_uint_eq(sc.listen[1].port, 22);
+	ck_assert_uint_eq(sc.nhost_keys, 1);
+	ck_assert_str_eq(sc.host_keys[0], key);
+	ck_assert_ptr_null(sc.authorized_keys_file);
+	ck_assert_uint_eq(policy_count(sc.forwards), 1);
+	ck_assert_uint_eq(sc.max_auth_tries, 3);
+	ck_assert_uint_eq(sc.login_grace_time, 30);
+	ck_assert_uint_eq(sc.max_startups.start, 10);
+	ck_assert_uint_eq(sc.max_startups.rate, 30);
+	ck_assert_uint_eq(sc.max_startups.full, 100);
+	ck_assert_uint_eq(sc.channels_per_session, 64);
+	ck_assert_uint_eq(sc.backend_connect_timeout, 5);
+	ck_assert_int_eq(sc.log_level, LOG_LEVEL_INFO);
+	/* set[] tells file values from defaults: Forward, PasswordFile. */
+	ck_assert_uint_eq(sc.set[0], 0);
+	ck_assert_uint_eq(sc.set[3], 1);
+	ck_assert_uint_eq(sc.set[4], 1);
+	servconf_free(&sc);
+	free(key);
+}
+END_TEST
+
+static const char full_printed[] =
+    "ListenAddress 127.0.0.1:2222\n"
+    "ListenAddress [::1]:0\n"
+    "HostKey @/ssh_host_ed25519_key\n"
+    "HostKey \"/etc/popgate/host key\"\n"
+    "AuthorizedKeysFile @/authorized_keys/%u\n"
+    "PasswordFile @/passwd\n"
+    "Forward pop3:110 127.0.0.1:110\n"
+    "Forward pop3s:995 [::1]:995\n"
+    "Forward Mail.Example:110 mail.internal:1110\n"
+    "MaxAuthTries 5\n"
+    "LoginGraceTime 120\n"
+    "MaxStartups 5:50:20\n"
+    "ChannelsPerSession 16\n"
+    "BackendConnectTimeout 10\n"
+    "LogLevel VERBOSE\n";
+
+/* The fixture folder: $POPGATE_TESTDATA, else tests/data from the top. */
+static char *
+data_path(const char *name)
+{
+	const char	*d = getenv("POPGATE_TESTDATA");
+
+	return xasprintf("%s/%s", d != NULL ? d : "tests/data", name);
+}
+
+START_TEST(test_servconf_full_fixture)
+{
+	struct servconf	 sc;
+	char		*path = data_path("popgated-full.conf");
+	char		*datadir = NULL;
+	char		*got = NULL;
+	char		*want = NULL;
+	char		 err[1024] = "";
+
+	ck_assert_msg(servconf_load(&sc, path, NULL, 0, false, err,
+	    sizeof(err)) == 0, "%s", err);
+	/* Expected paths use the fixture folder, not the temporary one. */
+	datadir = realpath(sc.dir, NULL);
+	ck_assert_ptr_nonnull(datadir);
+	ck_assert_str_eq(sc.dir, datadir);
+	want = subst_dir(full_printed, datadir);
+	got = print_all(&sc);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(sc.set[0], 1);
+	servconf_free(&sc);
+	free(got);
+	free(want);
+	free(datadir);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_servconf_minimal_fixture)
+{
+	struct servconf	 sc;
+	char		*path = data_path("popgated-minimal.conf");
+	char		 err[1024] = "";
+
+	ck_assert_msg(servconf_load(&sc, path, NULL, 0, false, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(sc.password_file, "/etc/popgate/passwd");
+	ck_assert_uint_eq(sc.nlisten, 2);
+	ck_assert_uint_eq(policy_count(sc.forwards), 1);
+	servconf_free(&sc);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_servconf_o_replaces_file_values)
+{
+	const char *const opts[] = {
+		"MaxAuthTries=7", "ListenAddress [::1]:0",
+		"listenaddress = 127.0.0.1:0", "HostKey=/k"
+	};
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*got = NULL;
+
+	ck_assert_msg(load_text(FWD AUTH "MaxAuthTries 5\n"
+	    "ListenAddress 10.0.0.1\nListenAddress 10.0.0.2\nHostKey a\n",
+	    opts, NELEM(opts), &sc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(sc.max_auth_tries, 7);
+	ck_assert_uint_eq(sc.set[5], 2);
+	got = print_keyword(&sc, "ListenAddress");
+	ck_assert_str_eq(got, "ListenAddress [::1]:0\n"
+	    "ListenAddress 127.0.0.1:0\n");
+	free(got);
+	ck_assert_uint_eq(sc.nhost_keys, 1);
+	ck_assert_str_eq(sc.host_keys[0], "/k");
+	servconf_free(&sc);
+}
+END_TEST
+
+START_TEST(test_servconf_o_forward_replaces_and_supplies)
+{
+	const char *const opts[] = { "Forward pop3s:995 [::1]:995" };
+	const char *const auth[] = { "AuthorizedKeysFile=/k/%u" };
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*want = xasprintf("%s: no authentication method: set "
+			    "AuthorizedKeysFile or PasswordFile", conf);
+
+	ck_assert_int_eq(load_text(FWD AUTH "Forward imap:143 x:143\n", opts,
+	    1, &sc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(policy_count(sc.forwards), 1);
+	ck_assert_ptr_null(policy_match(sc.forwards, "pop3", 110));
+	ck_assert_ptr_nonnull(policy_match(sc.forwards, "pop3s", 995));
+	servconf_free(&sc);
+	/* A file without Forward or auth is completed by -o. */
+	ck_assert_int_eq(load_text("# nothing\n", opts, 1, &sc, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, want);
+	free(want);
+	ck_assert_int_eq(load_text(FWD, auth, 1, &sc, err, sizeof(err)), 0);
+	ck_assert_str_eq(sc.authorized_keys_file, "/k/%u");
+	servconf_free(&sc);
+}
+END_TEST
+
+struct opt_case {
+	const char	*opts[3];
+	size_t		 n;
+	const char	*err;
+};
+
+static const struct opt_case opt_cases[] = {
+	{ { "Bogus=1" }, 1, "-o:1: unknown keyword \"Bogus\"" },
+	{ { "MaxAuthTries=4", "MaxAuthTries 5" }, 2,
+	    "-o:2: MaxAuthTries given twice (first at -o:1)" },
+	{ { "LogLevel=INFO", "MaxAuthTries" }, 2,
+	    "-o:2: MaxAuthTries: missing argument (usage: MaxAuthTries "
+	    "NUMBER)" },
+	{ { "LogLevel=INFO", "MaxAuthTries=" }, 2,
+	    "-o:2: MaxAuthTries: missing argument (usage: MaxAuthTries "
+	    "NUMBER)" },
+	{ { "MaxAuthTries=0" }, 1,
+	    "-o:1: MaxAuthTries: expected a number from 1 to 100, got \"0\"" },
+	{ { "" }, 1, "-o:1: expected \"Keyword=value\" on one line" },
+	{ { "LogLevel=INFO", " \t" }, 2,
+	    "-o:2: expected \"Keyword=value\" on one line" },
+	{ { "# comment" }, 1, "-o:1: expected \"Keyword=value\" on one line" },
+	{ { "MaxAuthTries=4\nLogLevel=INFO" }, 1,
+	    "-o:1: expected \"Keyword=value\" on one line" },
+	{ { "Forward=pop3s:995 x:1", "LogLevel INFO",
+	    "Forward=POP3S:995 y:1" }, 3,
+	    "-o:3: Forward: POP3S:995 given twice (first at -o:1)" },
+	{ { "=1" }, 1, "-o:1: missing keyword before '='" },
+};
+
+START_TEST(test_servconf_o_rejects)
+{
+	const struct opt_case	*c = &opt_cases[_i];
+	struct servconf		 sc;
+	char			 err[1024] = "";
+
+	ck_assert_int_eq(load_text(FWD AUTH "MaxAuthTries 5\n",
+	    c->opts, c->n, &sc, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, c->err);
+	ck_assert_ptr_null(sc.forwards);
+}
+END_TEST
+
+START_TEST(test_servconf_validation_names_file)
+{
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*want = NULL;
+
+	ck_assert_int_eq(load_text(AUTH "# no forward\n", NULL, 0, &sc, err,
+	    sizeof(err)), -1);
+	want = xasprintf("%s: no Forward configured: add a line \"Forward "
+	    "NAME:PORT BACKEND:PORT\"", conf);
+	ck_assert_str_eq(err, want);
+	free(want);
+	ck_assert_int_eq(load_text(FWD, NULL, 0, &sc, err, sizeof(err)), -1);
+	want = xasprintf("%s: no authentication method: set "
+	    "AuthorizedKeysFile or PasswordFile", conf);
+	ck_assert_str_eq(err, want);
+	free(want);
+	ck_assert_int_eq(load_text("", NULL, 0, &sc, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no Forward configured"));
+}
+END_TEST
+
+START_TEST(test_servconf_missing_file)
+{
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		*path = xasprintf("%s/absent.conf", dir);
+	char		*want = NULL;
+
+	want = xasprintf("%s: No such file or directory", path);
+	ck_assert_int_eq(servconf_load(&sc, path, NULL, 0, false, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_null(sc.path);
+	ck_assert_ptr_null(sc.dir);
+	free(want);
+	free(path);
+}
+END_TEST
+
+/* A '%' in the config folder must not turn into a %-escape. */
+START_TEST(test_servconf_percent_in_folder)
+{
+	struct servconf	 sc;
+	char		*sub = xasprintf("%s/100%%x", dir);
+	char		*path = NULL;
+	char		*exp = NULL;
+	char		*want = xasprintf("%s/keys/bob", sub);
+	char		 err[1024] = "";
+
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	path = testutil_write(sub, "p.conf", FWD "AuthorizedKeysFile "
+	    "keys/%u\nPasswordFile pw%u\n");
+	ck_assert_msg(servconf_load(&sc, path, NULL, 0, false, err,
+	    sizeof(err)) == 0, "%s", err);
+	exp = str_expand_user(sc.authorized_keys_file, "bob", err,
+	    sizeof(err));
+	ck_assert_ptr_nonnull(exp);
+	ck_assert_str_eq(exp, want);
+	free(exp);
+	exp = xasprintf("%s/pw%%u", sub);
+	ck_assert_str_eq(sc.password_file, exp);
+	servconf_free(&sc);
+	unlink(path);
+	rmdir(sub);
+	free(exp);
+	free(want);
+	free(path);
+	free(sub);
+}
+END_TEST
+
+START_TEST(test_servconf_init_free_idempotent)
+{
+	struct servconf	sc;
+
+	servconf_init(&sc);
+	ck_assert_ptr_nonnull(sc.forwards);
+	ck_assert_uint_eq(policy_count(sc.forwards), 0);
+	ck_assert_uint_eq(sc.nlisten, 0);
+	servconf_free(&sc);
+	ck_assert_ptr_null(sc.forwards);
+	servconf_free(&sc);
+}
+END_TEST
+
+START_TEST(test_servconf_resolves_backends)
+{
+	struct servconf			 sc;
+	const struct policy_entry	*e = NULL;
+	const struct sockaddr_in	*sin = NULL;
+	const struct sockaddr_in6	*sin6 = NULL;
+	char				 err[1024] = "";
+
+	ck_assert_msg(load_opts(FWD AUTH "Forward pop3s:995 [::1]:995\n",
+	    NULL, 0, true, &sc, err, sizeof(err)) == 0, "%s", err);
+	e = policy_match(sc.forwards, "pop3", 110);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->backend_salen, sizeof(struct sockaddr_in));
+	sin = (const struct sockaddr_in *)(const void *)&e->backend_sa;
+	ck_assert_int_eq(sin->sin_family, AF_INET);
+	ck_assert_uint_eq(ntohs(sin->sin_port), 110);
+	ck_assert_uint_eq(ntohl(sin->sin_addr.s_addr), INADDR_LOOPBACK);
+	e = policy_match(sc.forwards, "pop3s", 995);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->backend_salen, sizeof(struct sockaddr_in6));
+	sin6 = (const struct sockaddr_in6 *)(const void *)&e->backend_sa;
+	ck_assert_int_eq(sin6->sin6_family, AF_INET6);
+	ck_assert_uint_eq(ntohs(sin6->sin6_port), 995);
+	ck_assert(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+	servconf_free(&sc);
+}
+END_TEST
+
+START_TEST(test_servconf_unresolvable_backend_line)
+{
+	const char *const	 opts[] = {
+		"Forward x:1 no-such-host.invalid:1"
+	};
+	const char *const	 fix[] = { "Forward pop3:110 127.0.0.1:110" };
+	struct servconf		 sc;
+	char			 err[1024] = "";
+	char			*want = NULL;
+
+	ck_assert_int_eq(load_opts(AUTH "\nForward a:1 127.0.0.1:1\n"
+	    "Forward b:1 no-such-host.invalid:110\n", NULL, 0, true, &sc, err,
+	    sizeof(err)), -1);
+	want = xasprintf("%s:4: Forward: cannot resolve backend "
+	    "\"no-such-host.invalid\": ", conf);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	free(want);
+	ck_assert_int_eq(load_opts(FWD AUTH, opts, 1, true, &sc, err,
+	    sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "-o:1: Forward: cannot resolve backend "
+	    "\"no-such-host.invalid\": ", 54) == 0, "%s", err);
+	/* Replaced by -o: the file's bad backend is never looked up. */
+	ck_assert_msg(load_opts(AUTH "Forward b:1 no-such-host.invalid:110\n",
+	    fix, 1, true, &sc, err, sizeof(err)) == 0, "%s", err);
+	servconf_free(&sc);
+	/* Without resolve nothing is looked up. */
+	ck_assert_int_eq(load_opts(AUTH "Forward b:1 no-such-host.invalid:1\n",
+	    NULL, 0, false, &sc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(policy_entry(sc.forwards, 0)->backend_salen, 0);
+	servconf_free(&sc);
+}
+END_TEST
+
+Suite *
+servconf_suite(void)
+{
+	Suite	*s = suite_create("servconf");
+	TCase	*kw = tcase_create("keywords");
+	TCase	*ld = tcase_create("load");
+	TCase	*rs = tcase_create("resolve");
+
+	tcase_add_checked_fixture(kw, dir_setup, dir_teardown);
+	tcase_add_loop_test(kw, test_servconf_keyword_parses, 0,
+	    NELEM(accept_cases));
+	tcase_add_loop_test(kw, test_servconf_keyword_rejects, 0,
+	    NELEM(reject_cases));
+	tcase_add_loop_test(kw, test_servconf_keyword_round_trips, 0,
+	    NELEM(accept_cases));
+	tcase_add_test(kw, test_servconf_every_keyword_covered);
+	suite_add_tcase(s, kw);
+
+	tcase_add_checked_fixture(ld, dir_setup, dir_teardown);
+	tcase_add_test(ld, test_servconf_defaults_fill_unset);
+	tcase_add_test(ld, test_servconf_full_fixture);
+	tcase_add_test(ld, test_servconf_minimal_fixture);
+	tcase_add_test(ld, test_servconf_o_replaces_file_values);
+	tcase_add_test(ld, test_servconf_o_forward_replaces_and_supplies);
+	tcase_add_loop_test(ld, test_servconf_o_rejects, 0, NELEM(opt_cases));
+	tcase_add_test(ld, test_servconf_validation_names_file);
+	tcase_add_test(ld, test_servconf_missing_file);
+	tcase_add_test(ld, test_servconf_percent_in_folder);
+	tcase_add_test(ld, test_servconf_init_free_idempotent);
+	suite_add_tcase(s, ld);
+
+	/* getaddrinfo may ask a resolver for the .invalid name. */
+	tcase_add_checked_fixture(rs, dir_setup, dir_teardown);
+	tcase_set_timeout(rs, 30);
+	tcase_add_test(rs, test_servconf_resolves_backends);
+	tcase_add_test(rs, test_servconf_unresolvable_backend_line);
+	suite_add_tcase(s, rs);
+	return s;
+}

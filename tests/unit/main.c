@@ -1,0 +1,28 @@
+/*
+ * check_unit: every unit suite in one runner. CK_FORK stays on, so a
+ * crash fails one test, not the run. Exit status: 0 only if all passed.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int
+main(void)
+{
+	SRunner	*sr = NULL;
+	int	 failed;
+
+	sr = srunner_create(str_suite());
+	srunner_add_suite(sr, addr_suite());
+	srunner_add_suite(sr, cfgfile_suite());
+	srunner_add_suite(sr, pop3_suite());
+	srunner_add_suite(sr, policy_suite());
+	srunner_add_suite(sr, authkeys_suite());
+	srunner_add_suite(sr, pwfile_suite());
+	srunner_add_suite(sr, servconf_suite());
+	srunner_add_suite(sr, opts_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,34 @@
+/*
+ * suites: one libcheck suite per module, run together by main.c, plus the
+ * helpers the suites share (temporary folders, files, captured stderr).
+ */
+#ifndef POPGATE_TESTS_SUITES_H
+#define POPGATE_TESTS_SUITES_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite	*str_suite(void);
+Suite	*addr_suite(void);
+Suite	*cfgfile_suite(void);
+Suite	*pop3_suite(void);
+Suite	*policy_suite(void);
+Suite	*authkeys_suite(void);
+Suite	*pwfile_suite(void);
+Suite	*servconf_suite(void);
+Suite	*opts_suite(void);	/* client: check_opts.c */
+
+/* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
+char	*testutil_mkdtemp(void);
+/* Removes the folder and the plain files in it; frees dir. */
+void	 testutil_rmdir(char *dir);
+/* Writes text to dir/name; returns the new path. */
+char	*testutil_write(const char *dir, const char *name, const char *text);
+/* Whole file as a new string (NULL when it cannot be read). */
+char	*testutil_read(const char *path);
+
+/* Sends stderr to a file until testutil_stderr_end(), which returns it. */
+void	 testutil_stderr_begin(void);
+char	*testutil_stderr_end(void);
+
+#endif
