@@ -4,7 +4,6 @@
  * is told why in POP3's words when it speaks POP3, and never left hanging.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -266,22 +265,18 @@ static void
 accept_clients(struct forward *f, struct conn *c, uint64_t now)
 {
 	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
 	struct mua		*m = NULL;
 	int			 fd;
 
 	f->pending = false;
 	while (f->nmuas < FORWARD_MAX_CLIENTS) {
-		sslen = sizeof(ss);
-		fd = accept(f->lfd, (struct sockaddr *)&ss, &sslen);
+		fd = net_accept(f->lfd, &ss);
 		if (fd == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED) {
+			if (errno != EAGAIN) {
 				log_error("accept: %s", strerror(errno));
 			}
 			return;
 		}
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		net_set_nonblock(fd);
 		/* Without it each new POP3 connection waits on delayed ACKs. */
 		net_set_nodelay(fd);

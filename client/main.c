@@ -257,6 +257,7 @@ main(int argc, char **argv)
 
 	memset(&cl, 0, sizeof(cl));
 	log_init("popgate", LOG_LEVEL_INFO);
+	log_show_pid(false);
 	status = parse(&cl, argc, argv);
 	if (status >= 0) {
 		return status;

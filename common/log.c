@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 static const char	*log_prog = "popgate";
 static enum log_level	 log_level = LOG_LEVEL_INFO;
+static bool		 log_pid = true;
 
 static const char *const level_names[] = {
 	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
@@ -32,6 +34,12 @@ log_init(const char *progname, enum log_level level)
 {
 	log_prog = progname;
 	log_level = level;
+}
+
+void
+log_show_pid(bool on)
+{
+	log_pid = on;
 }
 
 void
@@ -115,8 +123,13 @@ log_vwrite(enum log_level level, const char *prefix, const char *fmt,
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	log_escape(esc, sizeof(esc), msg);
-	n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_prog,
-	    (long)getpid(), prefix, esc);
+	if (log_pid) {
+		n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_prog,
+		    (long)getpid(), prefix, esc);
+	} else {
+		n = snprintf(line, sizeof(line), "%s: %s%s\n", log_prog,
+		    prefix, esc);
+	}
 	if (n < 0) {
 		return;
 	}

@@ -140,3 +140,21 @@ net_connect_result(int fd)
 	}
 	return soerr;
 }
+
+int
+net_accept(int lfd, struct sockaddr_storage *ss)
+{
+	socklen_t	sslen = sizeof(*ss);
+	int		fd;
+
+	fd = accept(lfd, (struct sockaddr *)ss, &sslen);
+	if (fd == -1) {
+		if (errno == EWOULDBLOCK || errno == EINTR ||
+		    errno == ECONNABORTED) {
+			errno = EAGAIN;	/* nothing (more) to take now */
+		}
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}

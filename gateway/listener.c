@@ -226,21 +226,17 @@ static void
 accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
-	socklen_t		sslen;
 	char			peer[ADDR_STRLEN];
 	int			i, fd;
 
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
-		sslen = sizeof(ss);
-		fd = accept(lfd, (struct sockaddr *)&ss, &sslen);
+		fd = net_accept(lfd, &ss);
 		if (fd == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED) {
+			if (errno != EAGAIN) {
 				log_error("accept: %s", strerror(errno));
 			}
 			return;
 		}
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		if (listener_should_drop(l->startups, &l->sc->max_startups,
 		    arc4random_uniform(100))) {
 			log_info("drop connection from=%s: %u unauthenticated "

@@ -7,6 +7,7 @@
 #define POPGATE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum log_level {
@@ -22,6 +23,8 @@ enum log_level {
 
 void	log_init(const char *progname, enum log_level level);
 void	log_set_level(enum log_level level);
+/* "prog[pid]: " (the default, for daemons) or "prog: " (for commands). */
+void	log_show_pid(bool on);
 enum log_level log_get_level(void);
 
 /* "INFO", "debug2", ... (case-insensitive). 0, or -1 when unknown. */

@@ -30,6 +30,13 @@ int	net_connect_start(const struct sockaddr *sa, socklen_t salen);
 /* 0 when the pending connect on fd succeeded, else the errno value. */
 int	net_connect_result(int fd);
 
+/*
+ * Accepts one connection on the non-blocking listener lfd (close-on-exec,
+ * peer address in *ss). -1 with errno EAGAIN when there is nothing to
+ * take now (transient errors included), any other errno is worth a log.
+ */
+int	net_accept(int lfd, struct sockaddr_storage *ss);
+
 int	net_set_nonblock(int fd);
 int	net_set_nodelay(int fd);	/* TCP_NODELAY: no Nagle delay */
 
