@@ -208,22 +208,30 @@ find_sesschan(struct session *s, ssh_channel chan)
 	return NULL;
 }
 
-/* shell, exec, subsystem: one clear line on stderr, then the refusal. */
-static void
-refuse_run(struct session *s, ssh_channel chan, const char *request)
+/*
+ * shell, exec, subsystem: nothing runs, but the user must learn why. A
+ * failure reply makes OpenSSH exit before it prints the channel's stderr,
+ * so the request is answered like a forced command that prints one line
+ * and exits 1 (exit-status, EOF and close follow in reap_sesschans).
+ */
+static int
+refuse_run(struct session *s, ssh_message msg, ssh_channel chan,
+    const char *request)
 {
 	struct sesschan	*sc = find_sesschan(s, chan);
 	char		*line = NULL;
 
 	log_refused(s, request, NULL);
 	if (sc == NULL || sc->refused) {
-		return;
+		return 1;
 	}
 	line = xasprintf("popgated: this gateway only forwards %s\r\n",
 	    s->targets);
 	ssh_channel_write_stderr(chan, line, (uint32_t)strlen(line));
 	free(line);
 	sc->refused = true;
+	ssh_message_channel_request_reply_success(msg);
+	return 0;
 }
 
 static int
@@ -233,14 +241,11 @@ channel_request(struct session *s, ssh_message msg)
 
 	switch (ssh_message_subtype(msg)) {
 	case SSH_CHANNEL_REQUEST_SHELL:
-		refuse_run(s, chan, "shell");
-		break;
+		return refuse_run(s, msg, chan, "shell");
 	case SSH_CHANNEL_REQUEST_EXEC:
-		refuse_run(s, chan, "exec");
-		break;
+		return refuse_run(s, msg, chan, "exec");
 	case SSH_CHANNEL_REQUEST_SUBSYSTEM:
-		refuse_run(s, chan, "subsystem");
-		break;
+		return refuse_run(s, msg, chan, "subsystem");
 	case SSH_CHANNEL_REQUEST_PTY:
 		log_refused(s, "pty-req", NULL);
 		break;

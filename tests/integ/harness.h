@@ -1,0 +1,339 @@
+/*
+ * harness: what the integration tests share. They run the real programs
+ * (bin/popgated, dovecot, ssh, sftp, curl, python3's poplib) on 127.0.0.1
+ * ephemeral ports, each test in its own mkdtemp folder.
+ *
+ * Ownership and lifetime: one struct harness per test, made by a checked
+ * fixture (so inside the test process libcheck forked). It owns the work
+ * folder and a registry of every process the test started; harness_free()
+ * stops them (SIGTERM, bounded wait, SIGKILL), then any orphan that was
+ * re-parented to the test process (it is a child subreaper), then removes
+ * the folder. When an assertion fails libcheck _exit()s the test process
+ * without teardown: libcheck then SIGKILLs the test's process group, which
+ * holds everything started here (nothing calls setsid), and the runner,
+ * itself a subreaper, stops what escaped the group in each TCase's
+ * unchecked teardown (horphan_reap). Only our own descendants are
+ * ever signalled; a failed test's folder is kept and its logs printed
+ * (POPGATE_KEEP=1 in the environment keeps every folder).
+ *
+ * Modules (file = prefix): harness.c (run root, work folder), horphan.c
+ * (unregistered children), hargv.c (argv building), hfile.c, hlog.c (log
+ * polling), hproc.c (processes), hnet.c (loopback sockets), hmail.c
+ * (Maildir + SHA-256), hdovecot.c, hgate.c (popgated), hclient.c (ssh,
+ * sftp, curl, poplib), hfix.c (the usual fixture).
+ */
+#ifndef POPGATE_INTEG_HARNESS_H
+#define POPGATE_INTEG_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <check.h>
+
+#define HARNESS_PATH		512
+#define HARNESS_PROCS_MAX	96
+
+/* Deadlines, in milliseconds. Generous: the suite also runs under ASan. */
+#define HARNESS_START_MS	30000	/* a daemon's readiness line */
+#define HARNESS_EXIT_MS		60000	/* a client that should finish */
+#define HARNESS_LOG_MS		15000	/* a log line after an event */
+#define HARNESS_STOP_MS		5000	/* SIGTERM before SIGKILL */
+
+/* A free port can be taken before the program binds it: tries. */
+#define HARNESS_PORT_TRIES	3
+
+/* Test accounts. POP3 and SSH passwords differ: two separate layers. */
+#define HARNESS_USER		"alice"
+#define HARNESS_POP3_PASS	"pop-secret"
+#define HARNESS_SSH_PASS	"ssh-secret"
+
+struct hpath {
+	char	s[HARNESS_PATH];
+};
+
+struct hproc {
+	pid_t	pid;			/* -1 once reaped */
+	int	status;			/* exit code, 128 + signal; -1 */
+	char	name[32];
+	char	out[HARNESS_PATH];	/* its stdout */
+	char	err[HARNESS_PATH];	/* its stderr */
+};
+
+struct harness {
+	char		dir[HARNESS_PATH / 2];	/* so dir/name always fits */
+	struct hproc	procs[HARNESS_PROCS_MAX];
+	size_t		nprocs;
+	unsigned	files;		/* counter for unique file names */
+};
+
+/* harness.c */
+
+/*
+ * For main(): reads POPGATE_BIN (required) and POPGATE_SRCDIR (default:
+ * the current folder, as under make), makes the run's root folder and
+ * the runner a child subreaper. 0, or -1 after printing why.
+ */
+int		 harness_root_init(void);
+/* For main(): prints the logs of failed tests and keeps their folders
+ * (failed), or removes the root. */
+void		 harness_root_fini(bool failed);
+/* A TCase with a checked fixture, horphan_reap as its unchecked
+ * teardown, and a timeout in seconds. */
+TCase		*harness_tcase(const char *name, void (*setup)(void),
+		    void (*teardown)(void), double timeout);
+
+const char	*harness_bin(const char *prog);	/* POPGATE_BIN/prog */
+const char	*harness_src(const char *rel);	/* POPGATE_SRCDIR/rel */
+
+/* A new work folder under the root, label names it. NULL on failure. */
+struct harness	*harness_new(const char *label);
+/* Stops everything, removes the folder. NULL is fine. */
+void		 harness_free(struct harness *h);
+/* Stops every registered process, newest first, then any orphan. */
+void		 harness_stop_all(struct harness *h);
+/* dir/ + the formatted name. */
+struct hpath	 harness_path(const struct harness *h, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+long		 harness_now_ms(void);		/* CLOCK_MONOTONIC */
+void		 harness_sleep_ms(long ms);
+
+/* horphan.c */
+
+/* Stops every child of this process not yet gone after a 2 s grace:
+ * only orphans by the time it runs. */
+void		 horphan_reap(void);
+/* How many children this process still has after that grace. */
+size_t		 horphan_count(void);
+
+/* hargv.c: an argv built printf-style; no shell ever parses it. */
+
+#define HARGV_MAX	64
+#define HARGV_BUF	8192
+
+struct hargv {
+	int	 argc;
+	char	*argv[HARGV_MAX + 1];
+	char	 buf[HARGV_BUF];
+	size_t	 used;
+	bool	 overflow;	/* too many or too long: do not run it */
+};
+
+void		 hargv_init(struct hargv *a);
+void		 hargv_add(struct hargv *a, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* hfile.c */
+
+/* Writes a formatted file with mode. 0 or -1. */
+int		 hfile_write(const char *path, int mode, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* Whole file, NUL-terminated, *len set when len != NULL; caller frees. */
+char		*hfile_slurp(const char *path, size_t *len);
+/* Does the file hold needle? */
+bool		 hfile_has(const char *path, const char *needle);
+/*
+ * Calls fn on every entry under path, each folder after its contents,
+ * path itself last; symlinks are not followed. Stops at fn's first
+ * non-zero. 0, -1 or that value.
+ */
+int		 hfile_walk(const char *path,
+		    int (*fn)(const char *, const struct stat *, void *),
+		    void *arg);
+/* rm -rf path, never following a link. */
+void		 hfile_remove(const char *path);
+
+/* hlog.c */
+
+/* A NULL-terminated list of strings a log line must all hold. */
+#define HLINE(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * Polls path until at least n lines hold every string of match (HLINE),
+ * then copies the n-th such line into line (may be NULL). false when
+ * watch (may be NULL) exited without writing it, or at the deadline.
+ */
+bool		 hlog_wait(const char *path, size_t n,
+		    struct hproc *watch, int timeout_ms,
+		    const char *const match[], char *line, size_t len);
+/* Polls path until a line holding every string of match has key
+ * followed by a number >= min ("down=", 1000). Same ends as above. */
+bool		 hlog_wait_value(const char *path,
+		    const char *const match[], const char *key,
+		    unsigned long min, struct hproc *watch, int timeout_ms);
+/* Lines of path holding every string of match (HLINE). */
+size_t		 hlog_count(const char *path,
+		    const char *const match[]);
+
+/* hproc.c */
+
+/*
+ * fork + execvp argv with stdin from input (NULL: /dev/null), stdout and
+ * stderr to files in the work folder named after name. env: "K=V" strings
+ * (NULL-terminated, may be NULL) set on top of a copy of ours without
+ * SSH_AUTH_SOCK, SSH_ASKPASS* and DISPLAY. Registered in h. NULL on
+ * failure.
+ */
+struct hproc	*hproc_spawn(struct harness *h, const char *name,
+		    char *const argv[], const char *const env[],
+		    const char *input);
+/* Exit status (128 + signal when killed), or -1 at the deadline. */
+int		 hproc_wait(struct hproc *p, int timeout_ms);
+bool		 hproc_running(struct hproc *p);
+/* SIGTERM, HARNESS_STOP_MS, then SIGKILL. Returns the status. */
+int		 hproc_stop(struct hproc *p);
+/* spawn + wait; killed and -1 at the deadline (or when spawning fails). */
+int		 hproc_run(struct harness *h, const char *name,
+		    char *const argv[], const char *const env[],
+		    const char *input, int timeout_ms, struct hproc **out);
+
+/* hnet.c */
+
+/* A port the kernel just gave 127.0.0.1:0 and got back; 0 on error. */
+uint16_t	 hnet_free_port(void);
+/* Connects to 127.0.0.1:port, retrying until the deadline or until watch
+ * (may be NULL) exits. fd or -1. */
+int		 hnet_connect(uint16_t port, int timeout_ms,
+		    struct hproc *watch);
+/* Reads one line (with its CRLF) into buf. Length, 0 at EOF, -1 on
+ * timeout or error. */
+ssize_t		 hnet_read_line(int fd, char *buf, size_t len, int timeout_ms);
+/* Reads until EOF (a reset counts); *got = bytes read. 0, or -1 at the
+ * deadline. */
+int		 hnet_read_eof(int fd, int timeout_ms, size_t *got);
+/* Waits for 127.0.0.1:port to accept and greet with "+OK". */
+bool		 hnet_pop3_ready(uint16_t port, int timeout_ms,
+		    struct hproc *watch);
+
+/* hmail.c */
+
+#define HMAIL_MAX	8
+#define HMAIL_BIG	(20u * 1024u * 1024u + 4321u)
+
+struct hmail {
+	size_t	n;
+	size_t	size[HMAIL_MAX];
+	char	sha[HMAIL_MAX][65];
+	char	subject[HMAIL_MAX][80];
+};
+
+/*
+ * Delivers the test messages into maildir (cur/new/tmp made here): small
+ * ones with dot-stuffing traps, 64 KiB and 1 MiB ones, and with big one
+ * of HMAIL_BIG bytes. CRLF line ends; m gets each size and SHA-256 in
+ * POP3 order. 0 or -1.
+ */
+int		 hmail_make(const char *maildir, bool big, struct hmail *m);
+/* Lower-case hex SHA-256 of a file, its size in *size. 0 or -1. */
+int		 hmail_sha256_file(const char *path, char hex[65],
+		    size_t *size);
+
+/* hdovecot.c */
+
+struct hdovecot {
+	uint16_t	 port;
+	struct hproc	*proc;
+	char		 log[HARNESS_PATH];
+	struct hmail	 mail;
+};
+
+/* Writes a config and Maildir, starts dovecot -F, waits for "+OK". */
+void		 hdovecot_start(struct harness *h, struct hdovecot *d,
+		    bool big);
+
+/* hgate.c */
+
+struct hgate {
+	uint16_t	 port;		/* popgated's, once started */
+	struct hproc	*proc;
+	char		 conf[HARNESS_PATH];
+	char		 log[HARNESS_PATH];
+	char		 hostkey[HARNESS_PATH];
+	char		 known_hosts[HARNESS_PATH];
+	char		 userkey[HARNESS_PATH];	/* in keys/alice */
+	char		 otherkey[HARNESS_PATH];	/* authorised nowhere */
+};
+
+/*
+ * Writes popgated.conf (Forward pop3:110 to backend, plus extra lines),
+ * runs popgated keygen, makes alice's keys; with passwords also a
+ * PasswordFile through popgated passwd. Asserts.
+ */
+void		 hgate_prepare(struct harness *h, struct hgate *g,
+		    uint16_t backend, bool passwords, const char *extra);
+/* popgated passwd -f CONF user, password on stdin. Exit status. */
+int		 hgate_passwd(struct harness *h, const struct hgate *g,
+		    const char *user, const char *password);
+/* Starts popgated, reads its port from "listening on", writes
+ * known_hosts. Asserts. */
+void		 hgate_start(struct harness *h, struct hgate *g);
+/* After harness_stop_all: asserts popgated left with 0 and its log holds
+ * no sanitizer report. */
+void		 hgate_check_exit(const struct hgate *g);
+/* Runs popgated with argv (after the program name) to completion. */
+int		 hgate_run(struct harness *h, const char *name,
+		    const char *const args[], const char *input,
+		    struct hproc **out);
+
+/* hclient.c */
+
+struct hcred {
+	const char	*user;
+	const char	*key;		/* private key, or NULL */
+	const char	*password;	/* password login when key is NULL */
+};
+
+/* prog ("ssh" or "sftp") and the options every test uses, for g. */
+void		 hclient_ssh_argv(struct hargv *a, const char *prog,
+		    const struct hgate *g, const struct hcred *c);
+/* Spawns a, with the SSH_ASKPASS environment for password logins. */
+struct hproc	*hclient_ssh_spawn(struct harness *h, const char *name,
+		    struct hargv *a, const struct hcred *c);
+/*
+ * ssh -N -L 127.0.0.1:PORT:target as c; waits until PORT accepts (one
+ * probe connection). PORT, or 0 when ssh exited or at the deadline.
+ */
+uint16_t	 hclient_tunnel(struct harness *h, const struct hgate *g,
+		    const struct hcred *c, const char *target,
+		    struct hproc **out);
+/* python3 scripts/pop3fetch.py fetch on port (LIST, UIDL, RETR all). */
+struct hproc	*hclient_poplib_spawn(struct harness *h, uint16_t port);
+/* Waits for it; 0 when every message matches m, else -1 and why. */
+int		 hclient_poplib_verify(struct hproc *p, const struct hmail *m,
+		    char *why, size_t whylen);
+/* curl RETR of message n on port (n 1-based). */
+struct hproc	*hclient_curl_spawn(struct harness *h, uint16_t port,
+		    size_t n);
+/* Waits for it; 0 when the body matches message n of m, else -1. */
+int		 hclient_curl_verify(struct hproc *p, const struct hmail *m,
+		    size_t n, char *why, size_t whylen);
+/* Fresh tunnel + curl RETR of message 1, then closes it. Asserts. */
+void		 hclient_assert_serves(struct harness *h, const struct hgate *g,
+		    const struct hmail *m);
+
+/* hfix.c: the usual fixture, Dovecot + popgated in a fresh folder. */
+
+struct hfix {
+	struct harness	*h;
+	struct hdovecot	 dove;
+	struct hgate	 gate;
+};
+
+/* Starts Dovecot (with the 20 MiB message when big) and popgated
+ * forwarding pop3:110 to it. Asserts. */
+void		 hfix_up(struct hfix *f, const char *label, bool big,
+		    bool passwords);
+/* Stops everything, checks popgated's exit, removes the folder. */
+void		 hfix_down(struct hfix *f);
+
+/* The suites main.c runs. */
+Suite		*gateway_suite(void);
+Suite		*auth_suite(void);
+Suite		*refuse_suite(void);
+Suite		*cli_suite(void);
+Suite		*demo_suite(void);
+
+#endif

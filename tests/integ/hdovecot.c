@@ -1,0 +1,175 @@
+/*
+ * hdovecot: a real Dovecot POP3 server per test, `dovecot -F -c CONF`,
+ * with its base_dir, state_dir, log and Maildir inside the work folder,
+ * listening on 127.0.0.1:<free port>, plaintext (the tunnel is the
+ * encryption). Run as root (CI), the mail user is "nobody": Dovecot never
+ * serves mail as uid 0. Run as someone else, everything runs as that user.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+struct mail_owner {
+	uid_t	uid;
+	gid_t	gid;
+	char	internal[64];	/* default_internal_user */
+	char	group[64];	/* default_internal_group */
+	char	login[64];	/* default_login_user */
+};
+
+static int
+owner_get(struct mail_owner *o)
+{
+	struct passwd	*pw = NULL;
+	struct group	*gr = NULL;
+
+	if (geteuid() == 0) {
+		pw = getpwnam("nobody");
+		if (pw == NULL) {
+			return -1;
+		}
+		o->uid = pw->pw_uid;
+		o->gid = pw->pw_gid;
+		snprintf(o->internal, sizeof(o->internal), "dovecot");
+		snprintf(o->group, sizeof(o->group), "dovecot");
+		snprintf(o->login, sizeof(o->login), "dovenull");
+		return 0;
+	}
+	pw = getpwuid(geteuid());
+	gr = getgrgid(getegid());
+	if (pw == NULL || gr == NULL) {
+		return -1;
+	}
+	o->uid = pw->pw_uid;
+	o->gid = pw->pw_gid;
+	snprintf(o->internal, sizeof(o->internal), "%s", pw->pw_name);
+	snprintf(o->group, sizeof(o->group), "%s", gr->gr_name);
+	snprintf(o->login, sizeof(o->login), "%s", pw->pw_name);
+	return 0;
+}
+
+static int
+chown_cb(const char *path, const struct stat *st, void *arg)
+{
+	const struct mail_owner	*o = arg;
+
+	(void)st;
+	return lchown(path, o->uid, o->gid);
+}
+
+static int
+chown_tree(const char *path, const struct mail_owner *o)
+{
+	if (geteuid() != 0) {
+		return 0;
+	}
+	return hfile_walk(path, chown_cb, (void *)(uintptr_t)o);
+}
+
+static int
+write_conf(const char *path, const struct harness *h, uint16_t port,
+    const struct mail_owner *o, const char *log)
+{
+	return hfile_write(path, 0644,
+	    "# written by popgate's integration tests\n"
+	    "base_dir = %1$s/dv-run\n"
+	    "state_dir = %1$s/dv-state\n"
+	    "log_path = %2$s\n"
+	    "protocols = pop3\n"
+	    "listen = 127.0.0.1\n"
+	    "ssl = no\n"
+	    "auth_mechanisms = plain\n"
+	    "disable_plaintext_auth = no\n"
+	    "auth_verbose = yes\n"
+	    "first_valid_uid = 1\n"
+	    "mail_location = maildir:%1$s/Maildir\n"
+	    "mail_max_userip_connections = 100\n"
+	    "default_internal_user = %3$s\n"
+	    "default_login_user = %4$s\n"
+	    "default_internal_group = %8$s\n"
+	    "passdb {\n  driver = passwd-file\n"
+	    "  args = scheme=PLAIN %1$s/dovecot.passwd\n}\n"
+	    "userdb {\n  driver = static\n"
+	    "  args = uid=%5$u gid=%6$u home=%1$s/home\n}\n"
+	    "service pop3-login {\n"
+	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
+	    "    port = %7$u\n  }\n"
+	    "  inet_listener pop3s {\n    port = 0\n  }\n"
+	    "%9$s"
+	    "}\n"
+	    "%10$s", h->dir, log, o->internal, o->login, (unsigned)o->uid,
+	    (unsigned)o->gid, (unsigned)port, o->group,
+	    /* Only root may chroot: without it, these run unconfined. */
+	    geteuid() == 0 ? "" : "  chroot =\n",
+	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n");
+}
+
+static void
+prepare(struct harness *h, struct hdovecot *d, bool big,
+    const struct mail_owner *o)
+{
+	struct hpath	maildir = harness_path(h, "Maildir");
+	struct hpath	home = harness_path(h, "home");
+
+	ck_assert_msg(hmail_make(maildir.s, big, &d->mail) == 0,
+	    "cannot write the test Maildir %s", maildir.s);
+	ck_assert_msg(mkdir(home.s, 0700) == 0, "mkdir %s: %s", home.s,
+	    strerror(errno));
+	ck_assert_msg(chown_tree(maildir.s, o) == 0 &&
+	    chown_tree(home.s, o) == 0, "cannot chown the Maildir");
+	ck_assert(hfile_write(harness_path(h, "dovecot.passwd").s, 0644,
+	    "%s:{PLAIN}%s\n", HARNESS_USER, HARNESS_POP3_PASS) == 0);
+}
+
+/*
+ * One start on a fresh free port. Dovecot logs "starting up" only once
+ * its listeners are bound; false when it exited first (the port was
+ * taken in between, or worse: see its log).
+ */
+static bool
+start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
+{
+	struct hpath	conf = harness_path(h, "dovecot.conf");
+	struct hargv	a;
+
+	d->port = hnet_free_port();
+	ck_assert(d->port != 0);
+	ck_assert(write_conf(conf.s, h, d->port, o, d->log) == 0);
+	hargv_init(&a);
+	hargv_add(&a, "dovecot");
+	hargv_add(&a, "-F");
+	hargv_add(&a, "-c");
+	hargv_add(&a, "%s", conf.s);
+	d->proc = hproc_spawn(h, "dovecot", a.argv, NULL, NULL);
+	ck_assert_msg(d->proc != NULL, "cannot start dovecot");
+	return hlog_wait(d->log, 1, d->proc, HARNESS_START_MS,
+	    HLINE("starting up"), NULL, 0);
+}
+
+void
+hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
+{
+	struct mail_owner	o;
+	bool			up = false;
+	int			tries;
+
+	memset(d, 0, sizeof(*d));
+	ck_assert_msg(owner_get(&o) == 0, "no mail user for Dovecot");
+	prepare(h, d, big, &o);
+	snprintf(d->log, sizeof(d->log), "%s/dovecot.log", h->dir);
+	for (tries = 0; tries < HARNESS_PORT_TRIES && !up; tries++) {
+		up = start_once(h, d, &o);
+	}
+	ck_assert_msg(up, "dovecot did not start; see %s and %s", d->log,
+	    d->proc->err);
+	ck_assert_msg(hnet_pop3_ready(d->port, HARNESS_START_MS, d->proc),
+	    "dovecot does not greet on 127.0.0.1:%u; see %s",
+	    (unsigned)d->port, d->log);
+}
