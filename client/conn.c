@@ -34,6 +34,7 @@ struct conn {
 	unsigned		 failures;	/* in a row, for backoff */
 	uint64_t		 retry_at;
 	char			 error[256];
+	char			 dead[128];	/* why conn_tick gave up */
 };
 
 struct conn *
@@ -123,6 +124,7 @@ go_live(struct conn *c)
 	c->up = true;
 	c->failures = 0;
 	c->error[0] = '\0';
+	c->dead[0] = '\0';
 	c->next_keepalive = clock_ms() + (uint64_t)c->o->keepalive * 1000;
 	return CONN_OK;
 }
@@ -201,6 +203,27 @@ conn_drop(struct conn *c, const char *why)
 	c->up = false;
 }
 
+/*
+ * Every keepalive is answered (success or failure) by a live gateway, so
+ * the kernel's "last data received" shows whether anybody still answers:
+ * this also catches a gateway that hangs while its host still ACKs.
+ */
+static bool
+answering(struct conn *c)
+{
+	struct tcp_info	ti;
+	socklen_t	len = sizeof(ti);
+	unsigned	limit = c->o->keepalive * 3 * 1000;
+
+	if (getsockopt(ssh_get_fd(c->ssh), IPPROTO_TCP, TCP_INFO, &ti,
+	    &len) != 0 || ti.tcpi_last_data_recv <= limit) {
+		return true;
+	}
+	snprintf(c->dead, sizeof(c->dead), "no answer to keepalives for %u s",
+	    ti.tcpi_last_data_recv / 1000);
+	return false;
+}
+
 bool
 conn_tick(struct conn *c, uint64_t now_ms)
 {
@@ -215,6 +238,9 @@ conn_tick(struct conn *c, uint64_t now_ms)
 		return false;
 	}
 	if (c->o->keepalive > 0 && now_ms >= c->next_keepalive) {
+		if (!answering(c)) {
+			return false;
+		}
 		ssh_send_keepalive(c->ssh);
 		c->next_keepalive = now_ms + (uint64_t)c->o->keepalive * 1000;
 	}
@@ -226,6 +252,9 @@ conn_why_dead(const struct conn *c)
 {
 	const char	*e = c->ssh != NULL ? ssh_get_error(c->ssh) : "";
 
+	if (c->dead[0] != '\0') {
+		return c->dead;
+	}
 	return e[0] != '\0' ? e : "closed by the gateway";
 }
 
