@@ -17,6 +17,9 @@ Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*fingerprint_suite(void);
+Suite	*listener_suite(void);
+Suite	*log_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
