@@ -233,7 +233,7 @@ conn_tick(struct conn *c, uint64_t now_ms)
 		return false;
 	}
 	st = ssh_get_status(c->ssh);
-	if (!ssh_is_connected(c->ssh) ||
+	if (!ssh_is_connected(c->ssh) || ssh_get_fd(c->ssh) < 0 ||
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
 		return false;
 	}

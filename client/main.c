@@ -18,11 +18,10 @@
 #include "popgate/forward.h"
 #include "popgate/log.h"
 #include "popgate/opts.h"
+#include "popgate/sigwatch.h"
 
 #define MAIN_MAX_WAIT_MS	30000
 #define MAIN_MAX_POLL_ERRORS	100
-
-static volatile sig_atomic_t	main_stop;
 
 struct client {
 	struct opts	 o;
@@ -30,6 +29,7 @@ struct client {
 	struct conn	*conn;
 	struct forward	*fw[OPTS_MAX_FORWARDS];
 	size_t		 nfw;
+	struct sigwatch	*sig;		/* SIGINT/SIGTERM: clean exit 0 */
 };
 
 static int
@@ -41,26 +41,6 @@ exit_code(enum conn_status st)
 	};
 
 	return (size_t)st < sizeof(codes) / sizeof(codes[0]) ? codes[st] : 6;
-}
-
-static void
-stop_handler(int sig)
-{
-	(void)sig;
-	main_stop = 1;
-}
-
-static void
-set_signals(void)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = stop_handler;	/* no SA_RESTART: poll wakes */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static void
@@ -182,10 +162,10 @@ run(struct client *cl)
 	bool		failed = false;
 	size_t		i;
 
-	while (!main_stop) {
+	while (sigwatch_caught(cl->sig) == 0) {
 		now = clock_ms();
 		if (ssh_event_dopoll(cl->ev, next_timeout(cl, now)) ==
-		    SSH_ERROR && !main_stop) {
+		    SSH_ERROR) {
 			if (++errors >= MAIN_MAX_POLL_ERRORS) {
 				log_error("event loop failing; giving up");
 				return exit_code(CONN_NETWORK);
@@ -221,6 +201,7 @@ cleanup(struct client *cl)
 		forward_free(cl->fw[i]);
 	}
 	conn_free(cl->conn);
+	sigwatch_free(cl->sig);
 	if (cl->ev != NULL) {
 		ssh_event_free(cl->ev);
 	}
@@ -263,7 +244,7 @@ main(int argc, char **argv)
 		return status;
 	}
 	set_log_level(&cl.o);
-	set_signals();
+	signal(SIGPIPE, SIG_IGN);
 	ssh_init();
 	cl.ev = ssh_event_new();
 	if (cl.ev == NULL || open_forwards(&cl) != 0) {
@@ -279,7 +260,9 @@ main(int argc, char **argv)
 		if (!cl.o.stdio) {
 			print_ready(&cl);
 		}
-		status = run(&cl);
+		/* Until here the default action (exit) is right for a signal. */
+		cl.sig = sigwatch_new(cl.ev);
+		status = cl.sig != NULL ? run(&cl) : exit_code(CONN_CONFIG);
 	} else {
 		status = exit_code(st);
 	}

@@ -45,6 +45,8 @@ struct listener {
 	struct child		*children;
 	size_t			 nchildren;
 	unsigned		 startups;
+	struct pollfd		*pfds;		/* serve()'s poll set */
+	size_t			*owner;		/* pfds index -> child index */
 };
 
 static volatile sig_atomic_t	listener_stop;
@@ -183,7 +185,21 @@ child_main(struct listener *l, int fd, int notify_fd)
 	for (i = 0; i < l->nchildren; i++) {
 		net_close(&l->children[i].notify_fd);
 	}
+	/* The parent's bookkeeping is not the session's to keep. */
+	free(l->children);
+	l->children = NULL;
+	l->nchildren = 0;
+	free(l->fds);
+	l->fds = NULL;
+	l->nfds = 0;
+	free(l->pfds);
+	free(l->owner);
+	l->pfds = NULL;
+	l->owner = NULL;
+	/* Until the session watches them itself, a signal just ends it. */
 	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	exit(session_serve(l->sc, l->pw, l->bind, fd, notify_fd));
 }
 
@@ -270,14 +286,16 @@ static void
 serve(struct listener *l)
 {
 	struct pollfd	*pfds = NULL;
-	size_t		*owner = NULL;	/* pfds index -> child index */
+	size_t		*owner = NULL;
 	size_t		 i, n;
 
 	while (!listener_stop) {
-		pfds = xreallocarray(pfds, l->nfds + l->nchildren,
-		    sizeof(*pfds));
-		owner = xreallocarray(owner, l->nfds + l->nchildren,
-		    sizeof(*owner));
+		l->pfds = xreallocarray(l->pfds, l->nfds + l->nchildren,
+		    sizeof(*l->pfds));
+		l->owner = xreallocarray(l->owner, l->nfds + l->nchildren,
+		    sizeof(*l->owner));
+		pfds = l->pfds;
+		owner = l->owner;
 		n = 0;
 		for (i = 0; i < l->nfds; i++) {
 			pfds[n].fd = l->fds[i];
@@ -304,8 +322,10 @@ serve(struct listener *l)
 		}
 		reap(l);
 	}
-	free(pfds);
-	free(owner);
+	free(l->pfds);
+	free(l->owner);
+	l->pfds = NULL;
+	l->owner = NULL;
 }
 
 /* SIGTERM: children log their tunnels and exit; bounded, then SIGKILL. */

@@ -24,6 +24,7 @@
 #include "popgate/policy.h"
 #include "popgate/servconf.h"
 #include "popgate/session.h"
+#include "popgate/sigwatch.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
 
@@ -50,16 +51,8 @@ struct session {
 	size_t			 ntunnels;
 	struct sesschan		*chans;
 	size_t			 nchans;
+	struct sigwatch		*sig;		/* SIGTERM: end the session */
 };
-
-static volatile sig_atomic_t	session_stop;
-
-static void
-stop_handler(int sig)
-{
-	(void)sig;
-	session_stop = 1;
-}
 
 static const char *
 user_or_dash(const struct session *s)
@@ -439,7 +432,7 @@ run(struct session *s)
 			errors = 0;
 		}
 		now = clock_ms();
-		if (session_stop) {
+		if (sigwatch_caught(s->sig) != 0) {
 			return "shutdown";
 		}
 		if (auth_succeeded(s->auth)) {
@@ -474,6 +467,7 @@ teardown(struct session *s, const char *why)
 		ssh_channel_free(s->chans[i].chan);
 	}
 	free(s->chans);
+	sigwatch_free(s->sig);
 	if (s->ev != NULL) {
 		ssh_event_remove_session(s->ev, s->ssh);
 		ssh_event_free(s->ev);
@@ -526,7 +520,8 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	}
 	ssh_set_blocking(s->ssh, 0);
 	s->ev = ssh_event_new();
-	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK) {
+	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
+	    (s->sig = sigwatch_new(s->ev)) == NULL) {
 		log_error("cannot set up the event loop for from=%s", s->peer);
 		return -1;
 	}
@@ -545,8 +540,6 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
 	s.notify_fd = notify_fd;
-	signal(SIGTERM, stop_handler);
-	signal(SIGINT, stop_handler);
 	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
 		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
 	} else {

@@ -1,0 +1,22 @@
+/*
+ * sigwatch: SIGINT and SIGTERM as events on an ssh_event. libssh's poll
+ * restarts itself after a signal (EINTR), so a flag set by a handler would
+ * be seen only at the next timeout. Instead the signals are blocked and
+ * read from a signalfd registered on the loop: no handler at all.
+ */
+#ifndef POPGATE_SIGWATCH_H
+#define POPGATE_SIGWATCH_H
+
+#include <libssh/libssh.h>
+
+struct sigwatch;
+
+/* Blocks SIGINT and SIGTERM and watches them on ev. NULL on failure. */
+struct sigwatch	*sigwatch_new(ssh_event ev);
+/* Unregisters, closes and unblocks. NULL is fine. */
+void		 sigwatch_free(struct sigwatch *w);
+
+/* The first signal caught (SIGINT or SIGTERM), or 0. */
+int		 sigwatch_caught(const struct sigwatch *w);
+
+#endif
