@@ -121,6 +121,32 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
+/* The configured algorithm lists (checked by servconf) on the bind. */
+static void
+set_algorithms(ssh_bind bind, const struct servconf *sc)
+{
+	const struct {
+		enum ssh_bind_options_e	 opt;
+		const char		*list;
+	} set[] = {
+		{ SSH_BIND_OPTIONS_KEY_EXCHANGE, sc->kex_algorithms },
+		{ SSH_BIND_OPTIONS_CIPHERS_C_S, sc->ciphers },
+		{ SSH_BIND_OPTIONS_CIPHERS_S_C, sc->ciphers },
+		{ SSH_BIND_OPTIONS_HMAC_C_S, sc->macs },
+		{ SSH_BIND_OPTIONS_HMAC_S_C, sc->macs },
+		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, sc->hostkey_algorithms },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		if (ssh_bind_options_set(bind, set[i].opt, set[i].list) !=
+		    SSH_OK) {
+			fatal("%s: libssh refuses \"%s\": %s", sc->path,
+			    set[i].list, ssh_get_error(bind));
+		}
+	}
+}
+
 /* Loads every HostKey into a new bind; fatal on the first that fails. */
 static ssh_bind
 make_bind(const struct servconf *sc)
@@ -135,6 +161,7 @@ make_bind(const struct servconf *sc)
 		fatal("out of memory");
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	set_algorithms(bind, sc);
 	for (i = 0; i < sc->nhost_keys; i++) {
 		key = keytool_load_hostkey(sc->host_keys[i], err, sizeof(err));
 		if (key == NULL) {

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "popgate/algos.h"
 #include "popgate/cfgfile.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
@@ -443,6 +444,29 @@ loglevel_print(const struct servconf *sc, const struct keyword *kw,
 	    log_level_name(*CFIELD(sc, kw, enum log_level)));
 }
 
+/* KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms: checked lists. */
+static int
+algos_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	if (!algos_valid((enum algos_kind)kw->min, argv[0], err, errlen)) {
+		return -1;
+	}
+	free(*FIELD(sc, kw, char *));
+	*FIELD(sc, kw, char *) = xstrdup(argv[0]);
+	return 0;
+}
+
+static void
+algos_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	fprintf(fp, "%s %s\n", kw->name, *CFIELD(sc, kw, char *));
+}
+
+static const struct kwtype kw_algos = {
+	algos_parse, path_clear, algos_print, 1, "NAME[,NAME]..."
+};
 static const struct kwtype kw_listen = {
 	listen_parse, listen_clear, listen_print, 1, "HOST[:PORT]"
 };
@@ -494,6 +518,15 @@ static const struct keyword keywords[] = {
 	    SC_OFF(backend_connect_timeout), 0, 0, 1, 300, { "5", NULL } },
 	{ "LogLevel", &kw_loglevel, SC_OFF(log_level), 0,
 	    0, 0, 0, { "INFO", NULL } },
+	/* min carries the enum algos_kind. */
+	{ "KexAlgorithms", &kw_algos, SC_OFF(kex_algorithms), 0,
+	    0, ALGOS_KEX, 0, { ALGOS_DEFAULT_KEX, NULL } },
+	{ "Ciphers", &kw_algos, SC_OFF(ciphers), 0,
+	    0, ALGOS_CIPHERS, 0, { ALGOS_DEFAULT_CIPHERS, NULL } },
+	{ "MACs", &kw_algos, SC_OFF(macs), 0,
+	    0, ALGOS_MACS, 0, { ALGOS_DEFAULT_MACS, NULL } },
+	{ "HostKeyAlgorithms", &kw_algos, SC_OFF(hostkey_algorithms), 0,
+	    0, ALGOS_HOSTKEY, 0, { ALGOS_DEFAULT_HOSTKEY, NULL } },
 };
 
 #define NKW	(sizeof(keywords) / sizeof(keywords[0]))

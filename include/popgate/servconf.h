@@ -8,7 +8,8 @@
  *
  * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
  * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
- * BackendConnectTimeout, LogLevel.
+ * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
+ * HostKeyAlgorithms.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -46,6 +47,10 @@ struct servconf {
 	unsigned	 channels_per_session;
 	unsigned	 backend_connect_timeout;	/* seconds */
 	enum log_level	 log_level;
+	char		*kex_algorithms;	/* comma lists, see algos.h */
+	char		*ciphers;
+	char		*macs;
+	char		*hostkey_algorithms;
 
 	unsigned char	 set[16];	/* per keyword: 0 unset, 1 file, 2 -o */
 };

@@ -1,7 +1,8 @@
 /*
  * check_servconf: every keyword parses, rejects bad values at the right
  * line, and survives a -T round trip; then defaults, -o, validation and
- * resolving. "@" in expected text stands for the test's config folder.
+ * resolving. "@/" in expected text stands for the test's config folder
+ * (a bare '@' is literal: algorithm names hold it).
  */
 #include <limits.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "popgate/algos.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
 #include "popgate/xmem.h"
@@ -43,7 +45,7 @@ dir_teardown(void)
 	dir = NULL;
 }
 
-/* tmpl with every '@' replaced by folder d. New string. */
+/* tmpl with every "@/" replaced by folder d and '/'. New string. */
 static char *
 subst_dir(const char *tmpl, const char *d)
 {
@@ -53,7 +55,7 @@ subst_dir(const char *tmpl, const char *d)
 
 	ck_assert_ptr_nonnull(mem);
 	for (; *tmpl != '\0'; tmpl++) {
-		if (*tmpl == '@') {
+		if (tmpl[0] == '@' && tmpl[1] == '/') {
 			fputs(d, mem);
 		} else {
 			fputc(*tmpl, mem);
@@ -137,7 +139,7 @@ print_keyword(const struct servconf *sc, const char *keyword)
 struct accept_case {
 	const char	*keyword;
 	const char	*text;
-	const char	*want;		/* its printed lines, '@' = dir */
+	const char	*want;		/* its printed lines, "@/" = dir/ */
 };
 
 static const struct accept_case accept_cases[] = {
@@ -216,6 +218,18 @@ static const struct accept_case accept_cases[] = {
 	{ "LogLevel", FWD AUTH "LogLevel quiet\n", "LogLevel QUIET\n" },
 	{ "LogLevel", FWD AUTH "LogLevel Verbose\n", "LogLevel VERBOSE\n" },
 	{ "LogLevel", FWD AUTH "LogLevel FATAL\n", "LogLevel FATAL\n" },
+	{ "KexAlgorithms", FWD AUTH, "KexAlgorithms " ALGOS_DEFAULT_KEX "\n" },
+	{ "KexAlgorithms", FWD AUTH "KexAlgorithms curve25519-sha256\n",
+	    "KexAlgorithms curve25519-sha256\n" },
+	{ "Ciphers", FWD AUTH, "Ciphers " ALGOS_DEFAULT_CIPHERS "\n" },
+	{ "Ciphers", FWD AUTH "ciphers aes128-gcm@openssh.com,aes256-ctr\n",
+	    "Ciphers aes128-gcm@openssh.com,aes256-ctr\n" },
+	{ "MACs", FWD AUTH, "MACs " ALGOS_DEFAULT_MACS "\n" },
+	{ "MACs", FWD AUTH "MACs hmac-sha2-512\n", "MACs hmac-sha2-512\n" },
+	{ "HostKeyAlgorithms", FWD AUTH,
+	    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n" },
+	{ "HostKeyAlgorithms", FWD AUTH "HostKeyAlgorithms ssh-ed25519\n",
+	    "HostKeyAlgorithms ssh-ed25519\n" },
 };
 
 START_TEST(test_servconf_keyword_parses)
@@ -378,6 +392,26 @@ static const struct reject_case reject_cases[] = {
 	    "DEBUG1, DEBUG2 or DEBUG3, got \"LOUD\"" },
 	{ "LogLevel", FWD AUTH "LogLevel INFO\nLogLevel INFO\n",
 	    ":4: LogLevel given twice (first at line 3)" },
+	{ "Ciphers", FWD AUTH "Ciphers aes128-cbc\n",
+	    ":3: Ciphers: unsupported cipher \"aes128-cbc\" (allowed: "
+	    "chacha20-poly1305@openssh.com, aes256-gcm@openssh.com, "
+	    "aes128-gcm@openssh.com, aes256-ctr, aes192-ctr, aes128-ctr)" },
+	{ "Ciphers", FWD AUTH "Ciphers aes256-ctr,,aes128-ctr\n",
+	    ":3: Ciphers: bad cipher list \"aes256-ctr,,aes128-ctr\": empty "
+	    "or overlong name" },
+	{ "MACs", FWD AUTH "MACs hmac-sha1\n",
+	    ":3: MACs: unsupported MAC \"hmac-sha1\" (allowed: "
+	    "hmac-sha2-256-etm@openssh.com, hmac-sha2-512-etm@openssh.com, "
+	    "hmac-sha2-256, hmac-sha2-512)" },
+	{ "KexAlgorithms", FWD AUTH
+	    "KexAlgorithms curve25519-sha256,curve25519-sha256\n",
+	    ":3: KexAlgorithms: key exchange \"curve25519-sha256\" listed "
+	    "twice" },
+	{ "HostKeyAlgorithms", FWD AUTH "HostKeyAlgorithms ssh-rsa\n",
+	    ":3: HostKeyAlgorithms: unsupported host key algorithm "
+	    "\"ssh-rsa\" (allowed: ssh-ed25519, ecdsa-sha2-nistp256, "
+	    "ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, rsa-sha2-512, "
+	    "rsa-sha2-256)" },
 	{ NULL, FWD AUTH "Foo bar\n", ":3: unknown keyword \"Foo\"" },
 	{ NULL, FWD AUTH "Port 22\n", ":3: unknown keyword \"Port\"" },
 	{ NULL, FWD AUTH "=22\n", ":3: missing keyword before '='" },
@@ -407,7 +441,8 @@ END_TEST
 static const char *const all_keywords[] = {
 	"ListenAddress", "HostKey", "AuthorizedKeysFile", "PasswordFile",
 	"Forward", "MaxAuthTries", "LoginGraceTime", "MaxStartups",
-	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel"
+	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
+	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms"
 };
 
 /* Each keyword: printed in table order, with parse and reject cases. */
@@ -503,7 +538,11 @@ static const char full_printed[] =
     "MaxStartups 5:50:20\n"
     "ChannelsPerSession 16\n"
     "BackendConnectTimeout 10\n"
-    "LogLevel VERBOSE\n";
+    "LogLevel VERBOSE\n"
+    "KexAlgorithms curve25519-sha256\n"
+    "Ciphers chacha20-poly1305@openssh.com,aes128-gcm@openssh.com\n"
+    "MACs " ALGOS_DEFAULT_MACS "\n"
+    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n";
 
 /* The fixture folder: $POPGATE_TESTDATA, else tests/data from the top. */
 static char *

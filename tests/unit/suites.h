@@ -20,6 +20,7 @@ Suite	*opts_suite(void);	/* client: check_opts.c */
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
 Suite	*log_suite(void);
+Suite	*algos_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
