@@ -22,6 +22,7 @@
 #include "popgate/conn.h"
 #include "popgate/knownhosts.h"
 #include "popgate/log.h"
+#include "popgate/net.h"
 #include "popgate/userauth.h"
 #include "popgate/xmem.h"
 
@@ -35,6 +36,8 @@ struct conn {
 	uint64_t		 retry_at;
 	char			 error[256];
 	char			 dead[128];	/* why conn_tick gave up */
+	struct userauth_cache	 secrets;	/* for reconnects */
+	bool			 was_up;	/* prompts only before that */
 };
 
 struct conn *
@@ -54,6 +57,7 @@ conn_free(struct conn *c)
 		return;
 	}
 	conn_drop(c, NULL);
+	userauth_cache_clear(&c->secrets);
 	free(c);
 }
 
@@ -61,7 +65,9 @@ static int
 set_options(struct conn *c)
 {
 	const struct opts	*o = c->o;
-	long			 timeout = CONN_TIMEOUT_S;
+	/* Mail clients wait during a reconnect: keep it within their 5 s. */
+	long			 timeout = c->was_up ? CONN_RECONNECT_TIMEOUT_S :
+				    CONN_TIMEOUT_S;
 	unsigned int		 port = o->port;
 	int			 no = 0, yes = 1, rc = 0;
 
@@ -114,6 +120,8 @@ go_live(struct conn *c)
 
 	ssh_set_blocking(c->ssh, 0);
 	fd = ssh_get_fd(c->ssh);
+	/* A gateway that stops reading must not block the whole loop. */
+	net_set_nonblock(fd);
 	if (c->o->keepalive > 0 && fd >= 0) {
 		setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
 	}
@@ -122,6 +130,7 @@ go_live(struct conn *c)
 		return CONN_NETWORK;
 	}
 	c->up = true;
+	c->was_up = true;
 	c->failures = 0;
 	c->error[0] = '\0';
 	c->dead[0] = '\0';
@@ -155,7 +164,7 @@ conn_establish(struct conn *c)
 		fail(c, "gateway host key verification failed", NULL);
 		return kh == KNOWNHOSTS_ERROR ? CONN_CONFIG : CONN_HOSTKEY;
 	}
-	rc = userauth_run(c->ssh, c->o);
+	rc = userauth_run(c->ssh, c->o, &c->secrets, !c->was_up);
 	if (rc != USERAUTH_OK) {
 		fail(c, rc == USERAUTH_DENIED ? "authentication failed" :
 		    "authentication did not complete", NULL);

@@ -27,8 +27,12 @@ enum mua_state {
 	MUA_WAITING,		/* stdio: not started yet */
 	MUA_OPENING,
 	MUA_RELAYING,
+	MUA_ABANDONED,		/* client told; the late open still pending */
 	MUA_DONE
 };
+
+#define FORWARD_ABANDON_S	60	/* then the channel is just freed */
+#define FORWARD_PAUSE_MS	1000	/* no accept after EMFILE for this */
 
 struct mua {
 	enum mua_state	 state;
@@ -51,6 +55,7 @@ struct forward {
 	bool			 stdio;
 	struct mua		**muas;
 	size_t			 nmuas;
+	uint64_t		 paused_until;	/* out of descriptors */
 };
 
 static int
@@ -180,9 +185,9 @@ forward_pending(const struct forward *f)
 	    f->muas[0]->state == MUA_WAITING);
 }
 
-/* No channel for this client: say why (POP3 only), then close. */
+/* No channel for this client: say why (POP3 only), then close it. */
 static void
-fail(struct forward *f, struct mua *m, const char *reason)
+tell_client(struct forward *f, struct mua *m, const char *reason)
 {
 	char	line[POP3_LINE_MAX + 3], target[ADDR_STRLEN];
 	size_t	n;
@@ -198,17 +203,23 @@ fail(struct forward *f, struct mua *m, const char *reason)
 			    strerror(errno));
 		}
 	}
+	if (m->wfd != m->rfd) {
+		net_close(&m->wfd);
+	}
+	net_close(&m->rfd);
+	m->failed = true;
+}
+
+static void
+fail(struct forward *f, struct mua *m, const char *reason)
+{
+	tell_client(f, m, reason);
 	relay_free(m->relay);
 	m->relay = NULL;
 	if (m->chan != NULL) {
 		ssh_channel_free(m->chan);
 		m->chan = NULL;
 	}
-	if (m->wfd != m->rfd) {
-		net_close(&m->wfd);
-	}
-	net_close(&m->rfd);
-	m->failed = true;
 	m->state = MUA_DONE;
 }
 
@@ -272,6 +283,11 @@ accept_clients(struct forward *f, struct conn *c, uint64_t now)
 	while (f->nmuas < FORWARD_MAX_CLIENTS) {
 		fd = net_accept(f->lfd, &ss);
 		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				/* Level-triggered: pause, or spin on it. */
+				f->paused_until = now + FORWARD_PAUSE_MS;
+				watch(f, false);
+			}
 			if (errno != EAGAIN) {
 				log_error("accept: %s", strerror(errno));
 			}
@@ -299,21 +315,44 @@ forward_accept(struct forward *f, struct conn *c, uint64_t now_ms)
 	accept_clients(f, c, now_ms);
 }
 
+/*
+ * The client is told after FORWARD_OPEN_TIMEOUT_S, but the channel stays
+ * until the gateway answers: freeing an opening channel would leave the
+ * gateway's end (and its backend connection) open for the whole session.
+ */
+static void
+pump_abandoned(struct forward *f, struct mua *m, uint64_t now)
+{
+	int	rc;
+
+	rc = ssh_channel_open_forward(m->chan, f->spec.target.host,
+	    f->spec.target.port, m->origin, m->origin_port);
+	if (rc == SSH_AGAIN && now < m->deadline) {
+		return;
+	}
+	if (rc == SSH_OK) {
+		ssh_channel_close(m->chan);
+	}
+	m->state = MUA_DONE;
+}
+
 static void
 pump_opening(struct forward *f, struct mua *m, uint64_t now)
 {
 	int	rc;
 
-
 	rc = ssh_channel_open_forward(m->chan, f->spec.target.host,
 	    f->spec.target.port, m->origin, m->origin_port);
 	if (rc == SSH_AGAIN) {
 		if (now >= m->deadline) {
-			fail(f, m, "the gateway did not answer in time");
+			tell_client(f, m, "the gateway did not answer in time");
+			m->deadline = now + FORWARD_ABANDON_S * 1000;
+			m->state = MUA_ABANDONED;
 		}
 		return;
 	}
-	if (rc != SSH_OK) {
+	/* Opened and closed again already: what it sent is still owed. */
+	if (rc != SSH_OK && !relay_peer_spoke(m->relay)) {
 		fail(f, m, "the gateway refused this forward");
 		return;
 	}
@@ -333,6 +372,9 @@ pump_one(struct forward *f, struct mua *m, uint64_t now)
 {
 	enum relay_end	end;
 
+	if (m->state == MUA_ABANDONED) {
+		pump_abandoned(f, m, now);
+	}
 	if (m->state == MUA_OPENING) {
 		pump_opening(f, m, now);
 	}
@@ -367,7 +409,7 @@ forward_pump(struct forward *f, uint64_t now_ms)
 		}
 		i++;
 	}
-	watch(f, f->nmuas < FORWARD_MAX_CLIENTS);
+	watch(f, f->nmuas < FORWARD_MAX_CLIENTS && now_ms >= f->paused_until);
 }
 
 int
@@ -376,8 +418,12 @@ forward_timeout(const struct forward *f, uint64_t now_ms)
 	int	ms = -1, t;
 	size_t	i;
 
+	if (now_ms < f->paused_until) {
+		ms = (int)(f->paused_until - now_ms);
+	}
 	for (i = 0; i < f->nmuas; i++) {
-		if (f->muas[i]->state != MUA_OPENING) {
+		if (f->muas[i]->state != MUA_OPENING &&
+		    f->muas[i]->state != MUA_ABANDONED) {
 			continue;
 		}
 		t = now_ms >= f->muas[i]->deadline ? 0 :
@@ -397,6 +443,8 @@ forward_abort_all(struct forward *f, const char *why)
 
 		if (m->state == MUA_OPENING) {
 			fail(f, m, why);
+		} else if (m->state == MUA_ABANDONED) {
+			m->state = MUA_DONE;
 		} else if (m->state == MUA_RELAYING) {
 			relay_abort(m->relay);
 			m->failed = true;

@@ -18,6 +18,7 @@
 #include "popgate/forward.h"
 #include "popgate/log.h"
 #include "popgate/opts.h"
+#include "popgate/relay.h"
 #include "popgate/sigwatch.h"
 
 #define MAIN_MAX_WAIT_MS	30000
@@ -159,12 +160,12 @@ run(struct client *cl)
 {
 	unsigned	errors = 0;
 	uint64_t	now;
-	bool		failed = false;
+	bool		failed = false, dirty = false;
 	size_t		i;
 
 	while (sigwatch_caught(cl->sig) == 0) {
 		now = clock_ms();
-		if (ssh_event_dopoll(cl->ev, next_timeout(cl, now)) ==
+		if (ssh_event_dopoll(cl->ev, dirty ? 0 : next_timeout(cl, now)) ==
 		    SSH_ERROR) {
 			if (++errors >= MAIN_MAX_POLL_ERRORS) {
 				log_error("event loop failing; giving up");
@@ -178,12 +179,14 @@ run(struct client *cl)
 			lost(cl);
 		}
 		reconnect(cl, now);
+		relay_take_dirty();
 		for (i = 0; i < cl->nfw; i++) {
 			if (forward_pending(cl->fw[i])) {
 				forward_accept(cl->fw[i], cl->conn, now);
 			}
 			forward_pump(cl->fw[i], now);
 		}
+		dirty = relay_take_dirty();
 		if (cl->o.stdio && forward_stdio_done(cl->fw[0], &failed)) {
 			return failed ? exit_code(conn_is_up(cl->conn) ?
 			    CONN_FORWARD : CONN_NETWORK) : 0;

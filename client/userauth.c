@@ -52,6 +52,18 @@ userauth_password_file(const char *path, char **out, char *err,
 	return rc;
 }
 
+/* The terminal may be asked (first connection only). */
+static bool	may_prompt;
+
+void
+userauth_cache_clear(struct userauth_cache *c)
+{
+	ssh_key_free(c->key);
+	c->key = NULL;
+	xfree_secret(c->password);
+	c->password = NULL;
+}
+
 /* libssh asks for a key's passphrase: the terminal, or nothing. */
 static int
 passphrase_cb(const char *prompt, char *buf, size_t len, int echo,
@@ -60,28 +72,27 @@ passphrase_cb(const char *prompt, char *buf, size_t len, int echo,
 	(void)echo;
 	(void)verify;
 	(void)arg;
+	if (!may_prompt) {
+		return -1;
+	}
 	return term_prompt(prompt, buf, len) == 0 ? 0 : -1;
 }
 
 static int
-by_key(ssh_session s, const struct opts *o)
+by_key(ssh_session s, const struct opts *o, struct userauth_cache *cache)
 {
-	ssh_key	key = NULL;
-	int	rc;
-
 	if (o->identity == NULL) {
 		/* The agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
 		return ssh_userauth_publickey_auto(s, NULL, NULL);
 	}
-	if (ssh_pki_import_privkey_file(o->identity, NULL, passphrase_cb, NULL,
-	    &key) != SSH_OK) {
+	if (cache->key == NULL && ssh_pki_import_privkey_file(o->identity,
+	    NULL, passphrase_cb, NULL, &cache->key) != SSH_OK) {
+		cache->key = NULL;
 		log_error("%s: cannot read this private key (wrong passphrase, "
 		    "no terminal to ask for one, or not a key)", o->identity);
 		return SSH_AUTH_DENIED;
 	}
-	rc = ssh_userauth_publickey(s, NULL, key);
-	ssh_key_free(key);
-	return rc;
+	return ssh_userauth_publickey(s, NULL, cache->key);
 }
 
 static int
@@ -102,11 +113,18 @@ by_password_file(ssh_session s, const struct opts *o)
 }
 
 static int
-by_terminal(ssh_session s, const struct opts *o)
+by_terminal(ssh_session s, const struct opts *o,
+    struct userauth_cache *cache)
 {
 	char	 buf[USERAUTH_PASS_MAX], *text = NULL;
 	int	 i, rc = SSH_AUTH_DENIED;
 
+	if (cache->password != NULL) {
+		return ssh_userauth_password(s, NULL, cache->password);
+	}
+	if (!may_prompt || !term_available()) {
+		return SSH_AUTH_DENIED;
+	}
 	text = xasprintf("%s@%s's password: ", o->user[0] != '\0' ? o->user :
 	    "you", o->gateway);
 	for (i = 0; i < USERAUTH_TTY_TRIES && rc == SSH_AUTH_DENIED; i++) {
@@ -114,6 +132,9 @@ by_terminal(ssh_session s, const struct opts *o)
 			break;
 		}
 		rc = ssh_userauth_password(s, NULL, buf);
+		if (rc == SSH_AUTH_SUCCESS) {
+			cache->password = xstrdup(buf);
+		}
 		explicit_bzero(buf, sizeof(buf));
 	}
 	free(text);
@@ -137,12 +158,14 @@ result(int rc)
 }
 
 int
-userauth_run(ssh_session s, const struct opts *o)
+userauth_run(ssh_session s, const struct opts *o,
+    struct userauth_cache *cache, bool interactive)
 {
 	/* libssh keeps the pointer: it must outlive this call. */
 	static struct ssh_callbacks_struct	cb;
 	int					methods, rc;
 
+	may_prompt = interactive;
 	memset(&cb, 0, sizeof(cb));
 	cb.auth_function = passphrase_cb;
 	ssh_callbacks_init(&cb);
@@ -155,13 +178,13 @@ userauth_run(ssh_session s, const struct opts *o)
 	rc = SSH_AUTH_DENIED;
 	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) &&
 	    (o->password_file == NULL || o->identity != NULL)) {
-		rc = by_key(s, o);
+		rc = by_key(s, o, cache);
 	}
 	if (rc == SSH_AUTH_DENIED && (methods & SSH_AUTH_METHOD_PASSWORD)) {
 		if (o->password_file != NULL) {
 			rc = by_password_file(s, o);
-		} else if (term_available()) {
-			rc = by_terminal(s, o);
+		} else {
+			rc = by_terminal(s, o, cache);
 		}
 	}
 	if (result(rc) == USERAUTH_DENIED) {

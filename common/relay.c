@@ -1,19 +1,26 @@
 /*
- * relay: one TCP socket <-> one SSH channel.
+ * relay: one TCP socket (or a pipe pair) <-> one SSH channel.
  *
- * channel -> socket: the data callback copies into a bounded buffer and
+ * channel -> socket: the data callback copies into the down buffer and
  * returns how much it took; what it leaves stays in libssh's channel
- * buffer, and libssh does not grow the window for it (RFC 4254 §5.2), so
- * the sender stops. relay_pump() drains the buffer into the socket and
- * pulls the backlog with ssh_channel_read_nonblocking(), which re-opens
- * the window.
+ * buffer, and while it is there libssh does not grow the window
+ * (RFC 4254 §5.2), so the sender stops. relay_pump() drains the buffer into
+ * the socket and pulls libssh's backlog, but only all of it at once:
+ * ssh_channel_read() re-opens the window whatever is still buffered, so a
+ * partial pull would let a fast sender outrun a slow reader without bound.
+ * The down buffer is therefore larger than the most libssh can hold (see
+ * RELAY_DOWN_MAX); its pages are only touched when a reader is slow.
  *
- * socket -> channel: read only while the channel's window is open, never
- * more than the window, so ssh_channel_write() never has to wait and
- * nothing is queued beyond what the peer agreed to take.
+ * socket -> channel: read only while the channel's window is open and the
+ * up buffer is empty, never more than the window. ssh_channel_write() may
+ * still take less (during a key re-exchange it takes nothing): the rest
+ * waits in the up buffer for the next pump, and EOF goes out after it.
  *
- * Callbacks only record; every state change happens in relay_pump(),
- * after ssh_event_dopoll() has returned.
+ * Callbacks only record (and copy); every state change happens in
+ * relay_pump(), after ssh_event_dopoll() has returned. Callbacks can also
+ * fire during another relay's pump (libssh polls the whole event inside
+ * ssh_channel_write); relay_take_dirty() tells the owner to poll again at
+ * once so nothing waits for an unrelated wake-up.
  */
 #include <errno.h>
 #include <poll.h>
@@ -30,7 +37,13 @@
 #include "popgate/relay.h"
 #include "popgate/xmem.h"
 
-#define RELAY_READS_PER_PUMP	4	/* fairness between tunnels */
+#define RELAY_READS_PER_PUMP	4		/* fairness between relays */
+/*
+ * libssh grows its window to 1,280,000 whenever window + buffered drops
+ * below 640,000, so it may hold up to about 1,920,000 bytes: the down
+ * buffer must take all of it at once (see pull_backlog).
+ */
+#define RELAY_DOWN_MAX		(2048 * 1024)
 
 struct relay {
 	ssh_event		 ev;
@@ -40,11 +53,14 @@ struct relay {
 	short			 revents;	/* seen since the last pump */
 	struct ssh_channel_callbacks_struct cb;
 
-	char			*buf;		/* channel -> socket */
-	size_t			 off, len;
+	char			*down;		/* channel -> socket */
+	size_t			 doff, dlen;
+	char			*up;		/* socket -> channel, unsent */
+	size_t			 uoff, ulen;
 
 	bool			 in_read;	/* pulling the backlog */
-	bool			 backlog;	/* libssh holds unread data */
+	bool			 backlog;	/* libssh may hold unread data */
+	bool			 spoke;		/* any data/EOF/CLOSE seen */
 	bool			 sock_eof;	/* socket read gave 0 */
 	bool			 eof_sent;	/* ... and EOF went out */
 	bool			 chan_eof;	/* peer sent EOF */
@@ -57,8 +73,17 @@ struct relay {
 	uint64_t		 to_chan, to_sock;
 };
 
-/* One process, one loop: a shared scratch buffer for socket reads. */
-static char	scratch[RELAY_BUFSZ];
+/* A callback fired since relay_take_dirty() was last called. */
+static bool	relay_dirty;
+
+bool
+relay_take_dirty(void)
+{
+	bool	was = relay_dirty;
+
+	relay_dirty = false;
+	return was;
+}
 
 static int
 fd_cb(socket_t fd, int revents, void *arg)
@@ -82,6 +107,8 @@ data_cb(ssh_session s, ssh_channel c, void *data, uint32_t len,
 
 	(void)s;
 	(void)c;
+	r->spoke = true;
+	relay_dirty = true;
 	if (is_stderr) {
 		return (int)len;	/* no stderr on a forward */
 	}
@@ -89,14 +116,14 @@ data_cb(ssh_session s, ssh_channel c, void *data, uint32_t len,
 		r->backlog = true;
 		return 0;
 	}
-	if (r->off > 0 && r->off + r->len == RELAY_BUFSZ) {
-		memmove(r->buf, r->buf + r->off, r->len);
-		r->off = 0;
+	if (r->doff > 0 && r->doff + r->dlen + len > RELAY_DOWN_MAX) {
+		memmove(r->down, r->down + r->doff, r->dlen);
+		r->doff = 0;
 	}
-	room = RELAY_BUFSZ - r->off - r->len;
+	room = RELAY_DOWN_MAX - r->doff - r->dlen;
 	take = len < room ? len : room;
-	memcpy(r->buf + r->off + r->len, data, take);
-	r->len += take;
+	memcpy(r->down + r->doff + r->dlen, data, take);
+	r->dlen += take;
 	if (take < len) {
 		r->backlog = true;
 	}
@@ -110,7 +137,9 @@ eof_cb(ssh_session s, ssh_channel c, void *arg)
 
 	(void)s;
 	(void)c;
+	r->spoke = true;
 	r->chan_eof = true;
+	relay_dirty = true;
 }
 
 /*
@@ -131,7 +160,9 @@ signal_cb(ssh_session s, ssh_channel c, const char *signal, int core,
 	(void)core;
 	(void)errmsg;
 	(void)lang;
+	r->spoke = true;
 	r->peer_reset = true;
+	relay_dirty = true;
 }
 
 static void
@@ -141,7 +172,9 @@ close_cb(ssh_session s, ssh_channel c, void *arg)
 
 	(void)s;
 	(void)c;
+	r->spoke = true;
 	r->chan_closed = true;
+	relay_dirty = true;
 }
 
 struct relay *
@@ -153,7 +186,9 @@ relay_new(ssh_event ev, ssh_channel chan)
 	r->ev = ev;
 	r->rfd = r->wfd = -1;
 	r->chan = chan;
-	r->buf = xmalloc(RELAY_BUFSZ);
+	/* Large, but only the pages a slow reader fills are ever touched. */
+	r->down = xmalloc(RELAY_DOWN_MAX);
+	r->up = xmalloc(RELAY_BUFSZ);
 	r->cb.userdata = r;
 	r->cb.channel_data_function = data_cb;
 	r->cb.channel_eof_function = eof_cb;
@@ -234,7 +269,8 @@ relay_free(struct relay *r)
 		ssh_remove_channel_callbacks(r->chan, &r->cb);
 	}
 	close_fds(r);
-	free(r->buf);
+	free(r->down);
+	free(r->up);
 	free(r);
 }
 
@@ -265,7 +301,8 @@ finish(struct relay *r, enum relay_end end)
 	}
 	r->end = end;
 	if (!r->chan_closed && ssh_channel_is_open(r->chan)) {
-		if (end == RELAY_SOCKET_ERROR || end == RELAY_ABORTED) {
+		if (end != RELAY_EOF && end != RELAY_CHANNEL_CLOSED &&
+		    end != RELAY_PEER_RESET) {
 			ssh_channel_request_send_exit_signal(r->chan, "PIPE",
 			    0, "connection reset", "");
 		}
@@ -280,51 +317,57 @@ flush_socket(struct relay *r)
 {
 	ssize_t	n;
 
-	while (r->len > 0) {
-		n = r->rfd == r->wfd ? send(r->wfd, r->buf + r->off, r->len,
-		    MSG_NOSIGNAL) : write(r->wfd, r->buf + r->off, r->len);
+	while (r->dlen > 0) {
+		n = r->rfd == r->wfd ? send(r->wfd, r->down + r->doff, r->dlen,
+		    MSG_NOSIGNAL) : write(r->wfd, r->down + r->doff, r->dlen);
 		if (n < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		}
-		r->off += (size_t)n;
-		r->len -= (size_t)n;
+		r->doff += (size_t)n;
+		r->dlen -= (size_t)n;
 		r->to_sock += (uint64_t)n;
 	}
-	r->off = 0;
+	r->doff = 0;
 	return 0;
 }
 
-/* Pulls data libssh kept back into the free tail of the buffer. */
+/*
+ * Takes everything libssh holds for the channel, if it fits (see the top
+ * of this file for why never a part). in_read keeps data_cb from copying
+ * into the same bytes while libssh processes packets inside the calls.
+ */
 static int
 pull_backlog(struct relay *r)
 {
-	size_t	room;
-	int	n;
+	int	avail, n = 0;
 
-	if (r->off > 0) {
-		memmove(r->buf, r->buf + r->off, r->len);
-		r->off = 0;
-	}
-	room = RELAY_BUFSZ - r->len;
-	if (room == 0) {
-		return 0;
+	if (r->doff > 0) {
+		memmove(r->down, r->down + r->doff, r->dlen);
+		r->doff = 0;
 	}
 	r->in_read = true;
-	n = ssh_channel_read_nonblocking(r->chan, r->buf + r->len,
-	    (uint32_t)room, 0);
-	r->in_read = false;
-	if (n == SSH_ERROR) {
-		return -1;
+	avail = ssh_channel_poll(r->chan, 0);
+	/* Only a peer that overran its window can hold more than fits. */
+	if (avail > 0 && ((size_t)avail <= RELAY_DOWN_MAX - r->dlen ||
+	    r->dlen == 0)) {
+		n = ssh_channel_read_nonblocking(r->chan, r->down + r->dlen,
+		    (uint32_t)(RELAY_DOWN_MAX - r->dlen), 0);
 	}
-	if (n == SSH_EOF || n == SSH_AGAIN || n < 0 || (size_t)n < room) {
-		r->backlog = n > 0 && (size_t)n == room;
+	r->in_read = false;
+	if (avail == SSH_ERROR || n == SSH_ERROR) {
+		if (!r->chan_closed) {
+			return -1;
+		}
+		avail = n = 0;	/* closed: libssh has nothing left */
 	}
 	if (n > 0) {
-		r->len += (size_t)n;
+		r->dlen += (size_t)n;
 	}
+	/* Still more than fits: wait until the socket took some. */
+	r->backlog = avail > 0 && n < avail;
 	return 0;
 }
 
@@ -341,10 +384,6 @@ channel_to_socket(struct relay *r)
 	 */
 	if (r->backlog) {
 		if (pull_backlog(r) == -1) {
-			if (r->chan_closed) {
-				r->backlog = false;	/* nothing left */
-				return 0;
-			}
 			finish(r, RELAY_CHANNEL_ERROR);
 			return 0;
 		}
@@ -354,15 +393,15 @@ channel_to_socket(struct relay *r)
 	}
 	/*
 	 * An EOF (or CLOSE) that came before the relay's callbacks were on the
-	 * channel (the gateway's backend was still connecting) is only in
-	 * libssh's state: ask once everything before it has gone out.
+	 * channel is only in libssh's state: ask once everything before it
+	 * has gone out.
 	 */
-	if (r->len == 0 && !r->backlog) {
+	if (r->dlen == 0 && !r->backlog) {
 		r->chan_eof = r->chan_eof || ssh_channel_is_eof(r->chan);
 		r->chan_closed = r->chan_closed || ssh_channel_is_closed(r->chan);
 	}
 	/* A broken stream must not end in a clean FIN (see signal_cb). */
-	if (r->chan_eof && r->len == 0 && !r->backlog && !r->sock_shut &&
+	if (r->chan_eof && r->dlen == 0 && !r->backlog && !r->sock_shut &&
 	    !r->peer_reset) {
 		if (r->rfd == r->wfd) {
 			shutdown(r->wfd, SHUT_WR);
@@ -375,44 +414,81 @@ channel_to_socket(struct relay *r)
 	return 0;
 }
 
+/* Sends the up buffer: 0 when empty now, 1 when some must wait, -1. */
+static int
+send_up(struct relay *r)
+{
+	int	w;
+
+	if (r->ulen == 0) {
+		return 0;
+	}
+	w = ssh_channel_write(r->chan, r->up + r->uoff, (uint32_t)r->ulen);
+	if (w < 0) {
+		return -1;
+	}
+	r->uoff += (size_t)w;
+	r->ulen -= (size_t)w;
+	r->to_chan += (uint64_t)w;
+	return r->ulen > 0 ? 1 : 0;
+}
+
+/* 0, -1 for a socket error, -2 for a channel error. */
 static int
 socket_to_channel(struct relay *r)
 {
 	uint32_t	window;
 	ssize_t		n;
-	int		i, w;
+	int		i, rc;
 
-	for (i = 0; i < RELAY_READS_PER_PUMP && !r->sock_eof; i++) {
-		window = ssh_channel_window_size(r->chan);
-		if (window == 0) {
-			return 0;
+	for (i = 0; i < RELAY_READS_PER_PUMP; i++) {
+		rc = send_up(r);
+		if (rc != 0) {
+			return rc < 0 ? -2 : 0;
 		}
-		n = read(r->rfd, scratch, window < RELAY_BUFSZ ? window :
+		window = ssh_channel_window_size(r->chan);
+		if (r->sock_eof || window == 0) {
+			break;
+		}
+		n = read(r->rfd, r->up, window < RELAY_BUFSZ ? window :
 		    RELAY_BUFSZ);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
 		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		}
-		if (n == 0) {
-			r->sock_eof = true;
-			r->eof_sent = ssh_channel_send_eof(r->chan) == SSH_OK;
-			return r->eof_sent ? 0 : -2;
+		r->sock_eof = n == 0;
+		r->uoff = 0;
+		r->ulen = (size_t)n;
+	}
+	if (r->sock_eof && r->ulen == 0 && !r->eof_sent) {
+		if (ssh_channel_send_eof(r->chan) != SSH_OK) {
+			return -2;
 		}
-		w = ssh_channel_write(r->chan, scratch, (uint32_t)n);
-		if (w != n) {
-			return -2;	/* cannot happen within the window */
-		}
-		r->to_chan += (uint64_t)n;
+		r->eof_sent = true;
 	}
 	return 0;
+}
+
+static void
+update_events(struct relay *r)
+{
+	short	want = 0;
+
+	if (!r->sock_eof && r->ulen == 0 && !r->chan_closed &&
+	    ssh_channel_window_size(r->chan) > 0) {
+		want |= POLLIN;
+	}
+	if (r->dlen > 0) {
+		want |= POLLOUT;
+	}
+	set_events(r, want);
 }
 
 void
 relay_pump(struct relay *r)
 {
-	short	want = 0;
 	int	rc;
 
 	if (r == NULL || r->end != RELAY_OPEN || r->rfd < 0) {
@@ -425,8 +501,8 @@ relay_pump(struct relay *r)
 	if (r->end != RELAY_OPEN) {
 		return;
 	}
-	if ((r->revents & (POLLIN | POLLHUP | POLLERR)) && !r->sock_eof &&
-	    !r->chan_closed) {
+	if (!r->chan_closed && (r->ulen > 0 ||
+	    (r->revents & (POLLIN | POLLHUP | POLLERR)) || r->sock_eof)) {
 		rc = socket_to_channel(r);
 		if (rc != 0) {
 			finish(r, rc == -1 ? RELAY_SOCKET_ERROR :
@@ -440,12 +516,7 @@ relay_pump(struct relay *r)
 		finish(r, RELAY_PEER_RESET);
 		return;
 	}
-	if (r->chan_closed) {
-		/* The peer is gone: deliver what it sent before closing. */
-		if (r->len > 0 || r->backlog) {
-			set_events(r, POLLOUT);
-			return;
-		}
+	if (r->chan_closed && r->dlen == 0 && !r->backlog) {
 		finish(r, r->eof_sent && r->sock_shut ? RELAY_EOF :
 		    RELAY_CHANNEL_CLOSED);
 		return;
@@ -454,13 +525,7 @@ relay_pump(struct relay *r)
 		finish(r, RELAY_EOF);
 		return;
 	}
-	if (!r->sock_eof && ssh_channel_window_size(r->chan) > 0) {
-		want |= POLLIN;
-	}
-	if (r->len > 0) {
-		want |= POLLOUT;
-	}
-	set_events(r, want);
+	update_events(r);
 }
 
 void
@@ -481,6 +546,12 @@ bool
 relay_done(const struct relay *r)
 {
 	return r->end != RELAY_OPEN;
+}
+
+bool
+relay_peer_spoke(const struct relay *r)
+{
+	return r->spoke;
 }
 
 enum relay_end

@@ -96,6 +96,13 @@ auth_password(struct auth *a, const char *user, const char *password)
 {
 	bool	ok;
 
+	/*
+	 * Requests pipelined past MaxAuthTries arrive before the session can
+	 * hang up: answer them at once, with no crypt(3) and no log line.
+	 */
+	if (auth_exhausted(a)) {
+		return SSH_AUTH_DENIED;
+	}
 	if (a->succeeded || a->pw == NULL) {
 		return deny(a, user, "password", "not-offered");
 	}
@@ -140,6 +147,9 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 	struct authkeys			*ak = NULL;
 	const struct authkeys_entry	*e = NULL;
 
+	if (auth_exhausted(a)) {
+		return SSH_AUTH_DENIED;
+	}
 	if (a->succeeded || a->sc->authorized_keys_file == NULL) {
 		return deny(a, user, "publickey", "not-offered");
 	}
@@ -173,6 +183,9 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 void
 auth_other(struct auth *a, const char *user, const char *method)
 {
+	if (auth_exhausted(a)) {
+		return;
+	}
 	if (strcmp(method, "none") == 0) {
 		/* Clients ask "none" first to learn the methods (RFC 4252 §5.2). */
 		log_debug("auth none user=%.100s from=%s", user, a->peer);

@@ -143,26 +143,39 @@ pub_comment(const char *pubpath)
 	return *word != '\0' ? xstrdup(word) : NULL;
 }
 
+/*
+ * The fingerprint comes from the private key the gateway really serves;
+ * the .pub file only lends its comment, and only when it holds the same
+ * key (a stale .pub must not get a wrong fingerprint published).
+ */
 static int
 print_one(const char *path)
 {
 	char	 err[512], line[1024];
 	char	*pubpath = xasprintf("%s.pub", path), *comment = NULL;
-	ssh_key	 key = NULL;
+	ssh_key	 key = NULL, pub = NULL;
 	int	 rc = -1;
 
-	if (ssh_pki_import_pubkey_file(pubpath, &key) == SSH_OK) {
-		comment = pub_comment(pubpath);
-	} else {
-		key = keytool_load_hostkey(path, err, sizeof(err));
-	}
+	key = keytool_load_hostkey(path, err, sizeof(err));
 	if (key == NULL) {
 		fprintf(stderr, "popgated: %s\n", err);
-	} else if (fingerprint_line(key, comment, line, sizeof(line)) == 0) {
+		goto out;
+	}
+	if (ssh_pki_import_pubkey_file(pubpath, &pub) == SSH_OK) {
+		if (ssh_key_cmp(key, pub, SSH_KEY_CMP_PUBLIC) == 0) {
+			comment = pub_comment(pubpath);
+		} else {
+			fprintf(stderr, "popgated: warning: %s does not match "
+			    "%s; ignoring it\n", pubpath, path);
+		}
+	}
+	if (fingerprint_line(key, comment, line, sizeof(line)) == 0) {
 		printf("%s\n", line);
 		rc = 0;
 	}
+out:
 	ssh_key_free(key);
+	ssh_key_free(pub);
 	free(comment);
 	free(pubpath);
 	return rc;

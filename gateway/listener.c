@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "popgate/addr.h"
+#include "popgate/clock.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
@@ -29,6 +30,7 @@
 #define LISTENER_POLL_MS	1000	/* bound on one wait: flags are seen */
 #define LISTENER_ACCEPTS	16	/* per listener per wake-up */
 #define LISTENER_STOP_MS	5000	/* children get this long on SIGTERM */
+#define LISTENER_PAUSE_MS	1000	/* no accept after EMFILE for this */
 
 struct child {
 	pid_t	pid;
@@ -45,6 +47,7 @@ struct listener {
 	struct child		*children;
 	size_t			 nchildren;
 	unsigned		 startups;
+	uint64_t		 paused_until;	/* out of descriptors */
 	struct pollfd		*pfds;		/* serve()'s poll set */
 	size_t			*owner;		/* pfds index -> child index */
 };
@@ -248,6 +251,11 @@ accept_on(struct listener *l, int lfd)
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
 		fd = net_accept(lfd, &ss);
 		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				/* poll is level-triggered: pause, or spin. */
+				l->paused_until = clock_ms() +
+				    LISTENER_PAUSE_MS;
+			}
 			if (errno != EAGAIN) {
 				log_error("accept: %s", strerror(errno));
 			}
@@ -299,6 +307,10 @@ serve(struct listener *l)
 		n = 0;
 		for (i = 0; i < l->nfds; i++) {
 			pfds[n].fd = l->fds[i];
+			/* A negative fd is skipped by poll(2): paused. */
+			if (clock_ms() < l->paused_until) {
+				pfds[n].fd = -1;
+			}
 			pfds[n++].events = POLLIN;
 		}
 		for (i = 0; i < l->nchildren; i++) {

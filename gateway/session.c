@@ -22,6 +22,7 @@
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
+#include "popgate/relay.h"
 #include "popgate/servconf.h"
 #include "popgate/session.h"
 #include "popgate/sigwatch.h"
@@ -52,6 +53,7 @@ struct session {
 	struct sesschan		*chans;
 	size_t			 nchans;
 	struct sigwatch		*sig;		/* SIGTERM: end the session */
+	bool			 closing;	/* in teardown: refuse all */
 };
 
 static const char *
@@ -141,6 +143,23 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 }
 
 static int
+discard_data_cb(ssh_session ssh, ssh_channel chan, void *data, uint32_t len,
+    int is_stderr, void *arg)
+{
+	(void)ssh;
+	(void)chan;
+	(void)data;
+	(void)is_stderr;
+	(void)arg;
+	return (int)len;
+}
+
+static struct ssh_channel_callbacks_struct	discard_cb = {
+	.size = sizeof(struct ssh_channel_callbacks_struct),
+	.channel_data_function = discard_data_cb,
+};
+
+static int
 open_session_channel(struct session *s, ssh_message msg)
 {
 	ssh_channel	chan = NULL;
@@ -150,6 +169,8 @@ open_session_channel(struct session *s, ssh_message msg)
 	if (chan == NULL) {
 		return 1;
 	}
+	/* Nothing runs in it: its data is dropped, never buffered. */
+	ssh_set_channel_callbacks(chan, &discard_cb);
 	s->chans = xreallocarray(s->chans, s->nchans + 1, sizeof(*s->chans));
 	s->chans[s->nchans].chan = chan;
 	s->chans[s->nchans].refused = false;
@@ -307,6 +328,9 @@ message_cb(ssh_session ssh, ssh_message msg, void *arg)
 	const char	*svc;
 
 	(void)ssh;
+	if (s->closing) {
+		return 1;
+	}
 	switch (ssh_message_type(msg)) {
 	case SSH_REQUEST_AUTH:
 		auth_other(s->auth, ssh_message_auth_user(msg) != NULL ?
@@ -338,19 +362,24 @@ message_cb(ssh_session ssh, ssh_message msg, void *arg)
 static void
 reap_sesschans(struct session *s)
 {
-	size_t		 i = 0;
-	struct sesschan	*c;
+	ssh_channel	chan;
+	size_t		i = 0;
 
+	/*
+	 * By index, with no pointer into s->chans held across libssh calls:
+	 * their flush polls the event, and a CHANNEL_OPEN arriving then
+	 * reallocates the array.
+	 */
 	while (i < s->nchans) {
-		c = &s->chans[i];
-		if (c->refused && !c->closing) {
-			ssh_channel_request_send_exit_status(c->chan, 1);
-			ssh_channel_send_eof(c->chan);
-			ssh_channel_close(c->chan);
-			c->closing = true;
+		chan = s->chans[i].chan;
+		if (s->chans[i].refused && !s->chans[i].closing) {
+			s->chans[i].closing = true;
+			ssh_channel_request_send_exit_status(chan, 1);
+			ssh_channel_send_eof(chan);
+			ssh_channel_close(chan);
 		}
-		if (ssh_channel_is_closed(c->chan)) {
-			ssh_channel_free(c->chan);
+		if (ssh_channel_is_closed(chan)) {
+			ssh_channel_free(chan);
 			s->chans[i] = s->chans[--s->nchans];
 			continue;
 		}
@@ -421,10 +450,12 @@ run(struct session *s)
 {
 	unsigned	errors = 0;
 	uint64_t	now;
+	bool		dirty = false;
 
 	for (;;) {
 		now = clock_ms();
-		if (ssh_event_dopoll(s->ev, next_timeout(s, now)) == SSH_ERROR) {
+		if (ssh_event_dopoll(s->ev, dirty ? 0 : next_timeout(s, now)) ==
+		    SSH_ERROR) {
 			if (++errors >= SESSION_MAX_POLL_ERRORS) {
 				return "poll-error";
 			}
@@ -445,8 +476,10 @@ run(struct session *s)
 			log_info("login grace time exceeded from=%s", s->peer);
 			return "login-grace-time";
 		}
+		relay_take_dirty();
 		pump_tunnels(s, now);
 		reap_sesschans(s);
+		dirty = relay_take_dirty();
 		if (!session_alive(s)) {
 			return "client-closed";
 		}
@@ -458,15 +491,21 @@ teardown(struct session *s, const char *why)
 {
 	size_t	i;
 
+	/* Whatever libssh delivers while this runs is refused (message_cb). */
+	s->closing = true;
 	for (i = 0; i < s->ntunnels; i++) {
 		tunnel_abort(s->tunnels[i], why);
 		tunnel_free(s->tunnels[i]);
 	}
 	free(s->tunnels);
+	s->tunnels = NULL;
+	s->ntunnels = 0;
 	for (i = 0; i < s->nchans; i++) {
 		ssh_channel_free(s->chans[i].chan);
 	}
 	free(s->chans);
+	s->chans = NULL;
+	s->nchans = 0;
 	sigwatch_free(s->sig);
 	if (s->ev != NULL) {
 		ssh_event_remove_session(s->ev, s->ssh);
@@ -515,7 +554,8 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	install_callbacks(s);
 	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
 		log_info("key exchange failed from=%s: %s", s->peer,
-		    ssh_get_error(s->ssh));
+		    ssh_get_error(s->ssh)[0] != '\0' ? ssh_get_error(s->ssh) :
+		    "not finished within LoginGraceTime");
 		return -1;
 	}
 	ssh_set_blocking(s->ssh, 0);
@@ -547,6 +587,8 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	}
 	/* Small POP3 commands must not wait for Nagle (RFC 896) on either hop. */
 	net_set_nodelay(fd);
+	/* A client that stops reading must never block the whole session. */
+	net_set_nonblock(fd);
 	s.targets = policy_describe(sc->forwards);
 	s.auth = auth_new(sc, pw, s.peer);
 	s.grace_deadline = clock_ms() +

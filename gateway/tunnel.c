@@ -37,6 +37,7 @@ struct tunnel {
 	ssh_channel		 chan;
 	int			 fd;		/* while connecting */
 	bool			 writable;	/* connect finished */
+	int			 connect_errno;	/* when it failed at once */
 	struct relay		*relay;
 	struct policy_entry	 pe;
 	char			*user, *peer;
@@ -81,10 +82,12 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t->fd = net_connect_start((const struct sockaddr *)&pe->backend_sa,
 	    pe->backend_salen);
 	if (t->fd == -1) {
-		t->writable = true;	/* let tunnel_pump report it */
+		t->connect_errno = errno;	/* tunnel_pump reports it */
+		t->writable = true;
 	} else if (ssh_event_add_fd(ev, t->fd, POLLOUT, connect_cb, t) !=
 	    SSH_OK) {
 		net_close(&t->fd);
+		t->connect_errno = ENOMEM;
 		t->writable = true;
 	}
 	return t;
@@ -124,7 +127,7 @@ finish_connect(struct tunnel *t)
 	if (t->fd != -1) {
 		ssh_event_remove_fd(t->ev, t->fd);
 	}
-	err = t->fd == -1 ? errno : net_connect_result(t->fd);
+	err = t->fd == -1 ? t->connect_errno : net_connect_result(t->fd);
 	if (err != 0) {
 		net_close(&t->fd);
 		fail(t, strerror(err));

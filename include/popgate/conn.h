@@ -26,6 +26,7 @@ enum conn_status {
 };
 
 #define CONN_TIMEOUT_S		15	/* connect + kex + auth */
+#define CONN_RECONNECT_TIMEOUT_S 4	/* the same while clients wait */
 #define CONN_BACKOFF_MAX_S	8
 
 struct conn;

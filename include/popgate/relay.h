@@ -4,8 +4,10 @@
  * there and installs the channel's callbacks. Backpressure both ways: the
  * socket is read only while the channel's window is open, and channel data
  * is taken only while the socket takes it (memory per relay is bounded by
- * RELAY_BUFSZ plus the channel window libssh grants). Half-close is
- * honoured in both directions.
+ * RELAY_BUFSZ, a down buffer of 2 MiB touched only by slow readers, and
+ * the channel window libssh grants). Half-close is
+ * honoured in both directions. During a key re-exchange a channel takes
+ * no data: what was read waits, nothing is dropped.
  *
  * Callbacks only record what happened; the owner calls relay_pump() after
  * every ssh_event_dopoll() (it does nothing before relay_attach()) and
@@ -19,7 +21,7 @@
 
 #include <libssh/libssh.h>
 
-#define RELAY_BUFSZ	(256 * 1024)
+#define RELAY_BUFSZ	(256 * 1024)	/* largest socket read */
 
 enum relay_end {
 	RELAY_OPEN = 0,		/* still moving data */
@@ -64,6 +66,18 @@ void		 relay_abort(struct relay *r);
 void		 relay_set_reset_on_abort(struct relay *r, bool on);
 
 bool		 relay_done(const struct relay *r);
+/*
+ * Has the peer sent anything (data, EOF, CLOSE) on the channel? Then it
+ * was opened, even if it is closed again already.
+ */
+bool		 relay_peer_spoke(const struct relay *r);
+
+/*
+ * Did any relay's callback fire since the last call? The owner calls it
+ * before pumping (to reset) and after: true then means a callback fired
+ * inside another relay's pump, so poll again without sleeping.
+ */
+bool		 relay_take_dirty(void);
 enum relay_end	 relay_end(const struct relay *r);
 const char	*relay_end_name(enum relay_end end);
 
