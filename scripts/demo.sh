@@ -1,20 +1,23 @@
 #!/bin/sh
 # demo.sh: the whole popgate chain on loopback, run by `make demo`.
 #
-#   mail client --POP3--> ssh -N -L --SSH--> popgated --POP3--> Dovecot
+#   mail client --POP3--> popgate --SSH--> popgated --POP3--> Dovecot
 #
 # Everything lives in a temporary folder: host and user keys (popgated
 # keygen, ssh-keygen), a Maildir with three messages, the configs. Dovecot
-# and popgated listen on free 127.0.0.1 ports; ssh opens the tunnel; a real
-# POP3 client (Python's poplib) fetches the mail through it.
-# DEMO_ONCE=1: exit 0 after the fetch. Otherwise: wait for Ctrl-C, so a mail
-# client of your own can use the tunnel too. Every process started here is
+# and popgated listen on free 127.0.0.1 ports; popgate opens the tunnel,
+# trusting exactly the host key `popgated fingerprint` publishes, on a
+# local port the kernel picks (its ready line says which); a real POP3
+# client (Python's poplib) fetches the mail through it.
+# DEMO_ONCE=1: exit 0 after the fetch. Otherwise: print how to point a mail
+# client at the tunnel and wait for Ctrl-C. Every process started here is
 # stopped by its pid on the way out, and the folder removed.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 POPGATE_BIN=${POPGATE_BIN:-$here/../bin}
 popgated=$POPGATE_BIN/popgated
+popgate=$POPGATE_BIN/popgate
 fetch=$here/pop3fetch.py
 pids=""
 work=""
@@ -26,6 +29,12 @@ say() {
 die() {
 	say "demo: $*" >&2
 	exit 1
+}
+
+# fail LOG MESSAGE: dies, showing LOG first (the folder goes on exit).
+fail() {
+	[ -s "$1" ] && sed 's/^/  | /' "$1" >&2
+	die "$2"
 }
 
 # Stops what we started, newest first: SIGTERM, up to 5 s, then SIGKILL.
@@ -87,7 +96,7 @@ make_maildir() {
 	message 1 "Welcome to popgate" \
 	    "Hello! This came from Dovecot, via popgated, via an SSH tunnel."
 	message 2 "Your tunnel works" \
-	    "Your client spoke POP3 to ssh on 127.0.0.1; only SSH crossed over."
+	    "Your client spoke POP3 to popgate on 127.0.0.1; only SSH crossed over."
 	message 3 "One more thing" \
 	    "popgated refuses shells, commands and every forward but pop3:110."
 	printf 'demo:{PLAIN}demo\n' >"$work/dovecot.passwd"
@@ -156,10 +165,12 @@ $unconfined
 }
 EOF
 	dovecot -F -c "$work/dovecot.conf" >"$work/dovecot.out" 2>&1 &
-	started $!
+	dovecot_pid=$!
+	started $dovecot_pid
 	python3 "$fetch" greet --port "$dovecot_port" --timeout 30 ||
-	    die "Dovecot did not come up; see $work/dovecot.log"
-	say "Dovecot:  POP3 on 127.0.0.1:$dovecot_port (user demo, password demo)"
+	    fail "$work/dovecot.log" "Dovecot did not come up"
+	say "Dovecot   pid $dovecot_pid: POP3 on 127.0.0.1:$dovecot_port" \
+	    "(user demo, password demo)"
 }
 
 start_popgated() {
@@ -178,32 +189,45 @@ EOF
 	popgated_pid=$!
 	started $popgated_pid
 	wait_log "$work/popgated.log" "listening on 127.0.0.1:" "$popgated_pid" ||
-	    die "popgated did not start; see $work/popgated.log"
+	    fail "$work/popgated.log" "popgated did not start"
 	gate_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 	    "$work/popgated.log" | head -n 1)
-	say "popgated: SSH on 127.0.0.1:$gate_port, host key fingerprint:"
-	"$popgated" fingerprint -f "$work/popgated.conf" | sed 's/^/          /'
-	printf '[127.0.0.1]:%s %s\n' "$gate_port" \
-	    "$(cut -d ' ' -f 1,2 "$work/ssh_host_ed25519_key.pub")" \
-	    >"$work/known_hosts"
+	"$popgated" fingerprint -f "$work/popgated.conf" >"$work/fingerprint"
+	fingerprint=$(cut -d ' ' -f 2 "$work/fingerprint")
+	say "popgated  pid $popgated_pid: SSH on 127.0.0.1:$gate_port," \
+	    "host key fingerprint (what an admin publishes):"
+	sed 's/^/          /' "$work/fingerprint"
 }
 
+# popgate pinned to that fingerprint; -L 0:... lets the kernel pick the
+# local port, and the ready line on stdout names it.
 start_tunnel() {
-	local_port=$(free_port)
-	ssh -N -F /dev/null -p "$gate_port" -i "$work/id_demo" \
-	    -o IdentitiesOnly=yes -o BatchMode=yes \
-	    -o StrictHostKeyChecking=yes \
-	    -o UserKnownHostsFile="$work/known_hosts" \
-	    -o GlobalKnownHostsFile=/dev/null -o ExitOnForwardFailure=yes \
-	    -L "127.0.0.1:$local_port:pop3:110" demo@127.0.0.1 \
-	    </dev/null 2>"$work/ssh.log" &
-	started $!
-	python3 "$fetch" greet --port "$local_port" --timeout 30 ||
-	    die "the tunnel did not come up; see $work/ssh.log"
-	say "ssh -L:   tunnel on 127.0.0.1:$local_port -> pop3:110"
+	"$popgate" -v -p "$gate_port" -i "$work/id_demo" \
+	    --fingerprint "$fingerprint" -L 0:pop3:110 demo@127.0.0.1 \
+	    </dev/null >"$work/popgate.out" 2>"$work/popgate.log" &
+	popgate_pid=$!
+	started $popgate_pid
+	wait_log "$work/popgate.out" "^listening 127\.0\.0\.1:" "$popgate_pid" ||
+	    fail "$work/popgate.log" "popgate did not come up"
+	local_port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\) .*/\1/p' \
+	    "$work/popgate.out" | head -n 1)
+	say "popgate   pid $popgate_pid: $(head -n 1 "$work/popgate.out")" \
+	    "(--fingerprint $fingerprint)"
 }
 
-[ -x "$popgated" ] || die "no $popgated: run make first"
+mua_settings() {
+	say "Point a mail client at the tunnel:"
+	say "  server    127.0.0.1"
+	say "  port      $local_port"
+	say "  security  none: plain POP3 (SSH encrypts it up to the gateway)"
+	say "  user      demo"
+	say "  password  demo"
+	say "for example: curl pop3://demo:demo@127.0.0.1:$local_port/1"
+}
+
+for prog in "$popgated" "$popgate"; do
+	[ -x "$prog" ] || die "no $prog: run make first"
+done
 work=$(mktemp -d "${TMPDIR:-/tmp}/popgate-demo.XXXXXX")
 say "work folder: $work"
 make_maildir
@@ -213,17 +237,19 @@ start_tunnel
 say ""
 say "Fetching the mail through the tunnel with a POP3 client (poplib):"
 printf 'demo\n' | python3 "$fetch" fetch --port "$local_port" --user demo \
-    --print || die "fetching failed; see $work/popgated.log"
+    --print || fail "$work/popgated.log" "fetching failed"
 say "========================================================================"
 say "popgated's log:"
 sed 's/^/  /' "$work/popgated.log"
+say "popgate's log:"
+sed 's/^/  /' "$work/popgate.log"
 
 if [ "${DEMO_ONCE:-0}" = 1 ]; then
 	exit 0
 fi
 say ""
-say "Point a mail client at 127.0.0.1:$local_port (POP3, no TLS),"
-say "user demo, password demo. Press Ctrl-C to stop the demo."
+mua_settings
+say "Press Ctrl-C to stop the demo."
 while :; do
 	sleep 1
 done

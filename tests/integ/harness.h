@@ -20,7 +20,8 @@
  * (unregistered children), hargv.c (argv building), hfile.c, hlog.c (log
  * polling), hproc.c (processes), hnet.c (loopback sockets), hmail.c
  * (Maildir + SHA-256), hdovecot.c, hgate.c (popgated), hclient.c (ssh,
- * sftp, curl, poplib), hfix.c (the usual fixture).
+ * sftp, curl, poplib), hfix.c (the usual fixture). The client side of
+ * popgate (bin/popgate, sshd, fetchmail, a fake backend) is in hpopgate.h.
  */
 #ifndef POPGATE_INTEG_HARNESS_H
 #define POPGATE_INTEG_HARNESS_H
@@ -108,6 +109,8 @@ void		 harness_sleep_ms(long ms);
 void		 horphan_reap(void);
 /* How many children this process still has after that grace. */
 size_t		 horphan_count(void);
+/* The parent pid of pid ("ppid" of /proc/PID/stat), or -1. */
+pid_t		 horphan_parent(pid_t pid);
 
 /* hargv.c: an argv built printf-style; no shell ever parses it. */
 
@@ -185,10 +188,24 @@ int		 hproc_wait(struct hproc *p, int timeout_ms);
 bool		 hproc_running(struct hproc *p);
 /* SIGTERM, HARNESS_STOP_MS, then SIGKILL. Returns the status. */
 int		 hproc_stop(struct hproc *p);
+/* SIGKILL (a crash, no goodbye), then waits. Returns the status. */
+int		 hproc_kill(struct hproc *p);
 /* spawn + wait; killed and -1 at the deadline (or when spawning fails). */
 int		 hproc_run(struct harness *h, const char *name,
 		    char *const argv[], const char *const env[],
 		    const char *input, int timeout_ms, struct hproc **out);
+/*
+ * fork without exec: the child runs fn(arg) with stdout and stderr to
+ * the process's files and _exit()s with what fn returns. Registered and
+ * stopped like any other. NULL on failure.
+ */
+struct hproc	*hproc_fork(struct harness *h, const char *name,
+		    int (*fn)(void *), void *arg);
+/* The pid in a "name[PID]: " log line prefix, or -1. */
+pid_t		 hproc_log_pid(const char *line, const char *name);
+/* SIGKILLs pid when it is a child of parent (never anyone else's);
+ * true when it was signalled. */
+bool		 hproc_kill_child(pid_t parent, pid_t pid);
 
 /* hnet.c */
 
@@ -207,6 +224,18 @@ int		 hnet_read_eof(int fd, int timeout_ms, size_t *got);
 /* Waits for 127.0.0.1:port to accept and greet with "+OK". */
 bool		 hnet_pop3_ready(uint16_t port, int timeout_ms,
 		    struct hproc *watch);
+/* A socket listening on 127.0.0.1:0; its port in *port. fd or -1. */
+int		 hnet_listen(uint16_t *port);
+/* Writes the whole string. 0 or -1. */
+int		 hnet_write_str(int fd, const char *s);
+/*
+ * Reads until the peer closes; *got = bytes read. 0 after a clean close
+ * (FIN), ECONNRESET after a reset, -1 at the deadline or on another error.
+ */
+int		 hnet_read_end(int fd, int timeout_ms, size_t *got);
+/* Which local address has a TCP listener on port: 1 for 127.0.0.1
+ * only, 0 when it also (or only) listens elsewhere, -1 when none. */
+int		 hnet_loopback_only(uint16_t port);
 
 /* hmail.c */
 
@@ -230,6 +259,12 @@ int		 hmail_make(const char *maildir, bool big, struct hmail *m);
 /* Lower-case hex SHA-256 of a file, its size in *size. 0 or -1. */
 int		 hmail_sha256_file(const char *path, char hex[65],
 		    size_t *size);
+/* The same over len bytes at data. 0 or -1. */
+int		 hmail_sha256_mem(const void *data, size_t len, char hex[65]);
+/* Index of the message of m with this size and digest not yet marked
+ * in seen (then marked), or -1. */
+int		 hmail_find(const struct hmail *m, size_t size,
+		    const char *sha, bool seen[HMAIL_MAX]);
 
 /* hdovecot.c */
 
@@ -243,6 +278,9 @@ struct hdovecot {
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK". */
 void		 hdovecot_start(struct harness *h, struct hdovecot *d,
 		    bool big);
+/* After hproc_stop(d->proc): Dovecot again, same config, Maildir and
+ * port. Asserts. */
+void		 hdovecot_restart(struct harness *h, struct hdovecot *d);
 
 /* hgate.c */
 
@@ -277,6 +315,19 @@ void		 hgate_check_exit(const struct hgate *g);
 int		 hgate_run(struct harness *h, const char *name,
 		    const char *const args[], const char *input,
 		    struct hproc **out);
+/* After the old one died: popgated again on the same port (with -o
+ * ListenAddress=127.0.0.1:PORT); g->proc and g->log are the new one's.
+ * Asserts. */
+void		 hgate_restart(struct harness *h, struct hgate *g);
+/* The "SHA256:..." word of `popgated fingerprint -f CONF`. Asserts. */
+void		 hgate_fingerprint(struct harness *h, const struct hgate *g,
+		    char *buf, size_t len);
+/* ssh-keygen -t ed25519 without a passphrase. Asserts. */
+void		 hgate_keygen(struct harness *h, const char *path,
+		    const char *comment);
+/* Writes known_hosts: "[127.0.0.1]:port" and the key of pub (a .pub). */
+void		 hgate_known_hosts(const char *path, const char *pub,
+		    uint16_t port);
 
 /* hclient.c */
 
@@ -301,6 +352,9 @@ uint16_t	 hclient_tunnel(struct harness *h, const struct hgate *g,
 		    struct hproc **out);
 /* python3 scripts/pop3fetch.py fetch on port (LIST, UIDL, RETR all). */
 struct hproc	*hclient_poplib_spawn(struct harness *h, uint16_t port);
+/* The same with --top: each RETR also checked against TOP N 0 and
+ * TOP N 2 (pop3fetch.py exits 1 when they disagree). */
+struct hproc	*hclient_poplib_top_spawn(struct harness *h, uint16_t port);
 /* Waits for it; 0 when every message matches m, else -1 and why. */
 int		 hclient_poplib_verify(struct hproc *p, const struct hmail *m,
 		    char *why, size_t whylen);
@@ -335,5 +389,9 @@ Suite		*auth_suite(void);
 Suite		*refuse_suite(void);
 Suite		*cli_suite(void);
 Suite		*demo_suite(void);
+Suite		*client_suite(void);
+Suite		*client_fail_suite(void);
+Suite		*client_trust_suite(void);
+Suite		*interop_suite(void);
 
 #endif

@@ -122,8 +122,8 @@ hclient_tunnel(struct harness *h, const struct hgate *g,
 	return lport;
 }
 
-struct hproc *
-hclient_poplib_spawn(struct harness *h, uint16_t port)
+static struct hproc *
+poplib_spawn(struct harness *h, uint16_t port, bool top)
 {
 	struct hargv	 a;
 	struct hproc	*p = NULL;
@@ -136,9 +136,24 @@ hclient_poplib_spawn(struct harness *h, uint16_t port)
 	hargv_add(&a, "%u", (unsigned)port);
 	hargv_add(&a, "--user");
 	hargv_add(&a, HARNESS_USER);
+	if (top) {
+		hargv_add(&a, "--top");
+	}
 	p = hproc_spawn(h, "poplib", a.argv, NULL, HARNESS_POP3_PASS "\n");
 	ck_assert_msg(p != NULL, "cannot start python3");
 	return p;
+}
+
+struct hproc *
+hclient_poplib_spawn(struct harness *h, uint16_t port)
+{
+	return poplib_spawn(h, port, false);
+}
+
+struct hproc *
+hclient_poplib_top_spawn(struct harness *h, uint16_t port)
+{
+	return poplib_spawn(h, port, true);
 }
 
 /* Checks one "N LIST-SIZE OCTETS SHA256 UIDL" line against m. */

@@ -173,3 +173,28 @@ hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 	    "dovecot does not greet on 127.0.0.1:%u; see %s",
 	    (unsigned)d->port, d->log);
 }
+
+void
+hdovecot_restart(struct harness *h, struct hdovecot *d)
+{
+	struct hpath	conf = harness_path(h, "dovecot.conf");
+	struct hargv	a;
+	size_t		before = hlog_count(d->log, HLINE("starting up"));
+
+	ck_assert_msg(!hproc_running(d->proc), "dovecot is still running");
+	hargv_init(&a);
+	hargv_add(&a, "dovecot");
+	hargv_add(&a, "-F");
+	hargv_add(&a, "-c");
+	hargv_add(&a, "%s", conf.s);
+	d->proc = hproc_spawn(h, "dovecot", a.argv, NULL, NULL);
+	ck_assert_msg(d->proc != NULL, "cannot start dovecot");
+	/* Same port: it binds with SO_REUSEADDR, so nothing but another
+	 * program taking the port in between stops it. */
+	ck_assert_msg(hlog_wait(d->log, before + 1, d->proc, HARNESS_START_MS,
+	    HLINE("starting up"), NULL, 0), "dovecot did not start again on "
+	    "port %u; see %s and %s", (unsigned)d->port, d->log, d->proc->err);
+	ck_assert_msg(hnet_pop3_ready(d->port, HARNESS_START_MS, d->proc),
+	    "dovecot does not greet on 127.0.0.1:%u again; see %s",
+	    (unsigned)d->port, d->log);
+}

@@ -3,7 +3,8 @@
  * `popgated keygen`), alice's authorised key and one key nobody
  * authorised (made by ssh-keygen), an optional PasswordFile (made by
  * `popgated passwd`). It listens on 127.0.0.1:0; the port comes from its
- * "listening on" line, and known_hosts is written from the .pub then.
+ * "listening on" line, and known_hosts is written from the .pub then. A
+ * restart (after the test killed it) asks for that same port with -o.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 
 #include "harness.h"
 
-static void
-make_user_key(struct harness *h, const char *path, const char *comment)
+void
+hgate_keygen(struct harness *h, const char *path, const char *comment)
 {
 	struct hargv	a;
 	int		st;
@@ -88,8 +89,8 @@ authorise(struct harness *h, struct hgate *g)
 	char		*text = NULL;
 
 	ck_assert(mkdir(keys.s, 0755) == 0);
-	make_user_key(h, g->userkey, "alice@integ");
-	make_user_key(h, g->otherkey, "stranger@integ");
+	hgate_keygen(h, g->userkey, "alice@integ");
+	hgate_keygen(h, g->otherkey, "stranger@integ");
 	snprintf(pub, sizeof(pub), "%s.pub", g->userkey);
 	text = hfile_slurp(pub, NULL);
 	ck_assert_msg(text != NULL, "cannot read %s", pub);
@@ -124,37 +125,41 @@ hgate_prepare(struct harness *h, struct hgate *g, uint16_t backend,
 	}
 }
 
-static void
-write_known_hosts(struct hgate *g)
+void
+hgate_known_hosts(const char *path, const char *pub, uint16_t port)
 {
-	char	 pub[HARNESS_PATH + 8];
 	char	*text = NULL, *sp = NULL;
 
-	snprintf(pub, sizeof(pub), "%s.pub", g->hostkey);
 	text = hfile_slurp(pub, NULL);
-	ck_assert_msg(text != NULL, "no host key %s", pub);
+	ck_assert_msg(text != NULL, "no public key %s", pub);
 	/* "type base64 [comment]": keep the first two words. */
 	sp = strchr(text, ' ');
 	sp = sp != NULL ? strpbrk(sp + 1, " \r\n") : NULL;
 	if (sp != NULL) {
 		*sp = '\0';
 	}
-	ck_assert(hfile_write(g->known_hosts, 0644, "[127.0.0.1]:%u %s\n",
-	    (unsigned)g->port, text) == 0);
+	ck_assert(hfile_write(path, 0644, "[127.0.0.1]:%u %s\n",
+	    (unsigned)port, text) == 0);
 	free(text);
 }
 
-void
-hgate_start(struct harness *h, struct hgate *g)
+/* Starts popgated -f CONF (-o ListenAddress=listen unless NULL); reads
+ * its port and writes known_hosts for it. */
+static void
+start(struct harness *h, struct hgate *g, const char *listen)
 {
 	struct hargv	 a;
-	char		 line[512];
+	char		 line[512], pub[HARNESS_PATH + 8];
 	const char	*p = NULL;
 
 	hargv_init(&a);
 	hargv_add(&a, "%s", harness_bin("popgated"));
 	hargv_add(&a, "-f");
 	hargv_add(&a, "%s", g->conf);
+	if (listen != NULL) {
+		hargv_add(&a, "-o");
+		hargv_add(&a, "ListenAddress=%s", listen);
+	}
 	g->proc = hproc_spawn(h, "popgated", a.argv, NULL, NULL);
 	ck_assert_msg(g->proc != NULL, "cannot start %s", a.argv[0]);
 	snprintf(g->log, sizeof(g->log), "%s", g->proc->err);
@@ -164,7 +169,47 @@ hgate_start(struct harness *h, struct hgate *g)
 	p = strrchr(line, ':');
 	g->port = (uint16_t)(p != NULL ? strtoul(p + 1, NULL, 10) : 0);
 	ck_assert_msg(g->port != 0, "no port in \"%s\"", line);
-	write_known_hosts(g);
+	snprintf(pub, sizeof(pub), "%s.pub", g->hostkey);
+	hgate_known_hosts(g->known_hosts, pub, g->port);
+}
+
+void
+hgate_start(struct harness *h, struct hgate *g)
+{
+	start(h, g, NULL);
+}
+
+void
+hgate_restart(struct harness *h, struct hgate *g)
+{
+	char		listen[32];
+	uint16_t	port = g->port;
+
+	ck_assert_msg(!hproc_running(g->proc), "popgated is still running");
+	snprintf(listen, sizeof(listen), "127.0.0.1:%u", (unsigned)port);
+	start(h, g, listen);
+	ck_assert_int_eq(g->port, port);
+}
+
+void
+hgate_fingerprint(struct harness *h, const struct hgate *g, char *buf,
+    size_t len)
+{
+	const char	*args[] = { "fingerprint", "-f", g->conf, NULL };
+	struct hproc	*p = NULL;
+	char		*text = NULL, *fp = NULL;
+
+	ck_assert_int_eq(hgate_run(h, "popgated-fingerprint", args, NULL,
+	    &p), 0);
+	/* "256 SHA256:... comment (ED25519)" */
+	text = hfile_slurp(p->out, NULL);
+	fp = text != NULL ? strstr(text, "SHA256:") : NULL;
+	if (fp != NULL) {
+		fp[strcspn(fp, " \n")] = '\0';
+	}
+	snprintf(buf, len, "%s", fp != NULL ? fp : "");
+	free(text);
+	ck_assert_msg(buf[0] != '\0', "no SHA256: fingerprint in %s", p->out);
 }
 
 void

@@ -259,3 +259,33 @@ out:
 	}
 	return rc;
 }
+
+int
+hmail_sha256_mem(const void *data, size_t len, char hex[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned	mdlen = 0;
+
+	hex[0] = '\0';
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
+		return -1;
+	}
+	hex_of(md, mdlen, hex);
+	return 0;
+}
+
+int
+hmail_find(const struct hmail *m, size_t size, const char *sha,
+    bool seen[HMAIL_MAX])
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++) {
+		if (!seen[i] && m->size[i] == size &&
+		    strcmp(m->sha[i], sha) == 0) {
+			seen[i] = true;
+			return (int)i;
+		}
+	}
+	return -1;
+}

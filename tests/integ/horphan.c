@@ -18,16 +18,15 @@
 #define ORPHAN_GRACE_MS	2000
 #define POLL_MS		20
 
-/* The parent pid of pid from /proc/PID/stat ("pid (comm) S ppid ..."). */
-static pid_t
-parent_of(const char *pid)
+pid_t
+horphan_parent(pid_t pid)
 {
 	char	 path[64], buf[512], *p = NULL;
 	FILE	*fp = NULL;
 	size_t	 n;
 	int	 ppid = -1;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fp = fopen(path, "re");
 	if (fp == NULL) {
 		return -1;
@@ -57,7 +56,7 @@ children_list(pid_t *pids, size_t max)
 	}
 	while ((de = readdir(d)) != NULL && n < max) {
 		if (de->d_name[0] >= '1' && de->d_name[0] <= '9' &&
-		    parent_of(de->d_name) == self) {
+		    horphan_parent((pid_t)atoi(de->d_name)) == self) {
 			pids[n++] = (pid_t)atoi(de->d_name);
 		}
 	}

@@ -1,8 +1,9 @@
 /*
  * hproc: the processes a test starts. fork + execvp, never a shell
- * string; stdin from a file, stdout and stderr to files in the work
- * folder; every pid registered in the test's struct harness, stopped by
- * pid only (SIGTERM, a bounded wait, SIGKILL).
+ * string (or, for a fake server, fork + a function of the test);
+ * stdin from a file, stdout and stderr to files in the work folder;
+ * every pid registered in the test's struct harness, stopped by pid only
+ * (SIGTERM, a bounded wait, SIGKILL).
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -90,10 +91,9 @@ child_fd(const char *path, int flags, int target)
 	close(fd);
 }
 
-/* In the child: descriptors, signals, then exec. Never returns. */
+/* In a child: no blocked signals, default dispositions, our files. */
 static void
-child_exec(const struct hproc *p, const char *in, char *const argv[],
-    char **envp)
+child_setup(const struct hproc *p, const char *in)
 {
 	sigset_t	 all;
 	int		 sig;
@@ -108,10 +108,20 @@ child_exec(const struct hproc *p, const char *in, char *const argv[],
 	child_fd(p->err, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 2);
 	child_fd(in, O_RDONLY, 0);
 	child_fd(p->out, O_WRONLY | O_CREAT | O_TRUNC, 1);
+}
+
+/* In the child: descriptors, signals, then exec. Never returns. */
+static void
+child_exec(const struct hproc *p, const char *in, char *const argv[],
+    char **envp)
+{
+	int	fd;
+
+	child_setup(p, in);
 	/* libcheck's own files must not leak into the programs under test. */
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
-		for (sig = 3; sig < 1024; sig++) {
-			close(sig);
+		for (fd = 3; fd < 1024; fd++) {
+			close(fd);
 		}
 	}
 	environ = envp;
@@ -144,6 +154,36 @@ input_file(struct harness *h, const struct hproc *p, const char *input,
 	return hfile_write(path, 0600, "%s", input);
 }
 
+/* The next free slot, named and with its file names; NULL when full. */
+static struct hproc *
+slot_take(struct harness *h, const char *name)
+{
+	struct hproc	*p = NULL;
+
+	if (h->nprocs == HARNESS_PROCS_MAX) {
+		return NULL;
+	}
+	p = &h->procs[h->nprocs];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	proc_file(h, p->name, "out", p->out);
+	proc_file(h, p->name, "err", p->err);
+	return p;
+}
+
+/* After fork(): the slot is pid's, registered; NULL when fork failed. */
+static struct hproc *
+slot_commit(struct harness *h, struct hproc *p, pid_t pid)
+{
+	if (pid < 0) {
+		return NULL;
+	}
+	p->pid = pid;
+	p->status = -1;
+	h->nprocs++;
+	return p;
+}
+
 struct hproc *
 hproc_spawn(struct harness *h, const char *name, char *const argv[],
     const char *const env[], const char *input)
@@ -153,14 +193,10 @@ hproc_spawn(struct harness *h, const char *name, char *const argv[],
 	char		**envp = NULL;
 	pid_t		 pid;
 
-	if (h->nprocs == HARNESS_PROCS_MAX || argv[0] == NULL) {
+	p = argv[0] != NULL ? slot_take(h, name) : NULL;
+	if (p == NULL) {
 		return NULL;
 	}
-	p = &h->procs[h->nprocs];
-	memset(p, 0, sizeof(*p));
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	proc_file(h, p->name, "out", p->out);
-	proc_file(h, p->name, "err", p->err);
 	envp = env_build(env);
 	if (envp == NULL || input_file(h, p, input, in) != 0) {
 		free(envp);
@@ -172,13 +208,7 @@ hproc_spawn(struct harness *h, const char *name, char *const argv[],
 		child_exec(p, in, argv, envp);
 	}
 	free(envp);
-	if (pid < 0) {
-		return NULL;
-	}
-	p->pid = pid;
-	p->status = -1;
-	h->nprocs++;
-	return p;
+	return slot_commit(h, p, pid);
 }
 
 static void
@@ -236,6 +266,15 @@ hproc_stop(struct hproc *p)
 }
 
 int
+hproc_kill(struct hproc *p)
+{
+	if (hproc_running(p)) {
+		kill(p->pid, SIGKILL);
+	}
+	return hproc_wait(p, HARNESS_STOP_MS);
+}
+
+int
 hproc_run(struct harness *h, const char *name, char *const argv[],
     const char *const env[], const char *input, int timeout_ms,
     struct hproc **out)
@@ -261,4 +300,48 @@ hproc_run(struct harness *h, const char *name, char *const argv[],
 		return -1;
 	}
 	return st;
+}
+
+struct hproc *
+hproc_fork(struct harness *h, const char *name, int (*fn)(void *),
+    void *arg)
+{
+	struct hproc	*p = slot_take(h, name);
+	pid_t		 pid;
+
+	if (p == NULL) {
+		return NULL;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		child_setup(p, "/dev/null");
+		/* _exit: the test's atexit handlers are not the child's. */
+		_exit(fn(arg));
+	}
+	return slot_commit(h, p, pid);
+}
+
+pid_t
+hproc_log_pid(const char *line, const char *name)
+{
+	const char	*p = strstr(line, name);
+	char		*end = NULL;
+	long		 pid;
+
+	if (p == NULL || p[strlen(name)] != '[') {
+		return -1;
+	}
+	pid = strtol(p + strlen(name) + 1, &end, 10);
+	return pid > 1 && end != NULL && strncmp(end, "]: ", 3) == 0 ?
+	    (pid_t)pid : -1;
+}
+
+bool
+hproc_kill_child(pid_t parent, pid_t pid)
+{
+	if (parent <= 1 || pid <= 1 || horphan_parent(pid) != parent) {
+		return false;
+	}
+	return kill(pid, SIGKILL) == 0;
 }
