@@ -38,16 +38,6 @@ client_teardown(void)
 	hpopgate_fix_down(&F);
 }
 
-static size_t
-mail_total(const struct hmail *m)
-{
-	size_t	i, sum = 0;
-
-	for (i = 0; i < m->n; i++) {
-		sum += m->size[i];
-	}
-	return sum;
-}
 
 /* popgate for F with -L 0:pop3:110; its port. */
 static uint16_t
@@ -70,9 +60,9 @@ START_TEST(test_client_poplib_retrieves_all)
 	    F.dove.mail.n, pop->out);
 	ck_assert_msg(hlog_wait_value(F.gate.log,
 	    HLINE("tunnel closed user=alice ", "target=pop3:110"), " down=",
-	    mail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
+	    hmail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
 	    "no \"tunnel closed\" line with down >= %zu in %s",
-	    mail_total(&F.dove.mail), F.gate.log);
+	    hmail_total(&F.dove.mail), F.gate.log);
 	ck_assert_msg(hproc_running(pg), "popgate left; see %s", pg->err);
 }
 END_TEST

@@ -39,16 +39,6 @@ fix_teardown(void)
 	hfix_down(&F);
 }
 
-static size_t
-mail_total(const struct hmail *m)
-{
-	size_t	i, sum = 0;
-
-	for (i = 0; i < m->n; i++) {
-		sum += m->size[i];
-	}
-	return sum;
-}
 
 START_TEST(test_gateway_pubkey_poplib_retrieves_all)
 {
@@ -73,9 +63,9 @@ START_TEST(test_gateway_pubkey_poplib_retrieves_all)
 	ck_assert_msg(hlog_wait_value(F.gate.log,
 	    HLINE("tunnel closed user=alice from=127.0.0.1:",
 	    "target=pop3:110", backend, " up=", " secs=", " reason="),
-	    " down=", mail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
+	    " down=", hmail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
 	    "no \"tunnel closed ... %s ... down=N\" line with N >= %zu "
-	    "(octets retrieved) in %s", backend, mail_total(&F.dove.mail),
+	    "(octets retrieved) in %s", backend, hmail_total(&F.dove.mail),
 	    F.gate.log);
 }
 END_TEST

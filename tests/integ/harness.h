@@ -256,6 +256,8 @@ struct hmail {
  * POP3 order. 0 or -1.
  */
 int		 hmail_make(const char *maildir, bool big, struct hmail *m);
+/* Octets of all messages together. */
+size_t		 hmail_total(const struct hmail *m);
 /* Lower-case hex SHA-256 of a file, its size in *size. 0 or -1. */
 int		 hmail_sha256_file(const char *path, char hex[65],
 		    size_t *size);

@@ -289,3 +289,14 @@ hmail_find(const struct hmail *m, size_t size, const char *sha,
 	}
 	return -1;
 }
+
+size_t
+hmail_total(const struct hmail *m)
+{
+	size_t	i, sum = 0;
+
+	for (i = 0; i < m->n; i++) {
+		sum += m->size[i];
+	}
+	return sum;
+}
