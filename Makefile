@@ -112,6 +112,9 @@ demo: deps
 	@$(MAKE) --no-print-directory $(PROGS)
 	@sh scripts/demo.sh
 
+bench:
+	@sh scripts/deps.sh && $(MAKE) --no-print-directory all && python3 bench/bench.py
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --std=c11 -Iinclude --suppress=missingIncludeSystem \

@@ -387,6 +387,9 @@ pump_one(struct forward *f, struct mua *m, uint64_t now)
 	}
 	end = relay_end(m->relay);
 	m->failed = end != RELAY_EOF && end != RELAY_CHANNEL_CLOSED;
+	if (relay_error(m->relay)[0] != '\0') {
+		log_error("client connection failed: %s", relay_error(m->relay));
+	}
 	log_verbose("client connection closed: %s up=%llu down=%llu",
 	    relay_end_name(end),
 	    (unsigned long long)relay_bytes_to_channel(m->relay),

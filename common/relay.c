@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -69,6 +70,7 @@ struct relay {
 	bool			 peer_reset;	/* peer's far side broke */
 	bool			 reset_on_abort;
 	enum relay_end		 end;
+	char			 why[160];	/* libssh's error, if any */
 
 	uint64_t		 to_chan, to_sock;
 };
@@ -300,6 +302,10 @@ finish(struct relay *r, enum relay_end end)
 		return;
 	}
 	r->end = end;
+	if (end == RELAY_CHANNEL_ERROR) {
+		snprintf(r->why, sizeof(r->why), "%s",
+		    ssh_get_error(ssh_channel_get_session(r->chan)));
+	}
 	if (!r->chan_closed && ssh_channel_is_open(r->chan)) {
 		if (end != RELAY_EOF && end != RELAY_CHANNEL_CLOSED &&
 		    end != RELAY_PEER_RESET) {
@@ -546,6 +552,12 @@ bool
 relay_done(const struct relay *r)
 {
 	return r->end != RELAY_OPEN;
+}
+
+const char *
+relay_error(const struct relay *r)
+{
+	return r->why;
 }
 
 bool

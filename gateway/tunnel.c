@@ -166,6 +166,10 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 		if (relay_done(t->relay)) {
 			t->reason = relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
+			if (relay_error(t->relay)[0] != '\0') {
+				log_error("tunnel user=%.100s from=%s: %s",
+				    t->user, t->peer, relay_error(t->relay));
+			}
 		}
 	}
 }

@@ -79,6 +79,8 @@ bool		 relay_peer_spoke(const struct relay *r);
  */
 bool		 relay_take_dirty(void);
 enum relay_end	 relay_end(const struct relay *r);
+/* libssh's words for a RELAY_CHANNEL_ERROR; "" otherwise. */
+const char	*relay_error(const struct relay *r);
 const char	*relay_end_name(enum relay_end end);
 
 /* Bytes delivered socket -> channel and channel -> socket. */
