@@ -23,6 +23,7 @@
 
 #define MAIN_MAX_WAIT_MS	30000
 #define MAIN_MAX_POLL_ERRORS	100
+#define MAIN_DRAIN_POLLS	16	/* ready events taken before pumping */
 
 struct client {
 	struct opts	 o;
@@ -155,6 +156,22 @@ reconnect(struct client *cl, uint64_t now)
 	}
 }
 
+/*
+ * libssh takes 4 KiB from its socket per poll: let it take what is ready
+ * before the relays run, so they move large chunks, not 4 KiB at a time.
+ */
+static void
+drain(struct client *cl)
+{
+	int	i;
+
+	for (i = 0; i < MAIN_DRAIN_POLLS; i++) {
+		if (ssh_event_dopoll(cl->ev, 0) != SSH_OK) {
+			break;
+		}
+	}
+}
+
 static int
 run(struct client *cl)
 {
@@ -173,6 +190,7 @@ run(struct client *cl)
 			}
 		} else {
 			errors = 0;
+			drain(cl);
 		}
 		now = clock_ms();
 		if (!conn_tick(cl->conn, now) && conn_is_up(cl->conn)) {

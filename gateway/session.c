@@ -31,6 +31,7 @@
 
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
+#define SESSION_DRAIN_POLLS	16	/* ready events taken before pumping */
 
 struct sesschan {
 	ssh_channel	chan;
@@ -444,6 +445,22 @@ session_alive(const struct session *s)
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
 }
 
+/*
+ * libssh takes 4 KiB from its socket per poll: let it take what is ready
+ * before the tunnels run, so they move large chunks, not 4 KiB at a time.
+ */
+static void
+drain(struct session *s)
+{
+	int	i;
+
+	for (i = 0; i < SESSION_DRAIN_POLLS; i++) {
+		if (ssh_event_dopoll(s->ev, 0) != SSH_OK) {
+			break;
+		}
+	}
+}
+
 /* The event loop after key exchange. Returns why it ended. */
 static const char *
 run(struct session *s)
@@ -461,6 +478,7 @@ run(struct session *s)
 			}
 		} else {
 			errors = 0;
+			drain(s);
 		}
 		now = clock_ms();
 		if (sigwatch_caught(s->sig) != 0) {
