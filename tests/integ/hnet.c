@@ -118,24 +118,10 @@ hnet_read_line(int fd, char *buf, size_t len, int timeout_ms)
 int
 hnet_read_eof(int fd, int timeout_ms, size_t *got)
 {
-	long	deadline = harness_now_ms() + timeout_ms;
-	char	buf[4096];
-	ssize_t	r;
+	int	rc = hnet_read_end(fd, timeout_ms, got);
 
-	*got = 0;
-	for (;;) {
-		if (!readable(fd, deadline)) {
-			return -1;
-		}
-		r = read(fd, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			return r == 0 || errno == ECONNRESET ? 0 : -1;
-		}
-		*got += (size_t)r;
-	}
+	/* Here a reset counts as an end too. */
+	return rc == 0 || rc == ECONNRESET ? 0 : -1;
 }
 
 bool
