@@ -32,24 +32,121 @@ policy_free(struct policy *pol)
 	free(pol);
 }
 
+static const struct {
+	const char	*prefix;
+	enum policy_tls	 tls;
+} schemes[] = {
+	{ "pop3s://", POLICY_TLS_IMPLICIT },
+	{ "imaps://", POLICY_TLS_IMPLICIT },
+	{ "submissions://", POLICY_TLS_IMPLICIT },
+	{ "starttls://", POLICY_TLS_STARTTLS },
+};
+
+static const struct {
+	const char		*name;
+	enum policy_proto	 proto;
+	unsigned		 ports[3];
+} protos[] = {
+	{ "pop3", POLICY_PROTO_POP3, { 110, 995, 0 } },
+	{ "imap", POLICY_PROTO_IMAP, { 143, 993, 0 } },
+	{ "smtp", POLICY_PROTO_SMTP, { 25, 465, 587 } },
+};
+
+/* From the target's name first ("pop3", "submission"), then its port. */
+static enum policy_proto
+proto_of(const struct addr *target)
+{
+	size_t	i, j;
+
+	if (strcasecmp(target->host, "submission") == 0) {
+		return POLICY_PROTO_SMTP;
+	}
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		if (strcasecmp(target->host, protos[i].name) == 0) {
+			return protos[i].proto;
+		}
+	}
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		for (j = 0; j < 3 && protos[i].ports[j] != 0; j++) {
+			if (target->port == protos[i].ports[j]) {
+				return protos[i].proto;
+			}
+		}
+	}
+	return POLICY_PROTO_RAW;
+}
+
+static int
+backend_parse(const char *word, struct policy_backend *b, char *err,
+    size_t errlen)
+{
+	const char	*rest = word;
+	char		 why[256];
+	size_t		 i, n;
+
+	memset(b, 0, sizeof(*b));
+	b->tls = POLICY_TLS_NONE;
+	if (strstr(word, "://") != NULL) {
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+			n = strlen(schemes[i].prefix);
+			if (strncasecmp(word, schemes[i].prefix, n) == 0) {
+				b->tls = schemes[i].tls;
+				snprintf(b->scheme, sizeof(b->scheme), "%.*s",
+				    (int)(n - 3), schemes[i].prefix);
+				rest = word + n;
+				break;
+			}
+		}
+		if (rest == word) {
+			snprintf(err, errlen, "bad backend \"%s\": unknown "
+			    "scheme (expected HOST:PORT, pop3s://, imaps://, "
+			    "submissions:// or starttls://)", word);
+			return -1;
+		}
+	}
+	if (addr_parse(rest, 0, false, &b->addr, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "bad backend \"%s\": %s (expected "
+		    "HOST:PORT)", word, why);
+		return -1;
+	}
+	return 0;
+}
+
 int
-policy_add(struct policy *pol, const char *target, const char *backend,
+policy_add(struct policy *pol, char *const *words, size_t nwords,
     char *err, size_t errlen)
 {
 	struct policy_entry	e;
 	char			why[256];
 	char			buf[ADDR_STRLEN];
+	size_t			i;
 
 	memset(&e, 0, sizeof(e));
-	if (addr_parse(target, 0, false, &e.target, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "bad target \"%s\": %s (expected "
-		    "NAME:PORT)", target, why);
+	if (nwords >= 2 && strcasecmp(words[nwords - 1], "proxy") == 0) {
+		e.proxy = true;
+		nwords--;
+	}
+	if (nwords < 2) {
+		snprintf(err, errlen, "expected NAME:PORT BACKEND [BACKEND "
+		    "...] [proxy]");
 		return -1;
 	}
-	if (addr_parse(backend, 0, false, &e.backend, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "bad backend \"%s\": %s (expected "
-		    "HOST:PORT)", backend, why);
+	if (addr_parse(words[0], 0, false, &e.target, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "bad target \"%s\": %s (expected "
+		    "NAME:PORT)", words[0], why);
 		return -1;
+	}
+	if (nwords - 1 > POLICY_BACKENDS_MAX) {
+		snprintf(err, errlen, "too many backends (%zu; at most %d)",
+		    nwords - 1, POLICY_BACKENDS_MAX);
+		return -1;
+	}
+	for (i = 1; i < nwords; i++) {
+		if (backend_parse(words[i], &e.backends[e.nbackends], err,
+		    errlen) != 0) {
+			return -1;
+		}
+		e.nbackends++;
 	}
 	if (policy_match(pol, e.target.host, e.target.port) != NULL) {
 		snprintf(err, errlen, "duplicate target %s",
@@ -57,9 +154,40 @@ policy_add(struct policy *pol, const char *target, const char *backend,
 		    sizeof(buf)));
 		return -1;
 	}
+	e.proto = proto_of(&e.target);
 	pol->v = xreallocarray(pol->v, pol->n + 1, sizeof(*pol->v));
 	pol->v[pol->n++] = e;
 	return 0;
+}
+
+const char *
+policy_backend_format(const struct policy_backend *b, char *buf, size_t len)
+{
+	char	a[ADDR_STRLEN];
+
+	addr_format(b->addr.host, b->addr.port, a, sizeof(a));
+	if (b->scheme[0] != '\0') {
+		snprintf(buf, len, "%s://%s", b->scheme, a);
+	} else {
+		snprintf(buf, len, "%s", a);
+	}
+	return buf;
+}
+
+const char *
+policy_proto_name(enum policy_proto proto)
+{
+	switch (proto) {
+	case POLICY_PROTO_POP3:
+		return "pop3";
+	case POLICY_PROTO_IMAP:
+		return "imap";
+	case POLICY_PROTO_SMTP:
+		return "smtp";
+	case POLICY_PROTO_RAW:
+	default:
+		return "raw";
+	}
 }
 
 const struct policy_entry *

@@ -23,8 +23,8 @@
 #define SC_OFF(f)	offsetof(struct servconf, f)
 #define KW_REPEAT	0x01	/* each line adds a value */
 #define KW_USER		0x02	/* a path that may hold %u */
-#define KW_ARGS_MAX	2
-#define KW_MAX		16	/* == sizeof(servconf.set) */
+#define KW_ARGS_MAX	(POLICY_BACKENDS_MAX + 2)
+#define KW_MAX		64	/* == sizeof(servconf.set) */
 #define WHY_MAX		512
 #define LEVEL_FILE	1	/* servconf.set values */
 #define LEVEL_OPT	2
@@ -59,6 +59,7 @@ struct kwtype {
 	void		(*print)(const struct servconf *,
 			    const struct keyword *, FILE *);
 	size_t		  nargs;
+	size_t		  maxargs;	/* 0: exactly nargs */
 	const char	 *usage;
 };
 
@@ -261,7 +262,7 @@ path_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 	}
 }
 
-/* Forward NAME:PORT BACKEND:PORT; the line is kept for resolve errors. */
+/* Forward NAME:PORT BACKEND [BACKEND ...] [proxy]; lines kept for errors. */
 static int
 forward_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
     char **argv, char *err, size_t errlen)
@@ -284,7 +285,10 @@ forward_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 			return -1;
 		}
 	}
-	if (policy_add(pol, argv[0], argv[1], err, errlen) != 0) {
+	for (i = 0; argv[i] != NULL; i++) {
+		continue;
+	}
+	if (policy_add(pol, argv, i, err, errlen) != 0) {
 		return -1;
 	}
 	ld->fwd_line = xreallocarray(ld->fwd_line, ld->nfwd + 1,
@@ -312,15 +316,18 @@ forward_print(const struct servconf *sc, const struct keyword *kw,
 	const struct policy		*pol = *CFIELD(sc, kw, struct policy *);
 	const struct policy_entry	*e = NULL;
 	char				 t[ADDR_STRLEN];
-	char				 b[ADDR_STRLEN];
-	size_t				 i;
+	char				 b[ADDR_STRLEN + 16];
+	size_t				 i, j;
 
 	for (i = 0; i < policy_count(pol); i++) {
 		e = policy_entry_const(pol, i);
-		fprintf(fp, "%s %s %s\n", kw->name,
-		    addr_format(e->target.host, e->target.port, t, sizeof(t)),
-		    addr_format(e->backend.host, e->backend.port, b,
-		    sizeof(b)));
+		fprintf(fp, "%s %s", kw->name,
+		    addr_format(e->target.host, e->target.port, t, sizeof(t)));
+		for (j = 0; j < e->nbackends; j++) {
+			fprintf(fp, " %s", policy_backend_format(&e->backends[j],
+			    b, sizeof(b)));
+		}
+		fprintf(fp, "%s\n", e->proxy ? " proxy" : "");
 	}
 }
 
@@ -465,33 +472,33 @@ algos_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 }
 
 static const struct kwtype kw_algos = {
-	algos_parse, path_clear, algos_print, 1, "NAME[,NAME]..."
+	algos_parse, path_clear, algos_print, 1, 0, "NAME[,NAME]..."
 };
 static const struct kwtype kw_listen = {
-	listen_parse, listen_clear, listen_print, 1, "HOST[:PORT]"
+	listen_parse, listen_clear, listen_print, 1, 0, "HOST[:PORT]"
 };
 static const struct kwtype kw_paths = {
-	paths_parse, paths_clear, paths_print, 1, "PATH"
+	paths_parse, paths_clear, paths_print, 1, 0, "PATH"
 };
 static const struct kwtype kw_path = {
-	path_parse, path_clear, path_print, 1, "PATH"
+	path_parse, path_clear, path_print, 1, 0, "PATH"
 };
 static const struct kwtype kw_forward = {
-	forward_parse, forward_clear, forward_print, 2,
-	"NAME:PORT BACKEND:PORT"
+	forward_parse, forward_clear, forward_print, 2, KW_ARGS_MAX,
+	"NAME:PORT BACKEND [BACKEND ...] [proxy]"
 };
 static const struct kwtype kw_uint = {
-	uint_parse, NULL, uint_print, 1, "NUMBER"
+	uint_parse, NULL, uint_print, 1, 0, "NUMBER"
 };
 static const struct kwtype kw_seconds = {
-	seconds_parse, NULL, uint_print, 1, "SECONDS"
+	seconds_parse, NULL, uint_print, 1, 0, "SECONDS"
 };
 static const struct kwtype kw_maxstartups = {
-	maxstartups_parse, NULL, maxstartups_print, 1,
+	maxstartups_parse, NULL, maxstartups_print, 1, 0,
 	"START:RATE:FULL"
 };
 static const struct kwtype kw_loglevel = {
-	loglevel_parse, NULL, loglevel_print, 1, "LEVEL"
+	loglevel_parse, NULL, loglevel_print, 1, 0, "LEVEL"
 };
 
 /* Parsing, defaults and -T order all come from here. */
@@ -556,15 +563,18 @@ split_args(const struct keyword *kw, char *args, char **argv, char *err,
 	char	*cursor = args;
 	char	*w = NULL;
 	size_t	 n = 0;
+	size_t	 max = kw->type->maxargs != 0 ? kw->type->maxargs :
+	    kw->type->nargs;
 
 	while ((w = str_next_word(&cursor)) != NULL) {
-		if (n == kw->type->nargs) {
+		if (n == max) {
 			snprintf(err, errlen, "too many arguments (usage: "
 			    "%s %s)", kw->name, kw->type->usage);
 			return -1;
 		}
 		argv[n++] = w;
 	}
+	argv[n] = NULL;
 	if (str_word_error(&cursor)) {
 		snprintf(err, errlen, "unclosed quote");
 		return -1;
@@ -583,7 +593,7 @@ apply_line(struct servconf *sc, struct load *ld, const struct cfgfile *cf,
     const char *keyword, char *args, char *err, size_t errlen)
 {
 	const struct keyword	*kw = find_keyword(keyword);
-	char			*argv[KW_ARGS_MAX];
+	char			*argv[KW_ARGS_MAX + 1];
 	char			 why[WHY_MAX];
 	char			 buf[32];
 	size_t			 i;
@@ -680,7 +690,7 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
     size_t errlen)
 {
 	const struct keyword	*kw = NULL;
-	char			*argv[KW_ARGS_MAX];
+	char			*argv[KW_ARGS_MAX + 1];
 	char			 why[WHY_MAX];
 	size_t			 i;
 	size_t			 j;
@@ -691,6 +701,7 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 		for (j = 0; sc->set[i] == 0 && j < 2 && kw->dflt[j] != NULL;
 		    j++) {
 			argv[0] = xstrdup(kw->dflt[j]);
+			argv[1] = NULL;
 			if (kw->type->parse(sc, kw, ld, argv, why,
 			    sizeof(why)) != 0) {
 				snprintf(err, errlen, "%s: default %s: %s",
@@ -706,7 +717,7 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 
 /* getaddrinfo for one backend (no AI_ADDRCONFIG: ::1 works offline). */
 static int
-resolve_backend(struct policy_entry *e, char *why, size_t whylen)
+resolve_backend(struct policy_backend *e, char *why, size_t whylen)
 {
 	struct addrinfo	 hints;
 	struct addrinfo	*res = NULL;
@@ -717,21 +728,21 @@ resolve_backend(struct policy_entry *e, char *why, size_t whylen)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", (unsigned)e->backend.port);
-	gai = getaddrinfo(e->backend.host, port, &hints, &res);
+	snprintf(port, sizeof(port), "%u", (unsigned)e->addr.port);
+	gai = getaddrinfo(e->addr.host, port, &hints, &res);
 	if (gai != 0) {
 		snprintf(why, whylen, "cannot resolve backend \"%s\": %s",
-		    e->backend.host, gai_strerror(gai));
+		    e->addr.host, gai_strerror(gai));
 		return -1;
 	}
-	if (res->ai_addrlen > sizeof(e->backend_sa)) {
+	if (res->ai_addrlen > sizeof(e->sa)) {
 		snprintf(why, whylen, "backend \"%s\": address too long",
-		    e->backend.host);
+		    e->addr.host);
 		freeaddrinfo(res);
 		return -1;
 	}
-	memcpy(&e->backend_sa, res->ai_addr, res->ai_addrlen);
-	e->backend_salen = res->ai_addrlen;
+	memcpy(&e->sa, res->ai_addr, res->ai_addrlen);
+	e->salen = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
 }
@@ -740,12 +751,19 @@ static int
 resolve_all(struct servconf *sc, const struct load *ld, char *err,
     size_t errlen)
 {
-	char	why[WHY_MAX];
-	size_t	i;
+	struct policy_entry	*e = NULL;
+	char			 why[WHY_MAX];
+	size_t			 i, j;
 
 	for (i = 0; i < policy_count(sc->forwards); i++) {
-		if (resolve_backend(policy_entry(sc->forwards, i), why,
-		    sizeof(why)) == 0) {
+		e = policy_entry(sc->forwards, i);
+		for (j = 0; j < e->nbackends; j++) {
+			if (resolve_backend(&e->backends[j], why,
+			    sizeof(why)) != 0) {
+				break;
+			}
+		}
+		if (j == e->nbackends) {
 			continue;
 		}
 		if (ld->fwd_level == LEVEL_OPT) {

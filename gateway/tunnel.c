@@ -79,8 +79,9 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t->started = clock_ms();
 	t->deadline = t->started + (uint64_t)connect_timeout * 1000;
 	t->state = TUNNEL_CONNECTING;
-	t->fd = net_connect_start((const struct sockaddr *)&pe->backend_sa,
-	    pe->backend_salen);
+	t->fd = net_connect_start(
+	    (const struct sockaddr *)&pe->backends[0].sa,
+	    pe->backends[0].salen);
 	if (t->fd == -1) {
 		t->connect_errno = errno;	/* tunnel_pump reports it */
 		t->writable = true;
@@ -99,13 +100,12 @@ fail(struct tunnel *t, const char *reason)
 {
 	char	line[POP3_LINE_MAX + 3];
 	size_t	n;
-	char	where[ADDR_STRLEN];
+	char	where[ADDR_STRLEN + 16];
 
-	addr_format(t->pe.backend.host, t->pe.backend.port, where,
-	    sizeof(where));
+	policy_backend_format(&t->pe.backends[0], where, sizeof(where));
 	log_error("backend %s unreachable for user=%.100s: %s", where,
 	    t->user, reason);
-	if (t->pe.target.port == POP3_PORT) {
+	if (t->pe.proto == POLICY_PROTO_POP3) {
 		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
 		    "mail server unavailable");
 		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
@@ -209,7 +209,7 @@ tunnel_abort(struct tunnel *t, const char *reason)
 void
 tunnel_free(struct tunnel *t)
 {
-	char	target[ADDR_STRLEN], backend[ADDR_STRLEN];
+	char	target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
 	double	secs;
 
 	if (t == NULL) {
@@ -223,8 +223,8 @@ tunnel_free(struct tunnel *t)
 	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
 	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,
-	    sizeof(target)), addr_format(t->pe.backend.host,
-	    t->pe.backend.port, backend, sizeof(backend)),
+	    sizeof(target)), policy_backend_format(&t->pe.backends[0],
+	    backend, sizeof(backend)),
 	    (unsigned long long)t->up, (unsigned long long)t->down, secs,
 	    t->reason != NULL ? t->reason : "unknown");
 	relay_free(t->relay);

@@ -52,7 +52,7 @@ struct servconf {
 	char		*macs;
 	char		*hostkey_algorithms;
 
-	unsigned char	 set[16];	/* per keyword: 0 unset, 1 file, 2 -o */
+	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };
 
 /* All unset, nothing allocated beyond the empty Forward table. */

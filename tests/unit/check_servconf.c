@@ -320,10 +320,13 @@ static const struct reject_case reject_cases[] = {
 	    "PATH)" },
 	{ "Forward", AUTH "Forward pop3:110\n",
 	    ":2: Forward: missing argument (usage: Forward NAME:PORT "
-	    "BACKEND:PORT)" },
-	{ "Forward", AUTH "Forward a:1 b:2 c:3\n",
+	    "BACKEND [BACKEND ...] [proxy])" },
+	{ "Forward", AUTH "Forward a:1 b:2 c:3 d:4 e:5 f:6 g:7 h:8 i:9 j:10 "
+	    "proxy\n",
 	    ":2: Forward: too many arguments (usage: Forward NAME:PORT "
-	    "BACKEND:PORT)" },
+	    "BACKEND [BACKEND ...] [proxy])" },
+	{ "Forward", AUTH "Forward a:1 b:2 c:3 d:4 e:5 f:6 g:7 h:8 i:9 j:10\n",
+	    ":2: Forward: too many backends (9; at most 8)" },
 	{ "Forward", FWD AUTH "Forward POP3:110 other:110\n",
 	    ":3: Forward: POP3:110 given twice (first at line 1)" },
 	{ "Forward", FWD AUTH "Forward pop3 other:110\n",
@@ -789,15 +792,15 @@ START_TEST(test_servconf_resolves_backends)
 	    NULL, 0, true, &sc, err, sizeof(err)) == 0, "%s", err);
 	e = policy_match(sc.forwards, "pop3", 110);
 	ck_assert_ptr_nonnull(e);
-	ck_assert_uint_eq(e->backend_salen, sizeof(struct sockaddr_in));
-	sin = (const struct sockaddr_in *)(const void *)&e->backend_sa;
+	ck_assert_uint_eq(e->backends[0].salen, sizeof(struct sockaddr_in));
+	sin = (const struct sockaddr_in *)(const void *)&e->backends[0].sa;
 	ck_assert_int_eq(sin->sin_family, AF_INET);
 	ck_assert_uint_eq(ntohs(sin->sin_port), 110);
 	ck_assert_uint_eq(ntohl(sin->sin_addr.s_addr), INADDR_LOOPBACK);
 	e = policy_match(sc.forwards, "pop3s", 995);
 	ck_assert_ptr_nonnull(e);
-	ck_assert_uint_eq(e->backend_salen, sizeof(struct sockaddr_in6));
-	sin6 = (const struct sockaddr_in6 *)(const void *)&e->backend_sa;
+	ck_assert_uint_eq(e->backends[0].salen, sizeof(struct sockaddr_in6));
+	sin6 = (const struct sockaddr_in6 *)(const void *)&e->backends[0].sa;
 	ck_assert_int_eq(sin6->sin6_family, AF_INET6);
 	ck_assert_uint_eq(ntohs(sin6->sin6_port), 995);
 	ck_assert(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
@@ -833,7 +836,7 @@ START_TEST(test_servconf_unresolvable_backend_line)
 	/* Without resolve nothing is looked up. */
 	ck_assert_int_eq(load_opts(AUTH "Forward b:1 no-such-host.invalid:1\n",
 	    NULL, 0, false, &sc, err, sizeof(err)), 0);
-	ck_assert_uint_eq(policy_entry(sc.forwards, 0)->backend_salen, 0);
+	ck_assert_uint_eq(policy_entry(sc.forwards, 0)->backends[0].salen, 0);
 	servconf_free(&sc);
 }
 END_TEST
