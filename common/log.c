@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <libssh/callbacks.h>
@@ -23,6 +24,7 @@
 static const char	*log_prog = "popgate";
 static enum log_level	 log_level = LOG_LEVEL_INFO;
 static bool		 log_pid = true;
+static int		 log_facility = -1;	/* -1: stderr */
 
 static const char *const level_names[] = {
 	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
@@ -46,6 +48,35 @@ void
 log_set_level(enum log_level level)
 {
 	log_level = level;
+}
+
+void
+log_use_syslog(int facility)
+{
+	if (log_facility != -1) {
+		closelog();
+	}
+	log_facility = facility;
+	if (facility != -1) {
+		openlog(log_prog, LOG_PID | LOG_NDELAY, facility);
+	}
+}
+
+/* syslog priority of a level. */
+static int
+syslog_priority(enum log_level level)
+{
+	switch (level) {
+	case LOG_LEVEL_FATAL:
+		return LOG_CRIT;
+	case LOG_LEVEL_ERROR:
+		return LOG_ERR;
+	case LOG_LEVEL_INFO:
+	case LOG_LEVEL_VERBOSE:
+		return LOG_INFO;
+	default:
+		return LOG_DEBUG;
+	}
 }
 
 enum log_level
@@ -123,6 +154,11 @@ log_vwrite(enum log_level level, const char *prefix, const char *fmt,
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	log_escape(esc, sizeof(esc), msg);
+	if (log_facility != -1) {
+		syslog(log_facility | syslog_priority(level), "%s%s", prefix,
+		    esc);
+		return;
+	}
 	if (log_pid) {
 		n = snprintf(line, sizeof(line), "%s[%ld]: %s%s\n", log_prog,
 		    (long)getpid(), prefix, esc);

@@ -26,6 +26,11 @@ void	log_set_level(enum log_level level);
 /* "prog[pid]: " (the default, for daemons) or "prog: " (for commands). */
 void	log_show_pid(bool on);
 enum log_level log_get_level(void);
+/*
+ * From now on lines go to syslog(3) with this facility (LOG_MAIL, ...)
+ * instead of stderr; the pid is syslog's. -1 goes back to stderr.
+ */
+void	log_use_syslog(int facility);
 
 /* "INFO", "debug2", ... (case-insensitive). 0, or -1 when unknown. */
 int	log_level_parse(const char *name, enum log_level *out);
