@@ -2,6 +2,7 @@
 #   make            build bin/popgated (and every test program)
 #   make check      install missing packages, build, run unit + integration tests
 #   make asan       the same tests built with AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (60)
 #   make demo       install missing packages, build, run the whole chain on loopback
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -35,6 +36,10 @@ GATEWAY_SRC	:= $(sort $(filter-out gateway/main.c,$(wildcard gateway/*.c)))
 CLIENT_SRC	:= $(sort $(filter-out client/main.c,$(wildcard client/*.c)))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC	:= $(sort $(wildcard tests/integ/*.c))
+FUZZ_SRC	:= $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_TARGETS	:= $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+FUZZ_SECONDS	?= 60
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 COMMON_OBJ	:= $(COMMON_SRC:%.c=$(B)/%.o)
 GATEWAY_OBJ	:= $(GATEWAY_SRC:%.c=$(B)/%.o)
@@ -48,7 +53,8 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench install clean deps lint
+.PHONY: all check unit integ asan fuzz fuzz-progs demo bench install clean \
+	deps lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -83,6 +89,13 @@ $(B)/check_unit: $(UNIT_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
 $(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
 
+# libFuzzer targets: the library objects get coverage hooks
+# (fuzzer-no-link), only the target programs get libFuzzer's main.
+$(B)/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+fuzz-progs: $(FUZZ_TARGETS:%=$(B)/fuzz_%)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -108,6 +121,14 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    POPGATE_BIN=$(abspath build-asan/bin) build-asan/check_integ
 
+# fuzz: every target for FUZZ_SECONDS, seeds from fuzz/corpus/TARGET/;
+# new inputs and crash files stay in build-fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz BIN=build-fuzz/bin CC=clang \
+	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    LDFLAGS='$(FUZZ_SAN)' fuzz-progs
+	@sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 demo: deps
 	@$(MAKE) --no-print-directory $(PROGS)
 	@sh scripts/demo.sh
@@ -118,7 +139,7 @@ bench:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --std=c11 -Iinclude --suppress=missingIncludeSystem \
-	    common gateway client tests
+	    common gateway client tests fuzz
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)
@@ -128,6 +149,6 @@ install: $(PROGS)
 	install -m 0644 conf/popgated.conf $(DESTDIR)$(SYSCONFDIR)/popgated.conf.example
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-fuzz bin
 
--include $(shell find $(B) build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(B) build-asan build-fuzz -name '*.d' 2>/dev/null)

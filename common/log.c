@@ -140,6 +140,9 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	return dst;
 }
 
+static void	log_vwrite(enum log_level, const char *, const char *,
+		    va_list) __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(enum log_level level, const char *prefix, const char *fmt,
     va_list ap)

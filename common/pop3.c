@@ -403,10 +403,20 @@ out:
 	return rc;
 }
 
-static bool
-is_b64(char c)
+/* The 6-bit value of a base64 character, -1 for any other. */
+static int
+b64_value(char c)
 {
-	return is_letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '/';
+	if (c >= 'A' && c <= 'Z') {
+		return c - 'A';
+	}
+	if (c >= 'a' && c <= 'z') {
+		return c - 'a' + 26;
+	}
+	if (c >= '0' && c <= '9') {
+		return c - '0' + 52;
+	}
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 ssize_t
@@ -426,9 +436,18 @@ pop3_b64_decode(const char *in, size_t len, unsigned char *out,
 		pad = in[len - 2] == '=' ? 2 : 1;
 	}
 	for (i = 0; i < len - pad; i++) {
-		if (!is_b64(in[i])) {
+		if (b64_value(in[i]) < 0) {
 			return -1;
 		}
+	}
+	/*
+	 * Canonical only (RFC 4648 §3.5): the bits the padding leaves over
+	 * must be zero, so one octet string has one spelling and the
+	 * gateway and the server cannot read different things in it.
+	 */
+	if (pad > 0 && (b64_value(in[len - pad - 1]) &
+	    (pad == 1 ? 0x03 : 0x0f)) != 0) {
+		return -1;
 	}
 	/* EVP_DecodeBlock counts the padding as zero octets. */
 	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);

@@ -410,6 +410,11 @@ static const struct b64_case b64_cases[] = {
 	{ "YWJj\r\n", -1, NULL },
 	{ "YW-j", -1, NULL },
 	{ "*", -1, NULL },
+	/* Found by fuzz_pop3_response: leftover bits must be zero. */
+	{ "VPIPELINING=", -1, NULL },
+	{ "YR==", -1, NULL },
+	{ "YWJ=", -1, NULL },
+	{ "YWI=", 2, "ab" },
 };
 
 START_TEST(test_pop3_b64_decode_table)
