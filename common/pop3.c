@@ -170,13 +170,16 @@ pop3_parse_command(const char *line, size_t len, struct pop3_cmd *cmd,
 		}
 	}
 	for (v = 0; v < (size_t)body && line[v] != ' '; v++) {
-		if (v == POP3_VERB_MAX || !is_letter(line[v])) {
+		/* RFC 1939 §3: printable ASCII (UTF8 has a digit). */
+		if (v == POP3_VERB_MAX || line[v] <= 0x20 || line[v] >= 0x7f) {
 			break;
 		}
-		cmd->verb[v] = (char)(line[v] & ~0x20);	/* upper case */
+		cmd->verb[v] = (char)(is_letter(line[v]) ? line[v] & ~0x20 :
+		    line[v]);
 	}
 	if (v < 3 || (v < (size_t)body && line[v] != ' ')) {
-		snprintf(err, errlen, "expected a keyword of 3 or 4 letters");
+		snprintf(err, errlen, "expected a keyword of 3 or 4 "
+		    "characters");
 		memset(cmd->verb, 0, sizeof(cmd->verb));
 		return -1;
 	}

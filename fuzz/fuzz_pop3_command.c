@@ -1,7 +1,7 @@
 /*
  * fuzz_pop3_command: lines a mail client sends (pop3_line_len, then
  * pop3_parse_command on each line). Oracles: a parsed verb is 3 or 4
- * upper-case letters, rest is as long as restlen says, and every word
+ * printable characters, none a lower-case letter, rest is as long as restlen says, and every word
  * lies inside rest.
  */
 #include <stdlib.h>
@@ -27,7 +27,8 @@ check(const struct pop3_cmd *cmd)
 		abort();
 	}
 	for (i = 0; i < n; i++) {
-		if (cmd->verb[i] < 'A' || cmd->verb[i] > 'Z') {
+		if (cmd->verb[i] <= ' ' || cmd->verb[i] >= 0x7f ||
+		    (cmd->verb[i] >= 'a' && cmd->verb[i] <= 'z')) {
 			abort();
 		}
 	}

@@ -18,7 +18,7 @@
 #define POP3_PORT	110
 #define POP3_LINE_MAX	512	/* RFC 2449 §4: responses up to 512 octets */
 #define POP3_CMD_MAX	255	/* RFC 2449 §4: commands up to 255 octets */
-#define POP3_VERB_MAX	4	/* RFC 1939 §3: keywords of 3 or 4 letters */
+#define POP3_VERB_MAX	4	/* RFC 1939 §3: keywords of 3 or 4 octets */
 #define POP3_ARGS_MAX	8	/* words kept in struct pop3_cmd */
 #define POP3_TIMESTAMP_MAX	250	/* "<...>" of a greeting, brackets too */
 #define POP3_APOP_HEXLEN	32	/* MD5 in lower-case hex */
@@ -41,7 +41,8 @@ ssize_t	pop3_line_len(const char *buf, size_t len, size_t max);
 
 /*
  * One command line from a client: "VERB[ ARGS]" ended by CRLF (a bare LF
- * is taken too, as servers do). verb is upper-cased. rest is everything
+ * is taken too, as servers do). verb is upper-cased (its letters: a
+ * keyword is any 3 or 4 printable ASCII characters, as "UTF8"). rest is everything
  * after the single space that follows the verb, as sent ("" without).
  * When rest is one to POP3_ARGS_MAX words of non-blank, non-control
  * octets separated by single spaces, words says so and nargs/pop3_cmd_arg
@@ -63,7 +64,7 @@ struct pop3_cmd {
  * Parses the line in line[0..len) (as pop3_line_len found it, LF
  * included). -1 with the reason in err: longer than POP3_CMD_MAX, no LF
  * at the end, a CR not right before it, a NUL or another control octet,
- * a verb that is not 3 or 4 letters, or no space after it.
+ * a verb that is not 3 or 4 printable characters, or no space after it.
  */
 int	pop3_parse_command(const char *line, size_t len,
 	    struct pop3_cmd *cmd, char *err, size_t errlen);
