@@ -14,7 +14,7 @@ SYSCONFDIR	?= /etc/popgate
 VERSION		:= 0.1.0
 
 CC		?= cc
-PKGS		:= libssh libcrypto
+PKGS		:= libssh libssl libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
 CHECK_CFLAGS	:= $(shell pkg-config --cflags check 2>/dev/null)

@@ -11,9 +11,11 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "popgate/backtls.h"
 #include "popgate/keytool.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
+#include "popgate/mailmap.h"
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/xmem.h"
@@ -191,6 +193,29 @@ load_passwords(const struct servconf *sc)
 	return pw;
 }
 
+/*
+ * The hop behind the gateway, checked before serving: the TLS context
+ * (BackendCAFile read now, before any fork) and the MailboxMap.
+ */
+static void
+load_hop(const struct servconf *sc)
+{
+	struct mailmap	*mm = NULL;
+	char		 err[1024];
+
+	if ((backtls_needed(sc) || sc->backend_ca_file != NULL) &&
+	    backtls_init(sc->backend_ca_file, err, sizeof(err)) != 0) {
+		fatal("%s", err);
+	}
+	if (sc->mailbox_map != NULL) {
+		if (mailmap_load(sc->mailbox_map, &mm, err, sizeof(err)) !=
+		    0) {
+			fatal("MailboxMap: %s", err);
+		}
+		mailmap_free(mm);
+	}
+}
+
 static int
 serve(const struct servconf *sc, int debug)
 {
@@ -208,10 +233,12 @@ serve(const struct servconf *sc, int debug)
 	signal(SIGPIPE, SIG_IGN);
 	bind = make_bind(sc);
 	pw = load_passwords(sc);
+	load_hop(sc);
 	log_info("popgated %s starting (%s)", POPGATE_VERSION,
 	    ssh_version(0));
 	status = listener_run(sc, pw, bind);
 	ssh_bind_free(bind);
+	backtls_fini();
 	return status;
 }
 
@@ -221,6 +248,8 @@ check_keys(const struct servconf *sc)
 	ssh_bind	bind = make_bind(sc);
 	struct pwfile	*pw = load_passwords(sc);
 
+	load_hop(sc);
+	backtls_fini();
 	pwfile_free(pw);
 	ssh_bind_free(bind);
 	return 0;

@@ -20,6 +20,8 @@
 #include "popgate/auth.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
+#include "popgate/mailbind.h"
+#include "popgate/mailmap.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/relay.h"
@@ -107,6 +109,31 @@ channel_count(const struct session *s)
 	return s->ntunnels + s->nchans;
 }
 
+/*
+ * BindMailbox: the mailbox this user's POP3 tunnels are bound to, read
+ * from MailboxMap now ("" when not bound). -1 (logged): refuse the
+ * channel, since a map that cannot be read binds nobody safely.
+ */
+static int
+bound_mailbox(const struct session *s, const struct policy_entry *pe,
+    char *buf, size_t len)
+{
+	char	err[512];
+
+	buf[0] = '\0';
+	if (!s->sc->bind_mailbox || pe->proto != POLICY_PROTO_POP3) {
+		return 0;
+	}
+	if (mailmap_resolve(s->sc->mailbox_map, auth_user(s->auth), buf, len,
+	    err, sizeof(err)) != 0) {
+		log_error("MailboxMap: %s; refusing the tunnel of user=%.100s",
+		    err, auth_user(s->auth));
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_direct_tcpip(struct session *s, ssh_message msg)
 {
@@ -115,6 +142,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	const char			*host;
 	int				 port;
 	char				 target[ADDR_STRLEN];
+	char				 mailbox[MAILBIND_MAILBOX_MAX + 1];
 
 	host = ssh_message_channel_request_open_destination(msg);
 	port = ssh_message_channel_request_open_destination_port(msg);
@@ -128,12 +156,18 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 		log_refused(s, "direct-tcpip", target);
 		return 1;
 	}
+	if (bound_mailbox(s, pe, mailbox, sizeof(mailbox)) != 0) {
+		return 1;
+	}
 	t = tunnel_open(s->ev, msg, pe, auth_user(s->auth), s->peer,
 	    s->sc->backend_connect_timeout);
 	if (t == NULL) {
 		log_error("cannot accept channel from=%s: %s", s->peer,
 		    ssh_get_error(s->ssh));
 		return 1;
+	}
+	if (mailbox[0] != '\0') {
+		tunnel_bind_mailbox(t, mailbox);
 	}
 	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
 	    sizeof(*s->tunnels));

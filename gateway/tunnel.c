@@ -1,9 +1,12 @@
 /*
  * tunnel: an accepted direct-tcpip channel (RFC 4254 §7.2) and its
  * backend. States: connecting (non-blocking connect on the event loop,
- * bounded by BackendConnectTimeout) -> relaying (relay does the work) ->
- * done. Data the client sends while the backend connect is pending waits
- * in libssh's channel buffer, inside the window it granted.
+ * bounded by BackendConnectTimeout) -> bridging (TLS to the backend or
+ * BindMailbox: the bridge gets the socket; TLS set-up bounded by
+ * BackendConnectTimeout again) -> relaying (relay does the work, on the
+ * socket or the bridge's end of a socketpair) -> done. Data the client
+ * sends before the relay starts waits in libssh's channel buffer, inside
+ * the window it granted.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +19,7 @@
 #include <libssh/server.h>
 
 #include "popgate/addr.h"
+#include "popgate/bridge.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
@@ -27,6 +31,7 @@
 
 enum tunnel_state {
 	TUNNEL_CONNECTING,
+	TUNNEL_BRIDGING,
 	TUNNEL_RELAYING,
 	TUNNEL_DONE
 };
@@ -39,10 +44,12 @@ struct tunnel {
 	bool			 writable;	/* connect finished */
 	int			 connect_errno;	/* when it failed at once */
 	struct relay		*relay;
+	struct bridge		*bridge;	/* TLS, BindMailbox */
+	char			*mailbox;	/* BindMailbox: the only one */
 	struct policy_entry	 pe;
 	char			*user, *peer;
 	const char		*reason;
-	uint64_t		 started, deadline;
+	uint64_t		 started, deadline, timeout_ms;
 	uint64_t		 up, down;
 };
 
@@ -77,7 +84,8 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t->user = xstrdup(user);
 	t->peer = xstrdup(peer);
 	t->started = clock_ms();
-	t->deadline = t->started + (uint64_t)connect_timeout * 1000;
+	t->timeout_ms = (uint64_t)connect_timeout * 1000;
+	t->deadline = t->started + t->timeout_ms;
 	t->state = TUNNEL_CONNECTING;
 	t->fd = net_connect_start(
 	    (const struct sockaddr *)&pe->backends[0].sa,
@@ -118,6 +126,62 @@ fail(struct tunnel *t, const char *reason)
 	t->state = TUNNEL_DONE;
 }
 
+void
+tunnel_bind_mailbox(struct tunnel *t, const char *mailbox)
+{
+	free(t->mailbox);
+	t->mailbox = xstrdup(mailbox);
+}
+
+/* Starts relaying on fd (taken). */
+static void
+start_relay(struct tunnel *t, int fd)
+{
+	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
+		if (t->relay == NULL) {
+			close(fd);
+		}
+		fail(t, "out of resources");
+		return;
+	}
+	relay_set_reset_on_abort(t->relay, true);
+	t->state = TUNNEL_RELAYING;
+	relay_pump(t->relay);
+}
+
+/* TLS or a bound mailbox: the bridge takes the socket (see bridge.h). */
+static void
+start_bridge(struct tunnel *t, int fd)
+{
+	char	who[256], err[300];
+
+	snprintf(who, sizeof(who), "user=%.100s from=%s", t->user, t->peer);
+	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[0], t->mailbox,
+	    who, err, sizeof(err));
+	if (t->bridge == NULL) {
+		fail(t, err);
+		return;
+	}
+	t->deadline = clock_ms() + t->timeout_ms;
+	t->state = TUNNEL_BRIDGING;
+}
+
+/* Until the bridge is ready, then as a plain tunnel on its end. */
+static void
+pump_bridge(struct tunnel *t, uint64_t now_ms)
+{
+	const char	*why = NULL;
+
+	bridge_pump(t->bridge);
+	if (bridge_failed(t->bridge, &why)) {
+		fail(t, why);
+	} else if (bridge_ready(t->bridge)) {
+		start_relay(t, bridge_take_fd(t->bridge));
+	} else if (now_ms >= t->deadline) {
+		fail(t, "TLS set-up not finished within BackendConnectTimeout");
+	}
+}
+
 static void
 finish_connect(struct tunnel *t)
 {
@@ -136,21 +200,18 @@ finish_connect(struct tunnel *t)
 	net_set_nodelay(t->fd);
 	fd = t->fd;
 	t->fd = -1;
-	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
-		if (t->relay == NULL) {
-			close(fd);
-		}
-		fail(t, "out of resources");
-		return;
+	if (t->pe.backends[0].tls != POLICY_TLS_NONE || t->mailbox != NULL) {
+		start_bridge(t, fd);
+	} else {
+		start_relay(t, fd);
 	}
-	relay_set_reset_on_abort(t->relay, true);
-	t->state = TUNNEL_RELAYING;
-	relay_pump(t->relay);
 }
 
 void
 tunnel_pump(struct tunnel *t, uint64_t now_ms)
 {
+	const char	*why = NULL;
+
 	if (t->state == TUNNEL_CONNECTING) {
 		if (t->writable) {
 			finish_connect(t);
@@ -161,10 +222,23 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 		}
 		return;
 	}
+	if (t->state == TUNNEL_BRIDGING) {
+		pump_bridge(t, now_ms);
+		return;
+	}
 	if (t->state == TUNNEL_RELAYING) {
 		relay_pump(t->relay);
+		bridge_pump(t->bridge);
+		if (t->bridge != NULL && bridge_failed(t->bridge, &why) &&
+		    !relay_done(t->relay)) {
+			log_error("tunnel user=%.100s from=%s: %s", t->user,
+			    t->peer, why);
+			relay_abort(t->relay);
+			t->reason = "backend-error";
+		}
 		if (relay_done(t->relay)) {
-			t->reason = relay_end_name(relay_end(t->relay));
+			t->reason = t->reason != NULL ? t->reason :
+			    relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
 			if (relay_error(t->relay)[0] != '\0') {
 				log_error("tunnel user=%.100s from=%s: %s",
@@ -177,7 +251,8 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 int
 tunnel_timeout(const struct tunnel *t, uint64_t now_ms)
 {
-	if (t->state != TUNNEL_CONNECTING || t->writable) {
+	if (t->state != TUNNEL_BRIDGING && (t->state != TUNNEL_CONNECTING ||
+	    t->writable)) {
 		return -1;
 	}
 	return now_ms >= t->deadline ? 0 : (int)(t->deadline - now_ms);
@@ -228,6 +303,9 @@ tunnel_free(struct tunnel *t)
 	    (unsigned long long)t->up, (unsigned long long)t->down, secs,
 	    t->reason != NULL ? t->reason : "unknown");
 	relay_free(t->relay);
+	bridge_free(t->bridge, t->relay == NULL ||
+	    relay_end(t->relay) != RELAY_EOF);
+	free(t->mailbox);
 	if (t->fd != -1) {
 		ssh_event_remove_fd(t->ev, t->fd);
 		net_close(&t->fd);

@@ -9,7 +9,8 @@
  * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
  * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
  * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms.
+ * HostKeyAlgorithms, PasswordBackend, BackendPlaintextAuth,
+ * AuthCacheSeconds, BackendCAFile, BindMailbox, MailboxMap.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -23,6 +24,11 @@
 #include "popgate/policy.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
+
+enum servconf_pwbackend {
+	SERVCONF_PASSWORD_FILE,		/* PasswordFile (yescrypt) */
+	SERVCONF_PASSWORD_POP3		/* a login at the POP3 backend */
+};
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
@@ -51,6 +57,12 @@ struct servconf {
 	char		*ciphers;
 	char		*macs;
 	char		*hostkey_algorithms;
+	enum servconf_pwbackend password_backend;
+	bool		 backend_plaintext_auth;	/* USER/PASS in clear */
+	unsigned	 auth_cache_seconds;	/* only 0: see README */
+	char		*backend_ca_file;	/* NULL: the system's CAs */
+	bool		 bind_mailbox;
+	char		*mailbox_map;		/* NULL: mailbox = user */
 
 	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };

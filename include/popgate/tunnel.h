@@ -3,7 +3,8 @@
  * (gateway child). The channel is accepted only after policy allowed it;
  * the backend connect is non-blocking and bounded by
  * BackendConnectTimeout. A POP3 target whose backend cannot be reached
- * gets "-ERR [SYS/TEMP] popgated: mail server unavailable" (RFC 3206).
+ * gets "-ERR [SYS/TEMP] popgated: mail server unavailable" (RFC 3206),
+ * and so does one whose TLS set-up fails (certificate, STLS: bridge.h).
  * Logs one "tunnel closed" line when freed.
  */
 #ifndef POPGATE_TUNNEL_H
@@ -26,6 +27,12 @@ struct tunnel;
 struct tunnel	*tunnel_open(ssh_event ev, ssh_message msg,
 		    const struct policy_entry *pe, const char *user,
 		    const char *peer, unsigned connect_timeout);
+
+/*
+ * BindMailbox: only POP3 logins to mailbox pass (see mailbind.h). Call
+ * right after tunnel_open; copied.
+ */
+void		 tunnel_bind_mailbox(struct tunnel *t, const char *mailbox);
 
 /* Advances the tunnel; now_ms is CLOCK_MONOTONIC in milliseconds. */
 void		 tunnel_pump(struct tunnel *t, uint64_t now_ms);

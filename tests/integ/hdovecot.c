@@ -2,8 +2,12 @@
  * hdovecot: a real Dovecot POP3 server per test, `dovecot -F -c CONF`,
  * with its base_dir, state_dir, log and Maildir inside the work folder,
  * listening on 127.0.0.1:<free port>, plaintext (the tunnel is the
- * encryption). Run as root (CI), the mail user is "nobody": Dovecot never
- * serves mail as uid 0. Run as someone else, everything runs as that user.
+ * encryption) unless a test asks for TLS: then the pop3 listener offers
+ * STLS and a pop3s listener runs on a second free port, with the test's
+ * certificate. APOP on request (its greeting then has a timestamp). Two
+ * accounts share the Maildir: alice and bob. Run as root (CI), the mail
+ * user is "nobody": Dovecot never serves mail as uid 0. Run as someone
+ * else, everything runs as that user.
  */
 #include <sys/stat.h>
 
@@ -73,10 +77,44 @@ chown_tree(const char *path, const struct mail_owner *o)
 	return hfile_walk(path, chown_cb, (void *)(uintptr_t)o);
 }
 
-static int
-write_conf(const char *path, const struct harness *h, uint16_t port,
-    const struct mail_owner *o, const char *log)
+/* The ssl lines and the auth mechanisms the options ask for. */
+static void
+tls_lines(const struct hdovecot *d, const struct hdovecot_opts *opts,
+    char *buf, size_t len)
 {
+	if (opts->cert == NULL) {
+		snprintf(buf, len, "ssl = no\nauth_mechanisms = plain login%s\n",
+		    opts->apop ? " apop" : "");
+		return;
+	}
+	snprintf(buf, len, "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n"
+	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n",
+	    opts->cert, opts->key, opts->apop ? " apop" : "");
+	(void)d;
+}
+
+/* The anvil service: unconfined without root, no penalty on request. */
+static void
+anvil_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (geteuid() == 0 && !opts->no_penalty) {
+		return;
+	}
+	snprintf(buf, len, "service anvil {\n%s%s}\n",
+	    geteuid() == 0 ? "" : "  chroot =\n", opts->no_penalty ?
+	    "  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n" : "");
+}
+
+static int
+write_conf(const char *path, const struct harness *h, const struct hdovecot *d,
+    const struct hdovecot_opts *opts, const struct mail_owner *o,
+    const char *log)
+{
+	char	tls[HARNESS_PATH * 3], anvil[256];
+
+	tls_lines(d, opts, tls, sizeof(tls));
+	anvil_lines(opts, anvil, sizeof(anvil));
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
 	    "base_dir = %1$s/dv-run\n"
@@ -84,8 +122,7 @@ write_conf(const char *path, const struct harness *h, uint16_t port,
 	    "log_path = %2$s\n"
 	    "protocols = pop3\n"
 	    "listen = 127.0.0.1\n"
-	    "ssl = no\n"
-	    "auth_mechanisms = plain\n"
+	    "%11$s"
 	    "disable_plaintext_auth = no\n"
 	    "auth_verbose = yes\n"
 	    "first_valid_uid = 1\n"
@@ -101,14 +138,15 @@ write_conf(const char *path, const struct harness *h, uint16_t port,
 	    "service pop3-login {\n"
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
-	    "  inet_listener pop3s {\n    port = 0\n  }\n"
+	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
+	    "    port = %12$u\n  }\n"
 	    "%9$s"
 	    "}\n"
 	    "%10$s", h->dir, log, o->internal, o->login, (unsigned)o->uid,
-	    (unsigned)o->gid, (unsigned)port, o->group,
+	    (unsigned)o->gid, (unsigned)d->port, o->group,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n",
-	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n");
+	    anvil, tls, (unsigned)d->pop3s_port);
 }
 
 static void
@@ -125,7 +163,8 @@ prepare(struct harness *h, struct hdovecot *d, bool big,
 	ck_assert_msg(chown_tree(maildir.s, o) == 0 &&
 	    chown_tree(home.s, o) == 0, "cannot chown the Maildir");
 	ck_assert(hfile_write(harness_path(h, "dovecot.passwd").s, 0644,
-	    "%s:{PLAIN}%s\n", HARNESS_USER, HARNESS_POP3_PASS) == 0);
+	    "%s:{PLAIN}%s\n%s:{PLAIN}%s\n", HARNESS_USER, HARNESS_POP3_PASS,
+	    HARNESS_USER2, HARNESS_POP3_PASS2) == 0);
 }
 
 /*
@@ -134,14 +173,19 @@ prepare(struct harness *h, struct hdovecot *d, bool big,
  * taken in between, or worse: see its log).
  */
 static bool
-start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
+start_once(struct harness *h, struct hdovecot *d,
+    const struct hdovecot_opts *opts, const struct mail_owner *o)
 {
 	struct hpath	conf = harness_path(h, "dovecot.conf");
 	struct hargv	a;
 
 	d->port = hnet_free_port();
 	ck_assert(d->port != 0);
-	ck_assert(write_conf(conf.s, h, d->port, o, d->log) == 0);
+	if (opts->cert != NULL) {
+		d->pop3s_port = hnet_free_port();
+		ck_assert(d->pop3s_port != 0 && d->pop3s_port != d->port);
+	}
+	ck_assert(write_conf(conf.s, h, d, opts, o, d->log) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
 	hargv_add(&a, "-F");
@@ -156,16 +200,25 @@ start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
 void
 hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 {
+	const struct hdovecot_opts	opts = { big, false, false, NULL, NULL };
+
+	hdovecot_start_opts(h, d, &opts);
+}
+
+void
+hdovecot_start_opts(struct harness *h, struct hdovecot *d,
+    const struct hdovecot_opts *opts)
+{
 	struct mail_owner	o;
 	bool			up = false;
 	int			tries;
 
 	memset(d, 0, sizeof(*d));
 	ck_assert_msg(owner_get(&o) == 0, "no mail user for Dovecot");
-	prepare(h, d, big, &o);
+	prepare(h, d, opts->big, &o);
 	snprintf(d->log, sizeof(d->log), "%s/dovecot.log", h->dir);
 	for (tries = 0; tries < HARNESS_PORT_TRIES && !up; tries++) {
-		up = start_once(h, d, &o);
+		up = start_once(h, d, opts, &o);
 	}
 	ck_assert_msg(up, "dovecot did not start; see %s and %s", d->log,
 	    d->proc->err);
