@@ -465,8 +465,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 	} else if (br->phase == PH_STLS && r.status == POP3_OK) {
 		start_handshake(br);
 	} else {
-		snprintf(err, sizeof(err), "%.100s", line);
-		err[strcspn(err, "\r\n")] = '\0';
+		snprintf(err, sizeof(err), "%.100s", r.text);
 		fail(br, br->phase == PH_STLS ? "backend refused STLS" :
 		    "backend greeting", err);
 	}

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+#include <strings.h>
+
 #include "harness.h"
 
 #define ERR_LINE	"-ERR [SYS/TEMP] popgated: mail server unavailable\r\n"
@@ -274,6 +277,79 @@ START_TEST(test_backend_tls_stls_not_offered)
 }
 END_TEST
 
+/* A fake POP3 server offering STLS, for answers Dovecot never gives. */
+struct fake_stls {
+	int		 lfd;
+	const char	*answer;	/* to STLS */
+};
+
+static int
+fake_stls_main(void *arg)
+{
+	const struct fake_stls	*f = arg;
+	char			 line[512];
+	int			 fd;
+
+	while ((fd = accept(f->lfd, NULL, NULL)) >= 0) {
+		hnet_write_str(fd, "+OK fake ready\r\n");
+		while (hnet_read_line(fd, line, sizeof(line),
+		    HARNESS_EXIT_MS) > 0) {
+			if (strncasecmp(line, "CAPA", 4) == 0) {
+				hnet_write_str(fd, "+OK\r\nUSER\r\nSTLS\r\n"
+				    ".\r\n");
+			} else if (strncasecmp(line, "STLS", 4) == 0) {
+				hnet_write_str(fd, f->answer);
+			} else {
+				hnet_write_str(fd, "-ERR no\r\n");
+			}
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* starttls:// to the fake with answer to STLS: refused, log says why. */
+static void
+assert_fake_stls(const char *answer, const char *why)
+{
+	struct fake_stls	 f = { -1, answer };
+	struct hproc		*ssh = NULL, *p = NULL;
+	char			 backend[64], line[600];
+	uint16_t		 port = 0, lport;
+
+	f.lfd = hnet_listen(&port);
+	ck_assert(f.lfd >= 0);
+	p = hproc_fork(H, "fake-stls", fake_stls_main, &f);
+	close(f.lfd);
+	ck_assert(p != NULL);
+	snprintf(backend, sizeof(backend), "starttls://127.0.0.1:%u",
+	    (unsigned)port);
+	gate(backend, false, NULL);
+	lport = tunnel(&ssh);
+	first_line(lport, line, sizeof(line));
+	ck_assert_str_eq(line, ERR_LINE);
+	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
+	    HLINE("unreachable for user=alice: ", why), NULL, 0),
+	    "no \"%s\" line in %s", why, G.log);
+	hproc_stop(ssh);
+}
+
+/* Plaintext after the +OK to STLS would be read as if from inside TLS
+ * (CVE-2011-0411): the tunnel fails instead. */
+START_TEST(test_backend_tls_stls_injection)
+{
+	assert_fake_stls("+OK Begin TLS negotiation\r\n-ERR smuggled\r\n",
+	    "backend sent data after its +OK to STLS");
+}
+END_TEST
+
+START_TEST(test_backend_tls_stls_refused)
+{
+	assert_fake_stls("-ERR not today\r\n",
+	    "backend refused STLS: not today");
+}
+END_TEST
+
 /* What the configuration checks say, and what -T prints. */
 START_TEST(test_backend_tls_config)
 {
@@ -447,6 +523,8 @@ backend_tls_suite(void)
 	tcase_add_test(tls, test_backend_tls_config);
 	tcase_add_test(tls, test_backend_password_over_tls);
 	tcase_add_test(plain, test_backend_tls_stls_not_offered);
+	tcase_add_test(plain, test_backend_tls_stls_injection);
+	tcase_add_test(plain, test_backend_tls_stls_refused);
 	tcase_add_test(plain, test_backend_password_plaintext_refused);
 	tcase_add_test(plain, test_backend_password_plaintext_allowed);
 	tcase_add_test(apop, test_backend_password_apop);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "hpopgate.h"
 #include "popgate/pop3.h"
 
 #define DENY	"-ERR [AUTH] popgate: this SSH login may only open mailbox "
@@ -326,6 +326,47 @@ START_TEST(test_mailbind_unbound_opens_any)
 }
 END_TEST
 
+/*
+ * A bound tunnel whose backend resets in the middle of a RETR: the mail
+ * client sees the stream end before its ".", the log says why, and the
+ * gateway goes on serving.
+ */
+START_TEST(test_mailbind_backend_reset_after_login)
+{
+	const struct hcred	 c = { HARNESS_USER, NULL, NULL };
+	struct hcred		 k = c;
+	struct hproc		*ssh = NULL;
+	struct dlg		 d;
+	size_t			 got = 0;
+	uint16_t		 fake, lport;
+
+	fake = hfake_reset_start(H, 64 * 1024);
+	hgate_prepare(H, &G, fake, false, "BindMailbox yes\n");
+	hgate_start(H, &G);
+	k.key = G.userkey;
+	lport = hclient_tunnel(H, &G, &k, "pop3:110", &ssh);
+	ck_assert_msg(lport != 0, "ssh -L did not come up; see %s", G.log);
+	dlg_open(&d, lport);
+	ck_assert_str_eq(dlg_cmd(&d, "USER " HARNESS_USER), "+OK\r\n");
+	ck_assert_str_eq(dlg_cmd(&d, "PASS x"), "+OK\r\n");
+	ck_assert_str_eq(dlg_cmd(&d, "RETR 1"), "+OK 1048576 octets\r\n");
+	ck_assert_msg(hnet_read_eof(d.fd, HARNESS_EXIT_MS, &got) == 0,
+	    "the stream did not end; see %s", G.log);
+	ck_assert_uint_lt(got, 1048576);
+	close(d.fd);
+	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
+	    HLINE("tunnel closed user=alice", "reason=backend-error"), NULL,
+	    0), "no backend-error tunnel line in %s", G.log);
+	ck_assert(hlog_count(G.log, HLINE("mailbox login user=alice",
+	    "method=USER")) == 1);
+	/* Still serving: a new tunnel, a new login. */
+	dlg_open(&d, lport);
+	ck_assert_str_eq(dlg_cmd(&d, "USER " HARNESS_USER2), DENY
+	    "alice\r\n");
+	close(d.fd);
+}
+END_TEST
+
 Suite *
 mailbind_suite(void)
 {
@@ -337,6 +378,7 @@ mailbind_suite(void)
 	tcase_add_test(tc, test_mailbind_auth_plain_exchange);
 	tcase_add_test(tc, test_mailbind_mailbox_map);
 	tcase_add_test(tc, test_mailbind_unbound_opens_any);
+	tcase_add_test(tc, test_mailbind_backend_reset_after_login);
 	suite_add_tcase(s, tc);
 	return s;
 }
