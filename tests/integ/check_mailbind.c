@@ -100,7 +100,7 @@ dlg_cmd(struct dlg *d, const char *cmd)
 static char *
 dlg_body(struct dlg *d, size_t *len)
 {
-	char	*out = NULL, line[8192];
+	char	*out = NULL, *grown = NULL, line[8192];
 	size_t	 n = 0, cap = 0, l;
 	ssize_t	 r;
 
@@ -113,8 +113,9 @@ dlg_body(struct dlg *d, size_t *len)
 		l = (size_t)r - (line[0] == '.');
 		if (n + l + 1 > cap) {
 			cap = (n + l + 1) * 2;
-			out = realloc(out, cap);
-			ck_assert(out != NULL);
+			grown = realloc(out, cap);
+			ck_assert(grown != NULL);
+			out = grown;
 		}
 		memcpy(out + n, line + (line[0] == '.'), l);
 		n += l;
@@ -220,7 +221,8 @@ START_TEST(test_mailbind_refuses_others_then_apop)
 	ck_assert_str_eq(dlg_cmd(&d, "STLS"), DENY "alice\r\n");
 	ck_assert_str_eq(dlg_cmd(&d, "USER " HARNESS_USER2), DENY "alice\r\n");
 	lt = strchr(d.greeting, '<');
-	gt = lt != NULL ? strchr(lt, '>') : NULL;
+	ck_assert_msg(lt != NULL, "no timestamp in \"%s\"", d.greeting);
+	gt = strchr(lt, '>');
 	ck_assert_msg(gt != NULL, "no timestamp in \"%s\"", d.greeting);
 	snprintf(ts, sizeof(ts), "%.*s", (int)(gt - lt + 1), lt);
 	ck_assert(pop3_apop_digest(ts, HARNESS_POP3_PASS2, hex) == 0);
