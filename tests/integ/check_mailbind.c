@@ -351,7 +351,8 @@ START_TEST(test_mailbind_backend_reset_after_login)
 	dlg_open(&d, lport);
 	ck_assert_str_eq(dlg_cmd(&d, "USER " HARNESS_USER), "+OK\r\n");
 	ck_assert_str_eq(dlg_cmd(&d, "PASS x"), "+OK\r\n");
-	ck_assert_str_eq(dlg_cmd(&d, "RETR 1"), "+OK 1048576 octets\r\n");
+	/* What came before the reset may or may not arrive: never all. */
+	ck_assert(hnet_write_str(d.fd, "RETR 1\r\n") == 0);
 	ck_assert_msg(hnet_read_eof(d.fd, HARNESS_EXIT_MS, &got) == 0,
 	    "the stream did not end; see %s", G.log);
 	ck_assert_uint_lt(got, 1048576);
