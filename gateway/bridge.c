@@ -474,7 +474,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 static void
 stls_phase(struct bridge *br)
 {
-	ssize_t	r, n;
+	ssize_t	r, n = 0;
 
 	flush_cmd(br);
 	while (br->phase <= PH_STLS && br->linelen < sizeof(br->line)) {

@@ -286,6 +286,7 @@ tunnel_free(struct tunnel *t)
 {
 	char	target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
 	double	secs;
+	bool	reset;
 
 	if (t == NULL) {
 		return;
@@ -302,9 +303,9 @@ tunnel_free(struct tunnel *t)
 	    backend, sizeof(backend)),
 	    (unsigned long long)t->up, (unsigned long long)t->down, secs,
 	    t->reason != NULL ? t->reason : "unknown");
+	reset = t->relay == NULL || relay_end(t->relay) != RELAY_EOF;
 	relay_free(t->relay);
-	bridge_free(t->bridge, t->relay == NULL ||
-	    relay_end(t->relay) != RELAY_EOF);
+	bridge_free(t->bridge, reset);
 	free(t->mailbox);
 	if (t->fd != -1) {
 		ssh_event_remove_fd(t->ev, t->fd);
