@@ -23,6 +23,7 @@
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/notify.h"
 #include "popgate/pwfile.h"
 #include "popgate/session.h"
 #include "popgate/xmem.h"
@@ -379,7 +380,9 @@ listener_run(const struct servconf *sc, struct pwfile *pw, ssh_bind bind)
 	}
 	set_signals();
 	open_listeners(&l);
+	notify_ready();
 	serve(&l);
+	notify_stopping();
 	log_info("shutting down");
 	for (i = 0; i < l.nfds; i++) {
 		close(l.fds[i]);

@@ -310,6 +310,9 @@ int		 hgate_passwd(struct harness *h, const struct hgate *g,
 /* Starts popgated, reads its port from "listening on", writes
  * known_hosts. Asserts. */
 void		 hgate_start(struct harness *h, struct hgate *g);
+/* The same with env ("K=V" strings, NULL-terminated) on top of ours. */
+void		 hgate_start_env(struct harness *h, struct hgate *g,
+		    const char *const env[]);
 /* After harness_stop_all: asserts popgated left with 0 and its log holds
  * no sanitizer report. */
 void		 hgate_check_exit(const struct hgate *g);
@@ -395,5 +398,6 @@ Suite		*client_suite(void);
 Suite		*client_fail_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
+Suite		*systemd_suite(void);
 
 #endif

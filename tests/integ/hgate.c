@@ -143,10 +143,11 @@ hgate_known_hosts(const char *path, const char *pub, uint16_t port)
 	free(text);
 }
 
-/* Starts popgated -f CONF (-o ListenAddress=listen unless NULL); reads
- * its port and writes known_hosts for it. */
+/* Starts popgated -f CONF (-o ListenAddress=listen unless NULL) with env
+ * (may be NULL); reads its port and writes known_hosts for it. */
 static void
-start(struct harness *h, struct hgate *g, const char *listen)
+start(struct harness *h, struct hgate *g, const char *listen,
+    const char *const env[])
 {
 	struct hargv	 a;
 	char		 line[512], pub[HARNESS_PATH + 8];
@@ -160,7 +161,7 @@ start(struct harness *h, struct hgate *g, const char *listen)
 		hargv_add(&a, "-o");
 		hargv_add(&a, "ListenAddress=%s", listen);
 	}
-	g->proc = hproc_spawn(h, "popgated", a.argv, NULL, NULL);
+	g->proc = hproc_spawn(h, "popgated", a.argv, env, NULL);
 	ck_assert_msg(g->proc != NULL, "cannot start %s", a.argv[0]);
 	snprintf(g->log, sizeof(g->log), "%s", g->proc->err);
 	ck_assert_msg(hlog_wait(g->log, 1, g->proc, HARNESS_START_MS,
@@ -176,7 +177,13 @@ start(struct harness *h, struct hgate *g, const char *listen)
 void
 hgate_start(struct harness *h, struct hgate *g)
 {
-	start(h, g, NULL);
+	start(h, g, NULL, NULL);
+}
+
+void
+hgate_start_env(struct harness *h, struct hgate *g, const char *const env[])
+{
+	start(h, g, NULL, env);
 }
 
 void
@@ -187,7 +194,7 @@ hgate_restart(struct harness *h, struct hgate *g)
 
 	ck_assert_msg(!hproc_running(g->proc), "popgated is still running");
 	snprintf(listen, sizeof(listen), "127.0.0.1:%u", (unsigned)port);
-	start(h, g, listen);
+	start(h, g, listen, NULL);
 	ck_assert_int_eq(g->port, port);
 }
 
