@@ -1,7 +1,8 @@
 /*
  * forward: listener -> accepted mail client -> channel open (non-blocking,
  * FORWARD_OPEN_TIMEOUT_S) -> relay. A client whose channel cannot be had
- * is told why in POP3's words when it speaks POP3, and never left hanging.
+ * is told why in its protocol's words (POP3, IMAP, SMTP: mailproto), and
+ * never left hanging.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,8 +19,8 @@
 #include "popgate/conn.h"
 #include "popgate/forward.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/xmem.h"
 
@@ -185,18 +186,20 @@ forward_pending(const struct forward *f)
 	    f->muas[0]->state == MUA_WAITING);
 }
 
-/* No channel for this client: say why (POP3 only), then close it. */
+/* No channel for this client: say why (mail protocols), then close it. */
 static void
 tell_client(struct forward *f, struct mua *m, const char *reason)
 {
-	char	line[POP3_LINE_MAX + 3], target[ADDR_STRLEN];
+	char	line[MAILPROTO_LINE_MAX + 1], target[ADDR_STRLEN];
 	size_t	n;
 
 	log_info("forward to %s failed: %s", addr_format(f->spec.target.host,
 	    f->spec.target.port, target, sizeof(target)), reason);
-	if (f->spec.target.port == POP3_PORT && m->wfd >= 0) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgate",
-		    reason);
+	/* The same inference as the gateway's Forward table. */
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    mailproto_infer(f->spec.target.host, f->spec.target.port),
+	    "popgate", reason);
+	if (n > 0 && m->wfd >= 0) {
 		/* A fresh socket takes one short line; nothing to wait for. */
 		if (write(m->wfd, line, n) < 0) {
 			log_debug("cannot tell the client: %s",

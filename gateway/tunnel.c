@@ -18,9 +18,9 @@
 #include "popgate/addr.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -94,20 +94,20 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	return t;
 }
 
-/* The backend cannot be reached: tell a POP3 client in its own words. */
+/* The backend cannot be reached: tell a mail client in its own words. */
 static void
 fail(struct tunnel *t, const char *reason)
 {
-	char	line[POP3_LINE_MAX + 3];
+	char	line[MAILPROTO_LINE_MAX + 1];
 	size_t	n;
 	char	where[ADDR_STRLEN + 16];
 
 	policy_backend_format(&t->pe.backends[0], where, sizeof(where));
 	log_error("backend %s unreachable for user=%.100s: %s", where,
 	    t->user, reason);
-	if (t->pe.proto == POLICY_PROTO_POP3) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
-		    "mail server unavailable");
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
+	if (n > 0) {
 		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
 			t->down += n;
 		}
