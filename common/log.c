@@ -25,6 +25,21 @@ static const char	*log_prog = "popgate";
 static enum log_level	 log_level = LOG_LEVEL_INFO;
 static bool		 log_pid = true;
 static int		 log_facility = -1;	/* -1: stderr */
+static int		 log_facility_mail = -1;	/* log_mail's */
+
+static const struct {
+	const char	*name;
+	int		 facility;
+} facilities[] = {
+	{ "AUTH", LOG_AUTH }, { "AUTHPRIV", LOG_AUTHPRIV },
+	{ "DAEMON", LOG_DAEMON }, { "MAIL", LOG_MAIL }, { "USER", LOG_USER },
+	{ "LOCAL0", LOG_LOCAL0 }, { "LOCAL1", LOG_LOCAL1 },
+	{ "LOCAL2", LOG_LOCAL2 }, { "LOCAL3", LOG_LOCAL3 },
+	{ "LOCAL4", LOG_LOCAL4 }, { "LOCAL5", LOG_LOCAL5 },
+	{ "LOCAL6", LOG_LOCAL6 }, { "LOCAL7", LOG_LOCAL7 },
+};
+
+#define NFACILITIES	(sizeof(facilities) / sizeof(facilities[0]))
 
 static const char *const level_names[] = {
 	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
@@ -57,26 +72,86 @@ log_use_syslog(int facility)
 		closelog();
 	}
 	log_facility = facility;
+	log_facility_mail = facility;
 	if (facility != -1) {
 		openlog(log_prog, LOG_PID | LOG_NDELAY, facility);
 	}
 }
 
-/* syslog priority of a level. */
-static int
-syslog_priority(enum log_level level)
+void
+log_use_syslog_mail(int facility)
+{
+	if (log_facility != -1) {
+		log_facility_mail = facility;
+	}
+}
+
+int
+log_facility_parse(const char *name, int *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NFACILITIES; i++) {
+		if (strcasecmp(name, facilities[i].name) == 0) {
+			*out = facilities[i].facility;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+log_facility_name(int facility)
+{
+	size_t	i;
+
+	for (i = 0; i < NFACILITIES; i++) {
+		if (facilities[i].facility == facility) {
+			return facilities[i].name;
+		}
+	}
+	return "?";
+}
+
+int
+log_syslog_priority(int facility, enum log_level level)
 {
 	switch (level) {
 	case LOG_LEVEL_FATAL:
-		return LOG_CRIT;
+		return facility | LOG_CRIT;
 	case LOG_LEVEL_ERROR:
-		return LOG_ERR;
+		return facility | LOG_ERR;
 	case LOG_LEVEL_INFO:
 	case LOG_LEVEL_VERBOSE:
-		return LOG_INFO;
+		return facility | LOG_INFO;
 	default:
-		return LOG_DEBUG;
+		return facility | LOG_DEBUG;
 	}
+}
+
+char *
+log_quote(char *buf, size_t len, const char *s)
+{
+	size_t	o = 0;
+
+	if (len == 0) {
+		return buf;
+	}
+	if (*s != '\0' && strpbrk(s, " \t\"") == NULL) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	if (len < 3) {		/* not even room for "" */
+		buf[0] = '\0';
+		return buf;
+	}
+	buf[o++] = '"';
+	for (; *s != '\0' && o + 2 < len; s++) {
+		buf[o++] = *s == '"' ? '\'' : *s;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
 }
 
 enum log_level
@@ -141,8 +216,8 @@ log_escape(char *dst, size_t dstlen, const char *src)
 }
 
 static void
-log_vwrite(enum log_level level, const char *prefix, const char *fmt,
-    va_list ap)
+log_vwrite(int facility, enum log_level level, const char *prefix,
+    const char *fmt, va_list ap)
 {
 	char	msg[LOG_LINE_MAX];
 	char	esc[LOG_LINE_MAX];
@@ -154,8 +229,8 @@ log_vwrite(enum log_level level, const char *prefix, const char *fmt,
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	log_escape(esc, sizeof(esc), msg);
-	if (log_facility != -1) {
-		syslog(log_facility | syslog_priority(level), "%s%s", prefix,
+	if (facility != -1) {
+		syslog(log_syslog_priority(facility, level), "%s%s", prefix,
 		    esc);
 		return;
 	}
@@ -186,7 +261,7 @@ name(const char *fmt, ...)					\
 	va_list	ap;						\
 								\
 	va_start(ap, fmt);					\
-	log_vwrite(level, prefix, fmt, ap);			\
+	log_vwrite(log_facility, level, prefix, fmt, ap);	\
 	va_end(ap);						\
 }
 
@@ -196,13 +271,40 @@ LOG_FN(log_info, LOG_LEVEL_INFO, "")
 LOG_FN(log_verbose, LOG_LEVEL_VERBOSE, "")
 LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "debug: ")
 
+/* The prefix of a level, as the functions above write it. */
+static const char *
+level_prefix(enum log_level level)
+{
+	switch (level) {
+	case LOG_LEVEL_FATAL:
+		return "fatal: ";
+	case LOG_LEVEL_ERROR:
+		return "error: ";
+	case LOG_LEVEL_INFO:
+	case LOG_LEVEL_VERBOSE:
+		return "";
+	default:
+		return "debug: ";
+	}
+}
+
+void
+log_mail(enum log_level level, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(log_facility_mail, level, level_prefix(level), fmt, ap);
+	va_end(ap);
+}
+
 void
 fatal(const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_LEVEL_FATAL, "fatal: ", fmt, ap);
+	log_vwrite(log_facility, LOG_LEVEL_FATAL, "fatal: ", fmt, ap);
 	va_end(ap);
 	exit(1);
 }

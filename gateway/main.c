@@ -204,6 +204,11 @@ serve(const struct servconf *sc, int debug)
 	} else {
 		log_set_level(sc->log_level);
 	}
+	/* -d always logs to stderr, as sshd's. */
+	if (debug == 0 && sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	}
 	log_route_libssh();
 	signal(SIGPIPE, SIG_IGN);
 	bind = make_bind(sc);
