@@ -66,7 +66,7 @@ set_log_level(const struct opts *o)
 static int
 open_forwards(struct client *cl)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 	size_t	i;
 
 	if (cl->o.stdio) {
@@ -78,7 +78,8 @@ open_forwards(struct client *cl)
 		cl->fw[cl->nfw] = forward_new(cl->ev, &cl->o.forwards[i], err,
 		    sizeof(err));
 		if (cl->fw[cl->nfw] == NULL) {
-			log_error("cannot listen on %s", err);
+			log_error("event=listen-failed error=%s",
+			    log_quote(q, sizeof(q), err));
 			return -1;
 		}
 		cl->nfw++;
@@ -133,7 +134,7 @@ lost(struct client *cl)
 	}
 	conn_drop(cl->conn, why);
 	if (!cl->o.stdio) {
-		log_info("will reconnect when a mail client connects");
+		log_info("event=disconnected reconnect=on-demand");
 	}
 }
 
@@ -144,6 +145,7 @@ reconnect(struct client *cl, uint64_t now)
 	unsigned	wait_s;
 	size_t		i;
 	bool		pending = false;
+	char		q[LOG_VALUE_MAX];
 
 	for (i = 0; i < cl->nfw; i++) {
 		pending = pending || forward_pending(cl->fw[i]);
@@ -151,7 +153,8 @@ reconnect(struct client *cl, uint64_t now)
 	if (pending && !conn_is_up(cl->conn) &&
 	    conn_may_retry(cl->conn, now, &wait_s)) {
 		if (conn_establish(cl->conn) == CONN_OK) {
-			log_info("reconnected to %s", cl->o.gateway);
+			log_info("event=reconnected gateway=%s",
+			    log_quote(q, sizeof(q), cl->o.gateway));
 		}
 	}
 }
@@ -185,7 +188,8 @@ run(struct client *cl)
 		if (ssh_event_dopoll(cl->ev, dirty ? 0 : next_timeout(cl, now)) ==
 		    SSH_ERROR) {
 			if (++errors >= MAIN_MAX_POLL_ERRORS) {
-				log_error("event loop failing; giving up");
+				log_error("event=loop-failed errors=%u",
+				    errors);
 				return exit_code(CONN_NETWORK);
 			}
 		} else {

@@ -1,8 +1,10 @@
 /*
  * log: every line goes to stderr as "prog[pid]: message" in one write(2),
- * so lines from the parent and its children never interleave mid-line.
- * The whole formatted message is escaped: peer-chosen strings (user names,
- * client versions) cannot start a forged line with CR or LF.
+ * so lines from the parent and its children never interleave mid-line,
+ * or to syslog(3) (the pid then syslog's). The whole formatted message is
+ * escaped: peer-chosen strings (user names, client versions) cannot start
+ * a forged line with CR or LF; quoted (log_quote), they cannot forge a
+ * key=value pair either.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -265,11 +267,12 @@ name(const char *fmt, ...)					\
 	va_end(ap);						\
 }
 
-LOG_FN(log_error, LOG_LEVEL_ERROR, "error: ")
-LOG_FN(log_warn, LOG_LEVEL_ERROR, "warning: ")
+/* Lines above INFO say how bad they are, as the first key. */
+LOG_FN(log_error, LOG_LEVEL_ERROR, "level=error ")
+LOG_FN(log_warn, LOG_LEVEL_ERROR, "level=warning ")
 LOG_FN(log_info, LOG_LEVEL_INFO, "")
 LOG_FN(log_verbose, LOG_LEVEL_VERBOSE, "")
-LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "debug: ")
+LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "level=debug ")
 
 /* The prefix of a level, as the functions above write it. */
 static const char *
@@ -277,14 +280,14 @@ level_prefix(enum log_level level)
 {
 	switch (level) {
 	case LOG_LEVEL_FATAL:
-		return "fatal: ";
+		return "level=fatal ";
 	case LOG_LEVEL_ERROR:
-		return "error: ";
+		return "level=error ";
 	case LOG_LEVEL_INFO:
 	case LOG_LEVEL_VERBOSE:
 		return "";
 	default:
-		return "debug: ";
+		return "level=debug ";
 	}
 }
 
@@ -304,7 +307,7 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(log_facility, LOG_LEVEL_FATAL, "fatal: ", fmt, ap);
+	log_vwrite(log_facility, LOG_LEVEL_FATAL, "level=fatal ", fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -313,9 +316,12 @@ static void
 libssh_log_cb(int priority, const char *function, const char *buffer,
     void *userdata)
 {
+	char	q[LOG_LINE_MAX];
+
 	(void)userdata;
 	(void)priority;
-	log_debug("libssh: %s: %s", function, buffer);
+	log_debug("event=libssh function=%s msg=%s", function,
+	    log_quote(q, sizeof(q), buffer));
 }
 
 void

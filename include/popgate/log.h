@@ -15,6 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* log_quote buffers: a peer's string (user name) and a reason text. */
+#define LOG_VALUE_MAX	128
+#define LOG_TEXT_MAX	600
+
 enum log_level {
 	LOG_LEVEL_QUIET = 0,
 	LOG_LEVEL_FATAL,

@@ -128,7 +128,7 @@ START_TEST(test_protocols_imap_through_popgate)
 	assert_imap_fetch(port, 1);
 	assert_imap_fetch(port, 3);
 	ck_assert_msg(hlog_wait(F.gate.log, 2, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice ", "target=imap:143"), NULL, 0),
+	    HLINE("event=tunnel-closed user=alice ", "target=imap:143"), NULL, 0),
 	    "no two IMAP tunnels closed in %s", F.gate.log);
 }
 END_TEST
@@ -188,7 +188,7 @@ START_TEST(test_protocols_submission_through_popgate)
 	    "the sink got a different message:\n%s", text);
 	free(text);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice ", "target=submission:587"), NULL,
+	    HLINE("event=tunnel-closed user=alice ", "target=submission:587"), NULL,
 	    0), "no submission tunnel closed in %s", F.gate.log);
 }
 END_TEST

@@ -151,7 +151,7 @@ assert_accepts_now(uint16_t port)
 	close(fd);
 }
 
-/* The port of the "listening on 127.0.0.1:PORT" line already in log. */
+/* The port of the "event=listening addr=127.0.0.1:PORT" line already in log. */
 static uint16_t
 logged_port(const char *log)
 {
@@ -159,8 +159,8 @@ logged_port(const char *log)
 	const char	*p = NULL;
 
 	ck_assert_msg(hlog_wait(log, 1, NULL, 0,
-	    HLINE("listening on 127.0.0.1:"), line, sizeof(line)),
-	    "READY=1 came before the \"listening on\" line; see %s", log);
+	    HLINE("event=listening addr=127.0.0.1:"), line, sizeof(line)),
+	    "READY=1 came before the \"event=listening\" line; see %s", log);
 	p = strrchr(line, ':');
 	return (uint16_t)(p != NULL ? strtoul(p + 1, NULL, 10) : 0);
 }
@@ -203,7 +203,7 @@ START_TEST(test_systemd_notify_socket_gone)
 
 	p = spawn_gate(sock.s);
 	ck_assert_msg(hlog_wait(p->err, 1, p, HARNESS_START_MS,
-	    HLINE("listening on 127.0.0.1:"), NULL, 0),
+	    HLINE("event=listening addr=127.0.0.1:"), NULL, 0),
 	    "popgated did not start; see %s", p->err);
 	port = logged_port(p->err);
 	assert_accepts_now(port);

@@ -323,7 +323,7 @@ void		 hgate_prepare(struct harness *h, struct hgate *g,
 /* popgated passwd -f CONF user, password on stdin. Exit status. */
 int		 hgate_passwd(struct harness *h, const struct hgate *g,
 		    const char *user, const char *password);
-/* Starts popgated, reads its port from "listening on", writes
+/* Starts popgated, reads its port from "event=listening", writes
  * known_hosts. Asserts. */
 void		 hgate_start(struct harness *h, struct hgate *g);
 /* The same with env ("K=V" strings, NULL-terminated) on top of ours. */
@@ -416,5 +416,6 @@ Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
+Suite		*logging_suite(void);
 
 #endif

@@ -3,7 +3,7 @@
  * `popgated keygen`), alice's authorised key and one key nobody
  * authorised (made by ssh-keygen), an optional PasswordFile (made by
  * `popgated passwd`). It listens on 127.0.0.1:0; the port comes from its
- * "listening on" line, and known_hosts is written from the .pub then. A
+ * "event=listening" line, and known_hosts is written from the .pub then. A
  * restart (after the test killed it) asks for that same port with -o.
  */
 #include <stdio.h>
@@ -165,8 +165,8 @@ start(struct harness *h, struct hgate *g, const char *listen,
 	ck_assert_msg(g->proc != NULL, "cannot start %s", a.argv[0]);
 	snprintf(g->log, sizeof(g->log), "%s", g->proc->err);
 	ck_assert_msg(hlog_wait(g->log, 1, g->proc, HARNESS_START_MS,
-	    HLINE("listening on 127.0.0.1:"), line, sizeof(line)),
-	    "popgated did not log \"listening on\"; see %s", g->log);
+	    HLINE("event=listening addr=127.0.0.1:"), line, sizeof(line)),
+	    "popgated did not log \"event=listening\"; see %s", g->log);
 	p = strrchr(line, ':');
 	g->port = (uint16_t)(p != NULL ? strtoul(p + 1, NULL, 10) : 0);
 	ck_assert_msg(g->port != 0, "no port in \"%s\"", line);
