@@ -3,13 +3,14 @@
 #   make check      install missing packages, build, run unit + integration tests
 #   make asan       the same tests built with AddressSanitizer + UBSan
 #   make demo       install missing packages, build, run the whole chain on loopback
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (programs, man pages, units)
 #   make clean
 
 PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 BINDIR		?= $(PREFIX)/bin
 SYSCONFDIR	?= /etc/popgate
+MANDIR		?= $(PREFIX)/share/man
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 USERUNITDIR	?= $(PREFIX)/lib/systemd/user
 VERSION		:= 0.1.0
@@ -142,6 +143,12 @@ install: $(PROGS)
 	install -m 0755 $(BIN)/popgated $(DESTDIR)$(SBINDIR)/popgated
 	install -m 0755 $(BIN)/popgate $(DESTDIR)$(BINDIR)/popgate
 	install -m 0644 conf/popgated.conf $(DESTDIR)$(SYSCONFDIR)/popgated.conf.example
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/popgate.1 $(DESTDIR)$(MANDIR)/man1/popgate.1
+	install -m 0644 man/popgated.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/popgated.conf.5
+	install -m 0644 man/popgated.8 $(DESTDIR)$(MANDIR)/man8/popgated.8
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR)
 	sed $(UNIT_PATHS) conf/popgated.service \
 	    >$(DESTDIR)$(UNITDIR)/popgated.service

@@ -417,5 +417,6 @@ Suite		*interop_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
 Suite		*logging_suite(void);
+Suite		*docs_suite(void);
 
 #endif
