@@ -22,6 +22,7 @@
 #include "popgate/clock.h"
 #include "popgate/conn.h"
 #include "popgate/detach.h"
+#include "popgate/drain.h"
 #include "popgate/forward.h"
 #include "popgate/log.h"
 #include "popgate/opts.h"
@@ -32,11 +33,12 @@
 
 #define MAIN_MAX_WAIT_MS	30000
 #define MAIN_MAX_POLL_ERRORS	100
-#define MAIN_DRAIN_POLLS	16	/* ready events taken before pumping */
+#define MAIN_DRAIN_POLLS	64	/* ready events taken before pumping */
 
 struct client {
 	struct opts	 o;
 	ssh_event	 ev;
+	struct drain	*drain;		/* reads before relays run */
 	struct conn	*conn;
 	struct forward	*fw[OPTS_MAX_FORWARDS];
 	size_t		 nfw;
@@ -181,22 +183,6 @@ reconnect(struct client *cl, uint64_t now)
 	}
 }
 
-/*
- * libssh takes 4 KiB from its socket per poll: let it take what is ready
- * before the relays run, so they move large chunks, not 4 KiB at a time.
- */
-static void
-drain(struct client *cl)
-{
-	int	i;
-
-	for (i = 0; i < MAIN_DRAIN_POLLS; i++) {
-		if (ssh_event_dopoll(cl->ev, 0) != SSH_OK) {
-			break;
-		}
-	}
-}
-
 static int
 run(struct client *cl)
 {
@@ -215,7 +201,10 @@ run(struct client *cl)
 			}
 		} else {
 			errors = 0;
-			drain(cl);
+			if (conn_is_up(cl->conn)) {
+				drain_session(cl->drain, cl->ev,
+				    conn_session(cl->conn), MAIN_DRAIN_POLLS);
+			}
 		}
 		now = clock_ms();
 		if (!conn_tick(cl->conn, now) && conn_is_up(cl->conn)) {
@@ -251,6 +240,7 @@ cleanup(struct client *cl)
 	if (cl->ev != NULL) {
 		ssh_event_free(cl->ev);
 	}
+	drain_free(cl->drain);
 	ssh_finalize();
 	if (cl->pid_written) {
 		pidfile_remove(cl->o.pid_file);
@@ -464,7 +454,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ssh_init();
 	cl.ev = ssh_event_new();
-	if (cl.ev == NULL || open_forwards(&cl) != 0) {
+	cl.drain = drain_new();
+	if (cl.ev == NULL || cl.drain == NULL || open_forwards(&cl) != 0) {
 		cleanup(&cl);
 		return exit_code(CONN_CONFIG);
 	}
