@@ -77,8 +77,8 @@ bool		 conn_may_retry(const struct conn *c, uint64_t now_ms,
 
 /*
  * --persist: is a background attempt due? Not before the jittered wait
- * after a loss or a failure; a mail client may still try earlier
- * (conn_may_retry).
+ * after a loss or a failure (right after a loss a waiting mail client
+ * may try at once: conn_may_retry).
  */
 bool		 conn_persist_due(const struct conn *c, uint64_t now_ms);
 
