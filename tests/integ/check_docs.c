@@ -4,8 +4,9 @@
  * servconf.c's table holds has an entry in popgated.conf(5) with its
  * default and an example, and no entry names a keyword that is gone;
  * every option and command `popgated -h` shows is in popgated(8); every
- * option and exit code `popgate --help` shows is in popgate(1), and no
- * option there is gone from the program.
+ * option and exit code `popgate --help` shows, and every profile keyword
+ * of profile.c's table, is in popgate(1), and nothing there is gone from
+ * the program.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -86,6 +87,26 @@ next_line(const char *p)
 {
 	p = strchr(p, '\n');
 	return p != NULL ? p + 1 : NULL;
+}
+
+/* Every flag an ".It" line names (".It Fl f , Fl -background"): "f",
+ * "-background". */
+static void
+item_flags(const char *text, struct words *ws)
+{
+	const char	*p = text, *f = NULL, *end = NULL;
+
+	memset(ws, 0, sizeof(*ws));
+	for (; p != NULL && *p != '\0'; p = next_line(p)) {
+		if (strncmp(p, ".It ", 4) != 0) {
+			continue;
+		}
+		end = p + strcspn(p, "\n");
+		for (f = strstr(p, " Fl "); f != NULL && f < end;
+		    f = strstr(f + 1, " Fl ")) {
+			words_add(ws, f + 4, strcspn(f + 4, " \n"));
+		}
+	}
 }
 
 /* The first word after macro on every line that starts with it
@@ -306,9 +327,9 @@ START_TEST(test_docs_gateway_options)
 	ck_assert_msg(opts.n >= 6 && cmds.n >= 3, "popgated -h: %zu options, "
 	    "%zu commands:\n%s", opts.n, cmds.n, out);
 	text = page("popgated.8");
+	item_flags(text, &doc);
 	for (i = 0; i < opts.n; i++) {
-		snprintf(item, sizeof(item), "\n.It Fl %s", opts.w[i]);
-		ck_assert_msg(strstr(text, item) != NULL, "popgated.8 lacks "
+		ck_assert_msg(words_has(&doc, opts.w[i]), "popgated.8 has no "
 		    "\".It Fl %s\"", opts.w[i]);
 	}
 	for (i = 0; i < cmds.n; i++) {
@@ -316,7 +337,6 @@ START_TEST(test_docs_gateway_options)
 		ck_assert_msg(strstr(text, item) != NULL, "popgated.8 lacks "
 		    "\".It Cm %s\"", cmds.w[i]);
 	}
-	page_items(text, ".It Fl ", &doc);
 	for (i = 0; i < doc.n; i++) {
 		ck_assert_msg(words_has(&opts, doc.w[i]), "popgated.8 "
 		    "documents -%s, which popgated -h does not show",
@@ -332,7 +352,7 @@ START_TEST(test_docs_client_options)
 	const char	*args[] = { NULL, "--help", NULL };
 	struct words	 opts, doc;
 	char		*out = NULL, *text = NULL;
-	const char	*p = NULL, *codes = NULL, *sec = NULL;
+	const char	*p = NULL, *w = NULL, *codes = NULL, *sec = NULL;
 	char		 item[WORD_LEN + 16];
 	size_t		 i, len;
 	unsigned	 n = 0, code;
@@ -340,23 +360,25 @@ START_TEST(test_docs_client_options)
 	args[0] = harness_bin("popgate");
 	out = run_out("popgate-help", args, 0);
 	memset(&opts, 0, sizeof(opts));
-	/* Option lines: two blanks, then "-x" or "--name". */
+	/* Option lines: two blanks, then "-x", "--name" or "-x, --name". */
 	for (p = out; p != NULL && *p != '\0'; p = next_line(p)) {
-		if (strncmp(p, "  -", 3) != 0) {
-			continue;
+		for (w = p + 2; strncmp(p, "  -", 3) == 0 && *w == '-';
+		    w += len + 3) {
+			len = strcspn(w + 1, " =\n,");
+			words_add(&opts, w + 1, len);
+			if (strncmp(w + 1 + len, ", -", 3) != 0) {
+				break;
+			}
 		}
-		len = strcspn(p + 3, " =\n,");
-		words_add(&opts, p + 3, len);
 	}
 	ck_assert_msg(opts.n >= 15, "popgate --help: %zu options:\n%s",
 	    opts.n, out);
 	text = page("popgate.1");
+	item_flags(text, &doc);
 	for (i = 0; i < opts.n; i++) {
-		snprintf(item, sizeof(item), "\n.It Fl %s", opts.w[i]);
-		ck_assert_msg(strstr(text, item) != NULL, "popgate.1 lacks "
+		ck_assert_msg(words_has(&doc, opts.w[i]), "popgate.1 has no "
 		    "\".It Fl %s\"", opts.w[i]);
 	}
-	page_items(text, ".It Fl ", &doc);
 	for (i = 0; i < doc.n; i++) {
 		ck_assert_msg(words_has(&opts, doc.w[i]), "popgate.1 documents "
 		    "-%s, which popgate --help does not show", doc.w[i]);
@@ -381,6 +403,46 @@ START_TEST(test_docs_client_options)
 }
 END_TEST
 
+/* The profile keywords of client/profile.c's table, in PROFILES. */
+START_TEST(test_docs_profile_keywords)
+{
+	struct words	 kws, doc;
+	char		*src = NULL, *text = NULL, *sec = NULL, *end = NULL;
+	const char	*p = NULL;
+	size_t		 i, len;
+
+	src = hfile_slurp(harness_src("client/profile.c"), NULL);
+	ck_assert(src != NULL);
+	memset(&kws, 0, sizeof(kws));
+	for (p = strstr(src, "\t{ \""); p != NULL; p = strstr(p, "\t{ \"")) {
+		p += 4;
+		len = strcspn(p, "\"");
+		if (strncmp(p + len, "\",\t", 3) == 0) {
+			words_add(&kws, p, len);
+		}
+	}
+	ck_assert_msg(kws.n >= 10, "only %zu profile keywords found", kws.n);
+	text = page("popgate.1");
+	sec = strstr(text, "\n.Sh PROFILES\n");
+	ck_assert_msg(sec != NULL, "popgate.1 has no PROFILES section");
+	end = strstr(sec + 1, "\n.Sh ");
+	if (end != NULL) {
+		*end = '\0';
+	}
+	page_items(sec, ".It Cm ", &doc);
+	for (i = 0; i < kws.n; i++) {
+		ck_assert_msg(words_has(&doc, kws.w[i]), "popgate.1's PROFILES "
+		    "lacks \".It Cm %s\"", kws.w[i]);
+	}
+	for (i = 0; i < doc.n; i++) {
+		ck_assert_msg(words_has(&kws, doc.w[i]), "popgate.1 documents "
+		    "profile keyword %s, which popgate does not know", doc.w[i]);
+	}
+	free(text);
+	free(src);
+}
+END_TEST
+
 Suite *
 docs_suite(void)
 {
@@ -394,6 +456,7 @@ docs_suite(void)
 	tcase_add_test(tc, test_docs_config_keywords);
 	tcase_add_test(tc, test_docs_gateway_options);
 	tcase_add_test(tc, test_docs_client_options);
+	tcase_add_test(tc, test_docs_profile_keywords);
 	suite_add_tcase(s, tc);
 	return s;
 }
