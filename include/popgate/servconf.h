@@ -6,7 +6,7 @@
  * resolved) -> print. Errors are "FILE:LINE: message" ("-o:N:" for the
  * N-th -o option).
  *
- * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
+ * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile, PasswordFile,
  * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
  * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
  * HostKeyAlgorithms.
@@ -21,6 +21,7 @@
 #include "popgate/addr.h"
 #include "popgate/log.h"
 #include "popgate/policy.h"
+#include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 
@@ -35,7 +36,13 @@ struct servconf {
 	char		*dir;		/* its folder: relative paths start here */
 
 	struct addr	*listen;	/* ListenAddress, in order */
+	bool		*listen_proxy;	/* ...each one's "proxy" word: PROXY
+					   header first (nlisten of them) */
 	size_t		 nlisten;
+	struct proxyproto_net *proxy_from;	/* ProxyFrom: who may send
+						   it; needed by any proxy
+						   listener */
+	size_t		 nproxy_from;
 	char		**host_keys;	/* HostKey paths, resolved */
 	size_t		 nhost_keys;
 	char		*authorized_keys_file;	/* with %u; NULL: no publickey */
