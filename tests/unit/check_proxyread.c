@@ -128,7 +128,7 @@ writer_start(const void *data, size_t len, size_t step, long delay_ms,
 static void
 assert_rest(int fd, const char *want, size_t len)
 {
-	char		buf[256];
+	char		buf[256] = "";
 	size_t		got = 0;
 	ssize_t		n;
 	struct pollfd	pfd = { fd, POLLIN, 0 };
