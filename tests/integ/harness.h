@@ -394,6 +394,7 @@ Suite		*cli_suite(void);
 Suite		*demo_suite(void);
 Suite		*client_suite(void);
 Suite		*client_fail_suite(void);
+Suite		*client_persist_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
 Suite		*proxy_suite(void);
