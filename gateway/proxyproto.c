@@ -113,8 +113,9 @@ v1_addr_check(const char *s, size_t n, bool whole, enum v1_proto proto,
 		}
 	}
 	if (ok != 1) {
-		snprintf(err, errlen, "v1: bad %s address \"%.*s\" for %s", what,
-		    (int)min_size(n, max + 1), s, v1_protos[proto - V1_TCP4]);
+		snprintf(err, errlen, "v1: bad %s address \"%.*s\" for %s",
+		    what, (int)min_size(n, max + 1), s,
+		    v1_protos[proto - V1_TCP4]);
 		return -1;
 	}
 	return 0;
@@ -214,8 +215,8 @@ v1_fields(const char *line, size_t n, bool complete,
 		start = i + 1;
 	}
 	if (complete && nf < V1_FIELDS && proto != V1_UNKNOWN) {
-		snprintf(err, errlen, "v1: %zu fields, expected \"PROXY TCP4|TCP6 "
-		    "SRC DST SPORT DPORT\"", nf);
+		snprintf(err, errlen, "v1: %zu fields, expected \"PROXY "
+		    "TCP4|TCP6 SRC DST SPORT DPORT\"", nf);
 		return -1;
 	}
 	hdr->local = proto == V1_UNKNOWN;
@@ -327,8 +328,9 @@ v2_tlvs_check(const unsigned char *p, size_t n, size_t base, char *err,
 		}
 		vlen = (size_t)p[off + 1] << 8 | p[off + 2];
 		if (n - off - V2_TLV_HEAD < vlen) {
-			snprintf(err, errlen, "v2: TLV type 0x%02x of %zu bytes "
-			    "runs past the header", (unsigned)p[off], vlen);
+			snprintf(err, errlen, "v2: TLV type 0x%02x of %zu "
+			    "bytes runs past the header", (unsigned)p[off],
+			    vlen);
 			return -1;
 		}
 		off += V2_TLV_HEAD + vlen;
@@ -585,7 +587,8 @@ proxyproto_net_parse(const char *s, struct proxyproto_net *out, char *err,
 
 	memset(out, 0, sizeof(*out));
 	if (alen == 0 || alen >= sizeof(text)) {
-		snprintf(err, errlen, "expected ADDR[/PREFIX], got \"%.64s\"", s);
+		snprintf(err, errlen, "expected ADDR[/PREFIX], got \"%.64s\"",
+		    s);
 		return -1;
 	}
 	memcpy(text, s, alen);
@@ -632,7 +635,8 @@ proxyproto_nets_parse(const char *list, struct proxyproto_net **nets,
 	add = xreallocarray(NULL, strlen(list) / 2 + 1, sizeof(*add));
 	while ((item = strsep(&cursor, ",")) != NULL) {
 		if (*item == '\0') {
-			snprintf(err, errlen, "empty entry in \"%.200s\"", list);
+			snprintf(err, errlen, "empty entry in \"%.200s\"",
+			    list);
 			goto out;
 		}
 		if (proxyproto_net_parse(item, &add[nadd], err, errlen) != 0) {

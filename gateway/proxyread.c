@@ -28,8 +28,8 @@ wait_readable(int fd, uint64_t deadline_ms, size_t have, char *err,
 	for (;;) {
 		now = clock_ms();
 		if (now >= deadline_ms) {
-			snprintf(err, errlen, "no complete PROXY header in time "
-			    "(%zu bytes of it received)", have);
+			snprintf(err, errlen, "no complete PROXY header in "
+			    "time (%zu bytes of it received)", have);
 			return -1;
 		}
 		pfd.fd = fd;

@@ -6,10 +6,10 @@
  * resolved) -> print. Errors are "FILE:LINE: message" ("-o:N:" for the
  * N-th -o option).
  *
- * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile, PasswordFile,
- * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
- * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms.
+ * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
+ * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
+ * ChannelsPerSession, BackendConnectTimeout, LogLevel, KexAlgorithms,
+ * Ciphers, MACs, HostKeyAlgorithms.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H

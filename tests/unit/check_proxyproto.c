@@ -22,7 +22,8 @@
 #define B(s)		s, sizeof(s) - 1
 #define SIG		"\r\n\r\n\0\r\nQUIT\n"
 /* 10.0.0.1:12345 -> 192.0.2.1:22 and 2001:db8::7:54321 -> 2001:db8::1:22 */
-#define V4_ADDRS	"\x0a\x00\x00\x01" "\xc0\x00\x02\x01" "\x30\x39" "\x00\x16"
+#define V4_ADDRS	"\x0a\x00\x00\x01" "\xc0\x00\x02\x01" \
+			"\x30\x39" "\x00\x16"
 #define V6_ADDRS	"\x20\x01\x0d\xb8" "\0\0\0\0\0\0\0\0\0\0\0\x07" \
 			"\x20\x01\x0d\xb8" "\0\0\0\0\0\0\0\0\0\0\0\x01" \
 			"\xd4\x31" "\x00\x16"

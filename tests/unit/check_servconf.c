@@ -307,7 +307,8 @@ static const struct reject_case reject_cases[] = {
 	    "ADDR[/PREFIX]\" naming the balancers that may send PROXY "
 	    "headers" },
 	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:1\n"
-	    "ListenAddress 127.0.0.1:2 proxy\nListenAddress 127.0.0.1:3 proxy\n",
+	    "ListenAddress 127.0.0.1:2 proxy\n"
+	    "ListenAddress 127.0.0.1:3 proxy\n",
 	    ":4: ListenAddress: a proxy listener needs \"ProxyFrom "
 	    "ADDR[/PREFIX]\" naming the balancers that may send PROXY "
 	    "headers" },
@@ -484,8 +485,9 @@ START_TEST(test_servconf_keyword_rejects)
 END_TEST
 
 static const char *const all_keywords[] = {
-	"ListenAddress", "ProxyFrom", "HostKey", "AuthorizedKeysFile", "PasswordFile",
-	"Forward", "MaxAuthTries", "LoginGraceTime", "MaxStartups",
+	"ListenAddress", "ProxyFrom", "HostKey", "AuthorizedKeysFile",
+	"PasswordFile", "Forward", "MaxAuthTries", "LoginGraceTime",
+	"MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
 	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms"
 };
