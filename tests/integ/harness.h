@@ -22,7 +22,8 @@
  * (Maildir + SHA-256), hdovecot.c, hsmtp.c (an SMTP sink), hgate.c
  * (popgated), hclient.c (ssh, sftp, curl, poplib), hfix.c (the usual
  * fixture). The client side of popgate (bin/popgate, sshd, fetchmail, a
- * fake backend) is in hpopgate.h.
+ * fake backend) is in hpopgate.h; HAProxy in front of servers (PROXY
+ * protocol) in hhaproxy.h.
  */
 #ifndef POPGATE_INTEG_HARNESS_H
 #define POPGATE_INTEG_HARNESS_H
@@ -415,6 +416,7 @@ Suite		*client_fail_suite(void);
 Suite		*client_persist_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
+Suite		*proxy_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
 Suite		*logging_suite(void);

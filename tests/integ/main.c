@@ -28,6 +28,7 @@ main(void)
 	srunner_add_suite(sr, client_fail_suite());
 	srunner_add_suite(sr, client_persist_suite());
 	srunner_add_suite(sr, interop_suite());
+	srunner_add_suite(sr, proxy_suite());
 	srunner_add_suite(sr, systemd_suite());
 	srunner_add_suite(sr, protocols_suite());
 	srunner_add_suite(sr, logging_suite());
