@@ -219,6 +219,38 @@ START_TEST(test_protocols_submission_bad_password)
 }
 END_TEST
 
+/* popgate --check on IMAP and submission; its exit status, stdout in
+ * *out. */
+static int
+check_run(struct hproc **out)
+{
+	struct hargv	a;
+
+	hpopgate_argv_gate(&a, &F.gate);
+	hargv_add(&a, "--check");
+	hargv_add(&a, "-L");
+	hargv_add(&a, "0:imap:143");
+	hargv_add(&a, "-L");
+	hargv_add(&a, "0:submission:587");
+	hargv_add(&a, "%s@127.0.0.1", HARNESS_USER);
+	return hpopgate_run(F.h, &a, out);
+}
+
+/* --check knows each protocol's "ready" greeting. */
+START_TEST(test_protocols_check_greetings)
+{
+	struct hproc	*p = NULL;
+	int		 st;
+
+	st = check_run(&p);
+	ck_assert_msg(st == 0, "popgate --check exited %d; see %s and %s", st,
+	    p->out, p->err);
+	ck_assert_msg(hlog_count(p->out, HLINE("ok imap:143 * OK ")) == 1 &&
+	    hlog_count(p->out, HLINE("ok submission:587 220 ")) == 1,
+	    "want an ok line for each; see %s", p->out);
+}
+END_TEST
+
 /* A MUA on port reads exactly want, then the connection closes. */
 static void
 assert_first_line(uint16_t port, struct hproc *pg, const char *want)
@@ -270,6 +302,22 @@ START_TEST(test_protocols_backend_down_replies)
 }
 END_TEST
 
+/* The gateway's refusals are greetings --check does not take. */
+START_TEST(test_protocols_check_backend_down)
+{
+	struct hproc	*p = NULL;
+	int		 st;
+
+	st = check_run(&p);
+	ck_assert_msg(st == 5, "popgate --check exited %d, want 5; see %s", st,
+	    p->out);
+	ck_assert_msg(hlog_count(p->out, HLINE("failed imap:143: * BYE "
+	    "[UNAVAILABLE] popgated: ")) == 1 && hlog_count(p->out,
+	    HLINE("failed submission:587: 421 4.3.2 popgated: ")) == 1,
+	    "want a failed line for each; see %s", p->out);
+}
+END_TEST
+
 /* Forwards the gateway has no Forward line for: popgate answers. */
 START_TEST(test_protocols_refused_forward_replies)
 {
@@ -310,10 +358,12 @@ protocols_suite(void)
 	tcase_add_test(tc, test_protocols_imap_through_ssh);
 	tcase_add_test(tc, test_protocols_submission_through_popgate);
 	tcase_add_test(tc, test_protocols_submission_bad_password);
+	tcase_add_test(tc, test_protocols_check_greetings);
 	suite_add_tcase(s, tc);
 	tc = harness_tcase("down", down_setup, protocols_teardown, 120);
 	tcase_add_test(tc, test_protocols_backend_down_replies);
 	tcase_add_test(tc, test_protocols_refused_forward_replies);
+	tcase_add_test(tc, test_protocols_check_backend_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
