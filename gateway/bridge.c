@@ -269,17 +269,20 @@ inner_write(struct bridge *br, const char *p, size_t n)
 static void
 mailbind_events(struct bridge *br)
 {
-	char		 what[128];
+	char		 what[128], qm[LOG_VALUE_MAX], qc[LOG_VALUE_MAX];
 	const char	*why = NULL;
 
 	while (mailbind_take_refusal(br->mb, what, sizeof(what))) {
-		log_info("mailbox refused %s mailbox=%.100s command=\"%s\"",
-		    br->who, br->mailbox, what);
+		log_mail(LOG_LEVEL_INFO, "event=mailbox-refused %s mailbox=%s "
+		    "command=%s", br->who, log_quote(qm, sizeof(qm),
+		    br->mailbox), log_quote(qc, sizeof(qc), what));
 	}
 	if (!br->logged_in && mailbind_login(br->mb) != NULL) {
 		br->logged_in = true;
-		log_verbose("mailbox login %s mailbox=%.100s method=%s",
-		    br->who, br->mailbox, mailbind_login(br->mb));
+		log_mail(LOG_LEVEL_VERBOSE, "event=mailbox-login %s mailbox=%s "
+		    "method=%s", br->who, log_quote(qm, sizeof(qm),
+		    br->mailbox), log_quote(qc, sizeof(qc),
+		    mailbind_login(br->mb)));
 	}
 	if (mailbind_failed(br->mb, &why)) {
 		fail(br, "BindMailbox", why);

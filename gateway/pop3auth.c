@@ -393,6 +393,7 @@ pop3auth_check(const struct servconf *sc, const char *user,
 	struct conn			 c;
 	enum pop3auth_result		 res = POP3AUTH_FAILED;
 	char				 where[ADDR_STRLEN + 16];
+	char				 qu[LOG_VALUE_MAX], qe[LOG_TEXT_MAX];
 	size_t				 i;
 
 	if (!sendable(password) || !mailbind_valid_mailbox(mailbox)) {
@@ -400,7 +401,8 @@ pop3auth_check(const struct servconf *sc, const char *user,
 		return POP3AUTH_UNUSABLE;
 	}
 	if (e == NULL) {
-		log_error("PasswordBackend pop3: no POP3 Forward to log in at");
+		log_error("event=password-backend-failed error=\"no POP3 "
+		    "Forward to log in at\"");
 		*reason = "no-pop3-forward";
 		return POP3AUTH_FAILED;
 	}
@@ -419,8 +421,9 @@ pop3auth_check(const struct servconf *sc, const char *user,
 	conn_close(&c);
 	if (res == POP3AUTH_FAILED) {
 		policy_backend_format(a.b, where, sizeof(where));
-		log_error("PasswordBackend pop3: cannot check the password of "
-		    "user=%.100s at %s: %s", user, where, c.why);
+		log_error("event=password-backend-failed user=%s backend=%s "
+		    "error=%s", log_quote(qu, sizeof(qu), user), where,
+		    log_quote(qe, sizeof(qe), c.why));
 	}
 	*reason = res == POP3AUTH_OK ? NULL : res == POP3AUTH_REJECTED ?
 	    "backend-rejected" : a.reason;

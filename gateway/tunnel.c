@@ -22,9 +22,9 @@
 #include "popgate/bridge.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -102,20 +102,22 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	return t;
 }
 
-/* The backend cannot be reached: tell a POP3 client in its own words. */
+/* The backend cannot be reached: tell a mail client in its own words. */
 static void
 fail(struct tunnel *t, const char *reason)
 {
-	char	line[POP3_LINE_MAX + 3];
+	char	line[MAILPROTO_LINE_MAX + 1];
 	size_t	n;
 	char	where[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
 
 	policy_backend_format(&t->pe.backends[0], where, sizeof(where));
-	log_error("backend %s unreachable for user=%.100s: %s", where,
-	    t->user, reason);
-	if (t->pe.proto == POLICY_PROTO_POP3) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
-		    "mail server unavailable");
+	log_mail(LOG_LEVEL_ERROR, "event=backend-unreachable user=%s from=%s "
+	    "backend=%s error=%s", log_quote(qu, sizeof(qu), t->user),
+	    t->peer, where, log_quote(qr, sizeof(qr), reason));
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
+	if (n > 0) {
 		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
 			t->down += n;
 		}
@@ -153,9 +155,10 @@ start_relay(struct tunnel *t, int fd)
 static void
 start_bridge(struct tunnel *t, int fd)
 {
-	char	who[256], err[300];
+	char	who[256], err[300], qu[LOG_VALUE_MAX];
 
-	snprintf(who, sizeof(who), "user=%.100s from=%s", t->user, t->peer);
+	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
+	    sizeof(qu), t->user), t->peer);
 	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[0], t->mailbox,
 	    who, err, sizeof(err));
 	if (t->bridge == NULL) {
@@ -211,6 +214,7 @@ void
 tunnel_pump(struct tunnel *t, uint64_t now_ms)
 {
 	const char	*why = NULL;
+	char		 qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
 
 	if (t->state == TUNNEL_CONNECTING) {
 		if (t->writable) {
@@ -231,8 +235,9 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 		bridge_pump(t->bridge);
 		if (t->bridge != NULL && bridge_failed(t->bridge, &why) &&
 		    !relay_done(t->relay)) {
-			log_error("tunnel user=%.100s from=%s: %s", t->user,
-			    t->peer, why);
+			log_mail(LOG_LEVEL_ERROR, "event=tunnel-error user=%s "
+			    "from=%s error=%s", log_quote(qu, sizeof(qu),
+			    t->user), t->peer, log_quote(qr, sizeof(qr), why));
 			relay_abort(t->relay);
 			t->reason = "backend-error";
 		}
@@ -241,8 +246,10 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 			    relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
 			if (relay_error(t->relay)[0] != '\0') {
-				log_error("tunnel user=%.100s from=%s: %s",
-				    t->user, t->peer, relay_error(t->relay));
+				log_mail(LOG_LEVEL_ERROR, "event=tunnel-error "
+				    "user=%s from=%s error=%s", log_quote(qu,
+				    sizeof(qu), t->user), t->peer, log_quote(qr,
+				    sizeof(qr), relay_error(t->relay)));
 			}
 		}
 	}
@@ -285,6 +292,7 @@ void
 tunnel_free(struct tunnel *t)
 {
 	char	target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX];
 	double	secs;
 	bool	reset;
 
@@ -296,8 +304,9 @@ tunnel_free(struct tunnel *t)
 		t->down += relay_bytes_to_channel(t->relay);
 	}
 	secs = (double)(clock_ms() - t->started) / 1000.0;
-	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
-	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
+	log_mail(LOG_LEVEL_INFO, "event=tunnel-closed user=%s from=%s "
+	    "target=%s backend=%s up=%llu down=%llu secs=%.2f reason=%s",
+	    log_quote(qu, sizeof(qu), t->user), t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,
 	    sizeof(target)), policy_backend_format(&t->pe.backends[0],
 	    backend, sizeof(backend)),

@@ -16,8 +16,8 @@
  * the upgrade. Bytes after the server's +OK to STLS, before the
  * handshake, fail the tunnel (plaintext injection, as CVE-2011-0411).
  *
- * Logs the BindMailbox refusals and logins itself ("mailbox refused",
- * "mailbox login"); failures are the caller's to log (bridge_failed).
+ * Logs the BindMailbox refusals and logins itself (event=mailbox-refused,
+ * event=mailbox-login); failures are the caller's to log (bridge_failed).
  */
 #ifndef POPGATE_BRIDGE_H
 #define POPGATE_BRIDGE_H
@@ -35,8 +35,8 @@ struct bridge;
 /*
  * Starts the hop on the connected backend socket fd (taken, even on
  * failure). b is the backend connected to; mailbox, when not NULL, binds
- * the tunnel's POP3 logins to it; who ("user=alice from=...") labels the
- * log lines. All copied. NULL with the reason in err.
+ * the tunnel's POP3 logins to it; who ("user=alice from=...", values
+ * quoted as log_quote does) labels the log lines. All copied. NULL with the reason in err.
  */
 struct bridge	*bridge_new(ssh_event ev, int fd,
 		    const struct policy_backend *b, const char *mailbox,

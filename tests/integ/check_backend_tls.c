@@ -147,7 +147,7 @@ START_TEST(test_backend_tls_pop3s_retrieves)
 	assert_fetch();
 	assert_dovecot_tls_login();
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice", "backend=pop3s://127.0.0.1:",
+	    HLINE("event=tunnel-closed user=alice", "backend=pop3s://127.0.0.1:",
 	    "reason=eof"), NULL, 0), "no clean tunnel closed line for the "
 	    "pop3s backend in %s", G.log);
 }
@@ -199,10 +199,12 @@ assert_refused(const char *backend, const char *ca, const char *why)
 	first_line(lport, line, sizeof(line));
 	ck_assert_str_eq(line, ERR_LINE);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("backend ", " unreachable for user=alice: TLS: ", why),
+	    HLINE("event=backend-unreachable user=alice", "error=\"TLS: ",
+	    why),
 	    NULL, 0), "no log line naming \"%s\" in %s", why, G.log);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice", "reason=backend-unavailable"),
+	    HLINE("event=tunnel-closed user=alice",
+	    "reason=backend-unavailable"),
 	    NULL, 0), "no tunnel closed line in %s", G.log);
 	hproc_stop(ssh);
 }
@@ -271,7 +273,8 @@ START_TEST(test_backend_tls_stls_not_offered)
 	first_line(lport, line, sizeof(line));
 	ck_assert_str_eq(line, ERR_LINE);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("unreachable for user=alice: backend does not offer STLS"),
+	    HLINE("event=backend-unreachable user=alice",
+	    "error=\"backend does not offer STLS"),
 	    NULL, 0), "no STLS log line in %s", G.log);
 	hproc_stop(ssh);
 }
@@ -329,7 +332,8 @@ assert_fake_stls(const char *answer, const char *why)
 	first_line(lport, line, sizeof(line));
 	ck_assert_str_eq(line, ERR_LINE);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("unreachable for user=alice: ", why), NULL, 0),
+	    HLINE("event=backend-unreachable user=alice", why), NULL,
+	    0),
 	    "no \"%s\" line in %s", why, G.log);
 	hproc_stop(ssh);
 }
@@ -424,7 +428,8 @@ assert_password_backend(const char *method)
 	ck_assert_msg(lport != 0, "the POP3 password did not log in; see %s "
 	    "and %s", G.log, ssh->err);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice ", "method=password result=accepted"),
+	    HLINE("event=auth user=alice ",
+	    "method=password result=accepted"),
 	    NULL, 0), "no accepted password line in %s", G.log);
 	ck_assert_msg(hlog_wait(D.log, 1, D.proc, HARNESS_LOG_MS,
 	    HLINE("Login: user=<alice>", method), NULL, 0),
@@ -472,8 +477,8 @@ START_TEST(test_backend_password_plaintext_refused)
 	gate(backend, false, "PasswordBackend pop3\n");
 	ck_assert(password_login(HARNESS_USER, HARNESS_POP3_PASS, &ssh) == 0);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("PasswordBackend pop3: cannot check the password of "
-	    "user=alice", "BackendPlaintextAuth is no"), NULL, 0),
+	    HLINE("event=password-backend-failed user=alice",
+	    "BackendPlaintextAuth is no"), NULL, 0),
 	    "no line explaining BackendPlaintextAuth in %s", G.log);
 	ck_assert(hlog_count(G.log,
 	    HLINE("result=failed reason=plaintext-refused")) == 1);

@@ -1,13 +1,13 @@
 /*
- * hdovecot: a real Dovecot POP3 server per test, `dovecot -F -c CONF`,
- * with its base_dir, state_dir, log and Maildir inside the work folder,
- * listening on 127.0.0.1:<free port>, plaintext (the tunnel is the
- * encryption) unless a test asks for TLS: then the pop3 listener offers
- * STLS and a pop3s listener runs on a second free port, with the test's
- * certificate. APOP on request (its greeting then has a timestamp). Two
- * accounts share the Maildir: alice and bob. Run as root (CI), the mail
- * user is "nobody": Dovecot never serves mail as uid 0. Run as someone
- * else, everything runs as that user.
+ * hdovecot: a real Dovecot POP3 and IMAP server per test, `dovecot -F -c
+ * CONF`, with its base_dir, state_dir, log and Maildir inside the work
+ * folder, listening on 127.0.0.1:<free ports>, plaintext (the tunnel is
+ * the encryption) unless a test asks for TLS: then the pop3 listener
+ * offers STLS and a pop3s listener runs on another free port, with the
+ * test's certificate. APOP on request (its greeting then has a
+ * timestamp). Two accounts share the Maildir: alice and bob. Run as root
+ * (CI), the mail user is "nobody": Dovecot never serves mail as uid 0.
+ * Run as someone else, everything runs as that user.
  */
 #include <sys/stat.h>
 
@@ -79,8 +79,7 @@ chown_tree(const char *path, const struct mail_owner *o)
 
 /* The ssl lines and the auth mechanisms the options ask for. */
 static void
-tls_lines(const struct hdovecot *d, const struct hdovecot_opts *opts,
-    char *buf, size_t len)
+tls_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 {
 	if (opts->cert == NULL) {
 		snprintf(buf, len, "ssl = no\nauth_mechanisms = plain login%s\n",
@@ -90,7 +89,6 @@ tls_lines(const struct hdovecot *d, const struct hdovecot_opts *opts,
 	snprintf(buf, len, "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n"
 	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n",
 	    opts->cert, opts->key, opts->apop ? " apop" : "");
-	(void)d;
 }
 
 /* The anvil service: unconfined without root, no penalty on request. */
@@ -107,22 +105,22 @@ anvil_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 }
 
 static int
-write_conf(const char *path, const struct harness *h, const struct hdovecot *d,
-    const struct hdovecot_opts *opts, const struct mail_owner *o,
-    const char *log)
+write_conf(const char *path, const struct harness *h,
+    const struct hdovecot *d, const struct hdovecot_opts *opts,
+    const struct mail_owner *o)
 {
 	char	tls[HARNESS_PATH * 3], anvil[256];
 
-	tls_lines(d, opts, tls, sizeof(tls));
+	tls_lines(opts, tls, sizeof(tls));
 	anvil_lines(opts, anvil, sizeof(anvil));
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
 	    "base_dir = %1$s/dv-run\n"
 	    "state_dir = %1$s/dv-state\n"
 	    "log_path = %2$s\n"
-	    "protocols = pop3\n"
+	    "protocols = pop3 imap\n"
 	    "listen = 127.0.0.1\n"
-	    "%11$s"
+	    "%12$s"
 	    "disable_plaintext_auth = no\n"
 	    "auth_verbose = yes\n"
 	    "first_valid_uid = 1\n"
@@ -139,14 +137,20 @@ write_conf(const char *path, const struct harness *h, const struct hdovecot *d,
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
 	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
-	    "    port = %12$u\n  }\n"
+	    "    port = %13$u\n  }\n"
 	    "%9$s"
 	    "}\n"
-	    "%10$s", h->dir, log, o->internal, o->login, (unsigned)o->uid,
+	    "service imap-login {\n"
+	    "  inet_listener imap {\n    address = 127.0.0.1\n"
+	    "    port = %11$u\n  }\n"
+	    "  inet_listener imaps {\n    port = 0\n  }\n"
+	    "%9$s"
+	    "}\n"
+	    "%10$s", h->dir, d->log, o->internal, o->login, (unsigned)o->uid,
 	    (unsigned)o->gid, (unsigned)d->port, o->group,
 	    /* Only root may chroot: without it, these run unconfined. */
-	    geteuid() == 0 ? "" : "  chroot =\n",
-	    anvil, tls, (unsigned)d->pop3s_port);
+	    geteuid() == 0 ? "" : "  chroot =\n", anvil,
+	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port);
 }
 
 static void
@@ -180,12 +184,13 @@ start_once(struct harness *h, struct hdovecot *d,
 	struct hargv	a;
 
 	d->port = hnet_free_port();
-	ck_assert(d->port != 0);
+	d->imap_port = hnet_free_port();
+	ck_assert(d->port != 0 && d->imap_port != 0);
 	if (opts->cert != NULL) {
 		d->pop3s_port = hnet_free_port();
-		ck_assert(d->pop3s_port != 0 && d->pop3s_port != d->port);
+		ck_assert(d->pop3s_port != 0);
 	}
-	ck_assert(write_conf(conf.s, h, d, opts, o, d->log) == 0);
+	ck_assert(write_conf(conf.s, h, d, opts, o) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
 	hargv_add(&a, "-F");
@@ -195,6 +200,24 @@ start_once(struct harness *h, struct hdovecot *d,
 	ck_assert_msg(d->proc != NULL, "cannot start dovecot");
 	return hlog_wait(d->log, 1, d->proc, HARNESS_START_MS,
 	    HLINE("starting up"), NULL, 0);
+}
+
+/* IMAP greets with "* OK" (RFC 3501 §7.1.1) once imap-login is up. */
+static bool
+imap_ready(struct hdovecot *d)
+{
+	char	line[512];
+	int	fd;
+	bool	ok;
+
+	fd = hnet_connect(d->imap_port, HARNESS_START_MS, d->proc);
+	if (fd < 0) {
+		return false;
+	}
+	ok = hnet_read_line(fd, line, sizeof(line), HARNESS_START_MS) > 0 &&
+	    strncmp(line, "* OK", 4) == 0;
+	close(fd);
+	return ok;
 }
 
 void
@@ -225,6 +248,8 @@ hdovecot_start_opts(struct harness *h, struct hdovecot *d,
 	ck_assert_msg(hnet_pop3_ready(d->port, HARNESS_START_MS, d->proc),
 	    "dovecot does not greet on 127.0.0.1:%u; see %s",
 	    (unsigned)d->port, d->log);
+	ck_assert_msg(imap_ready(d), "dovecot's IMAP does not greet on "
+	    "127.0.0.1:%u; see %s", (unsigned)d->imap_port, d->log);
 }
 
 void

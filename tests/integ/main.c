@@ -26,7 +26,13 @@ main(void)
 	srunner_add_suite(sr, client_suite());
 	srunner_add_suite(sr, client_trust_suite());
 	srunner_add_suite(sr, client_fail_suite());
+	srunner_add_suite(sr, client_persist_suite());
 	srunner_add_suite(sr, interop_suite());
+	srunner_add_suite(sr, proxy_suite());
+	srunner_add_suite(sr, systemd_suite());
+	srunner_add_suite(sr, protocols_suite());
+	srunner_add_suite(sr, logging_suite());
+	srunner_add_suite(sr, docs_suite());
 	srunner_add_suite(sr, backend_tls_suite());
 	srunner_add_suite(sr, mailbind_suite());
 	srunner_add_suite(sr, demo_suite());

@@ -17,10 +17,14 @@ Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
 Suite	*log_suite(void);
 Suite	*algos_suite(void);
+Suite	*proxyproto_suite(void);
+Suite	*proxyread_suite(void);
+Suite	*mailproto_suite(void);
 Suite	*mailbind_suite(void);
 Suite	*mailmap_suite(void);
 
