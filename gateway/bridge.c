@@ -385,9 +385,13 @@ relay_both(struct bridge *br)
 	bool	moved;
 
 	do {
-		moved = flush(br, &br->up) | flush(br, &br->down);
-		moved |= feed(br, &br->up) | feed(br, &br->down);
-		moved |= fill(br, &br->up) | fill(br, &br->down);
+		/* Every step each turn, whatever the one before did. */
+		moved = flush(br, &br->up);
+		moved = flush(br, &br->down) || moved;
+		moved = feed(br, &br->up) || moved;
+		moved = feed(br, &br->down) || moved;
+		moved = fill(br, &br->up) || moved;
+		moved = fill(br, &br->down) || moved;
 	} while (moved && br->phase == PH_RELAY);
 	if (br->phase == PH_RELAY) {
 		pass_eof(br, &br->up);
