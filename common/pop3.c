@@ -212,7 +212,8 @@ find_timestamp(const char *text, char *out, size_t outlen)
 	while ((lt = strchr(lt, '<')) != NULL) {
 		at = false;
 		for (p = lt + 1; *p != '\0' && *p != '>'; p++) {
-			if (*p == '<' || *p == ' ' || is_ctl((unsigned char)*p)) {
+			if (*p == '<' || *p == ' ' ||
+			    is_ctl((unsigned char)*p)) {
 				break;
 			}
 			at = at || *p == '@';

@@ -1,8 +1,8 @@
 /*
  * fuzz_pop3_command: lines a mail client sends (pop3_line_len, then
  * pop3_parse_command on each line). Oracles: a parsed verb is 3 or 4
- * printable characters, none a lower-case letter, rest is as long as restlen says, and every word
- * lies inside rest.
+ * printable characters, none a lower-case letter; rest is as long as
+ * restlen says; every word lies inside rest; a refusal says why.
  */
 #include <stdlib.h>
 #include <string.h>

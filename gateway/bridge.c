@@ -60,7 +60,7 @@ struct bridge {
 	short		 fdreg, innerreg;
 	bool		 kick;		/* an fd fired since the last pump */
 	SSL		*ssl;
-	short		 rd_want, wr_want;	/* POLLIN/POLLOUT TLS waits on */
+	short		 rd_want, wr_want;	/* what TLS waits for */
 	char		 host[ADDR_HOSTLEN];
 	struct mailbind	*mb;
 	char		*mailbox;
@@ -498,7 +498,8 @@ stls_phase(struct bridge *br)
 		while (br->phase <= PH_STLS && (n = pop3_line_len(br->line,
 		    br->linelen, sizeof(br->line))) > 0) {
 			stls_line(br, br->line, (size_t)n);
-			memmove(br->line, br->line + n, br->linelen - (size_t)n);
+			memmove(br->line, br->line + n,
+			    br->linelen - (size_t)n);
 			br->linelen -= (size_t)n;
 		}
 		if (n < 0) {

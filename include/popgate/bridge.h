@@ -36,7 +36,8 @@ struct bridge;
  * Starts the hop on the connected backend socket fd (taken, even on
  * failure). b is the backend connected to; mailbox, when not NULL, binds
  * the tunnel's POP3 logins to it; who ("user=alice from=...", values
- * quoted as log_quote does) labels the log lines. All copied. NULL with the reason in err.
+ * quoted as log_quote does) labels the log lines. All copied. NULL
+ * with the reason in err.
  */
 struct bridge	*bridge_new(ssh_event ev, int fd,
 		    const struct policy_backend *b, const char *mailbox,

@@ -20,7 +20,7 @@
 #define POP3_CMD_MAX	255	/* RFC 2449 §4: commands up to 255 octets */
 #define POP3_VERB_MAX	4	/* RFC 1939 §3: keywords of 3 or 4 octets */
 #define POP3_ARGS_MAX	8	/* words kept in struct pop3_cmd */
-#define POP3_TIMESTAMP_MAX	250	/* "<...>" of a greeting, brackets too */
+#define POP3_TIMESTAMP_MAX	250	/* a greeting's "<...>", brackets too */
 #define POP3_APOP_HEXLEN	32	/* MD5 in lower-case hex */
 
 /*
@@ -42,8 +42,9 @@ ssize_t	pop3_line_len(const char *buf, size_t len, size_t max);
 /*
  * One command line from a client: "VERB[ ARGS]" ended by CRLF (a bare LF
  * is taken too, as servers do). verb is upper-cased (its letters: a
- * keyword is any 3 or 4 printable ASCII characters, as "UTF8"). rest is everything
- * after the single space that follows the verb, as sent ("" without).
+ * keyword is any 3 or 4 printable ASCII characters, as "UTF8"). rest is
+ * everything after the single space that follows the verb, as sent (""
+ * without).
  * When rest is one to POP3_ARGS_MAX words of non-blank, non-control
  * octets separated by single spaces, words says so and nargs/pop3_cmd_arg
  * give them; otherwise (two spaces, a trailing space, too many words)

@@ -147,7 +147,8 @@ START_TEST(test_backend_tls_pop3s_retrieves)
 	assert_fetch();
 	assert_dovecot_tls_login();
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("event=tunnel-closed user=alice", "backend=pop3s://127.0.0.1:",
+	    HLINE("event=tunnel-closed user=alice",
+	    "backend=pop3s://127.0.0.1:",
 	    "reason=eof"), NULL, 0), "no clean tunnel closed line for the "
 	    "pop3s backend in %s", G.log);
 }

@@ -188,7 +188,8 @@ START_TEST(test_mailbind_poplib_and_curl_own_mailbox)
 	ck_assert_msg(hclient_poplib_verify(pop, &D.mail, why,
 	    sizeof(why)) == 0, "%s", why);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("event=mailbox-login user=alice", "mailbox=alice method=USER"),
+	    HLINE("event=mailbox-login user=alice",
+	    "mailbox=alice method=USER"),
 	    NULL, 0), "no USER login line in %s", G.log);
 	curl = hclient_curl_spawn(H, lport, 2);
 	ck_assert_msg(hclient_curl_verify(curl, &D.mail, 2, why,

@@ -82,7 +82,8 @@ static void
 tls_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 {
 	if (opts->cert == NULL) {
-		snprintf(buf, len, "ssl = no\nauth_mechanisms = plain login%s\n",
+		snprintf(buf, len, "ssl = no\n"
+		    "auth_mechanisms = plain login%s\n",
 		    opts->apop ? " apop" : "");
 		return;
 	}
@@ -223,7 +224,9 @@ imap_ready(struct hdovecot *d)
 void
 hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 {
-	const struct hdovecot_opts	opts = { big, false, false, NULL, NULL };
+	const struct hdovecot_opts	opts = {
+		big, false, false, NULL, NULL
+	};
 
 	hdovecot_start_opts(h, d, &opts);
 }

@@ -30,9 +30,9 @@ map_teardown(void)
 START_TEST(test_mailmap_lookup)
 {
 	struct mailmap	*mm = NULL;
-	char		*path = testutil_write(dir, "map", "# ssh user mailbox\n"
-			    "\nalice alice@example.com\n  bob\tmbox-7 \n"
-			    "carol=carol.smith\n");
+	char		*path = testutil_write(dir, "map",
+			    "# ssh user mailbox\n\nalice alice@example.com\n"
+			    "  bob\tmbox-7 \ncarol=carol.smith\n");
 	char		 err[512] = "";
 
 	ck_assert_msg(mailmap_load(path, &mm, err, sizeof(err)) == 0, "%s",
@@ -60,8 +60,8 @@ static const struct bad_case bad_cases[] = {
 	{ "al/ice a\n", "1: bad SSH user name \"al/ice\"" },
 	{ "alice \"a b\"\n", "1: bad mailbox name \"a b\" (1 to 128 printable "
 	    "characters, no blanks)" },
-	{ "alice caf\xc3\xa9\n", "1: bad mailbox name \"caf\xc3\xa9\" (1 to 128 "
-	    "printable characters, no blanks)" },
+	{ "alice caf\xc3\xa9\n", "1: bad mailbox name \"caf\xc3\xa9\" (1 to "
+	    "128 printable characters, no blanks)" },
 	{ "alice a\nbob b\nalice c\n", "3: alice listed twice" },
 	{ "alice \"a\n", "1: expected \"SSHUSER MAILBOX\"" },
 };
