@@ -136,13 +136,15 @@ set_algorithms(ssh_bind bind, const struct servconf *sc)
 		{ SSH_BIND_OPTIONS_HMAC_S_C, sc->macs },
 		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, sc->hostkey_algorithms },
 	};
+	char	q[LOG_TEXT_MAX];
 	size_t	i;
 
 	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
 		if (ssh_bind_options_set(bind, set[i].opt, set[i].list) !=
 		    SSH_OK) {
-			fatal("%s: libssh refuses \"%s\": %s", sc->path,
-			    set[i].list, ssh_get_error(bind));
+			fatal("event=algorithms-refused list=%s error=%s",
+			    set[i].list, log_quote(q, sizeof(q),
+			    ssh_get_error(bind)));
 		}
 	}
 }
@@ -153,24 +155,27 @@ make_bind(const struct servconf *sc)
 {
 	ssh_bind	bind = ssh_bind_new();
 	ssh_key		key = NULL;
-	char		err[512];
+	char		err[512], q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
 	bool		no = false;
 	size_t		i;
 
 	if (bind == NULL) {
-		fatal("out of memory");
+		fatal("event=out-of-memory");
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
 	set_algorithms(bind, sc);
 	for (i = 0; i < sc->nhost_keys; i++) {
 		key = keytool_load_hostkey(sc->host_keys[i], err, sizeof(err));
 		if (key == NULL) {
-			fatal("%s", err);
+			fatal("event=hostkey-failed error=%s",
+			    log_quote(q, sizeof(q), err));
 		}
 		/* The bind owns the key from here. */
 		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
 		    key) != SSH_OK) {
-			fatal("%s: %s", sc->host_keys[i], ssh_get_error(bind));
+			fatal("event=hostkey-failed file=%s error=%s",
+			    log_quote(qf, sizeof(qf), sc->host_keys[i]),
+			    log_quote(q, sizeof(q), ssh_get_error(bind)));
 		}
 	}
 	return bind;
@@ -180,13 +185,14 @@ static struct pwfile *
 load_passwords(const struct servconf *sc)
 {
 	struct pwfile	*pw = NULL;
-	char		 err[512];
+	char		 err[512], q[LOG_TEXT_MAX];
 
 	if (sc->password_file == NULL) {
 		return NULL;
 	}
 	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
-		fatal("%s", err);
+		fatal("event=passwords-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	return pw;
 }
@@ -204,11 +210,16 @@ serve(const struct servconf *sc, int debug)
 	} else {
 		log_set_level(sc->log_level);
 	}
+	/* -d always logs to stderr, as sshd's. */
+	if (debug == 0 && sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	}
 	log_route_libssh();
 	signal(SIGPIPE, SIG_IGN);
 	bind = make_bind(sc);
 	pw = load_passwords(sc);
-	log_info("popgated %s starting (%s)", POPGATE_VERSION,
+	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
 	    ssh_version(0));
 	status = listener_run(sc, pw, bind);
 	ssh_bind_free(bind);

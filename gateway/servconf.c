@@ -16,6 +16,7 @@
 
 #include "popgate/algos.h"
 #include "popgate/cfgfile.h"
+#include "popgate/proxyproto.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
 #include "popgate/xmem.h"
@@ -48,6 +49,8 @@ struct load {
 	unsigned	*fwd_line;	/* line of each Forward entry */
 	int		 fwd_level;	/* ...all from this level */
 	size_t		 nfwd;
+	unsigned	 proxy_line;	/* first "ListenAddress ... proxy" */
+	int		 proxy_level;	/* ...at this level */
 	unsigned	 line;		/* the line being parsed, 0: default */
 };
 
@@ -93,7 +96,10 @@ print_word(FILE *fp, const char *name, const char *w)
 	}
 }
 
-/* ListenAddress: host[:port] (default port 22, 0 picks a free one). */
+/*
+ * ListenAddress: host[:port] (default port 22, 0 picks a free one), then
+ * "proxy" for a listener behind a balancer (sc->listen_proxy, parallel).
+ */
 static int
 listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
     char **argv, char *err, size_t errlen)
@@ -103,13 +109,24 @@ listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 	struct addr	  a;
 	char		  why[WHY_MAX];
 
-	(void)ld;
 	if (addr_parse(argv[0], 22, true, &a, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "expected HOST[:PORT], got \"%s\": %s",
 		    argv[0], why);
 		return -1;
 	}
+	if (argv[1] != NULL && strcasecmp(argv[1], "proxy") != 0) {
+		snprintf(err, errlen, "expected \"proxy\" after the address, "
+		    "got \"%s\"", argv[1]);
+		return -1;
+	}
+	if (argv[1] != NULL && ld->proxy_line == 0) {
+		ld->proxy_line = ld->line;
+		ld->proxy_level = ld->level;
+	}
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	sc->listen_proxy = xreallocarray(sc->listen_proxy, *n + 1,
+	    sizeof(*sc->listen_proxy));
+	sc->listen_proxy[*n] = argv[1] != NULL;
 	(*v)[(*n)++] = a;
 	return 0;
 }
@@ -117,9 +134,13 @@ listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 static void
 listen_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
 {
-	(void)ld;
+	if (ld != NULL) {
+		ld->proxy_line = 0;
+	}
 	free(*FIELD(sc, kw, struct addr *));
 	*FIELD(sc, kw, struct addr *) = NULL;
+	free(sc->listen_proxy);
+	sc->listen_proxy = NULL;
 	*COUNT(sc, kw) = 0;
 }
 
@@ -131,8 +152,43 @@ listen_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 	size_t			 i;
 
 	for (i = 0; i < CCOUNT(sc, kw); i++) {
+		fprintf(fp, "%s %s%s\n", kw->name,
+		    addr_format(v[i].host, v[i].port, buf, sizeof(buf)),
+		    sc->listen_proxy[i] ? " proxy" : "");
+	}
+}
+
+/* ProxyFrom: ADDR[/PREFIX][,...]; each line adds, one printed a line. */
+static int
+nets_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	return proxyproto_nets_parse(argv[0],
+	    FIELD(sc, kw, struct proxyproto_net *), COUNT(sc, kw), err,
+	    errlen);
+}
+
+static void
+nets_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
+{
+	(void)ld;
+	free(*FIELD(sc, kw, struct proxyproto_net *));
+	*FIELD(sc, kw, struct proxyproto_net *) = NULL;
+	*COUNT(sc, kw) = 0;
+}
+
+static void
+nets_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	const struct proxyproto_net *v =
+	    *CFIELD(sc, kw, struct proxyproto_net *);
+	char			 buf[PROXYPROTO_NET_STRLEN];
+	size_t			 i;
+
+	for (i = 0; i < CCOUNT(sc, kw); i++) {
 		fprintf(fp, "%s %s\n", kw->name,
-		    addr_format(v[i].host, v[i].port, buf, sizeof(buf)));
+		    proxyproto_net_format(&v[i], buf, sizeof(buf)));
 	}
 }
 
@@ -451,6 +507,74 @@ loglevel_print(const struct servconf *sc, const struct keyword *kw,
 	    log_level_name(*CFIELD(sc, kw, enum log_level)));
 }
 
+/* LogTarget: stderr or syslog. */
+static int
+logtarget_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	enum servconf_logtarget	*t = FIELD(sc, kw, enum servconf_logtarget);
+
+	(void)ld;
+	if (strcasecmp(argv[0], "stderr") == 0) {
+		*t = SERVCONF_LOG_STDERR;
+	} else if (strcasecmp(argv[0], "syslog") == 0) {
+		*t = SERVCONF_LOG_SYSLOG;
+	} else {
+		snprintf(err, errlen, "expected stderr or syslog, got \"%s\"",
+		    argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+logtarget_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	fprintf(fp, "%s %s\n", kw->name,
+	    *CFIELD(sc, kw, enum servconf_logtarget) == SERVCONF_LOG_SYSLOG ?
+	    "syslog" : "stderr");
+}
+
+/* SyslogFacility LOGINS [TUNNELS]: one facility, or one per category. */
+static int
+facility_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	int	*f = FIELD(sc, kw, int);
+	int	 v[2];
+	size_t	 i;
+
+	(void)ld;
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && argv[1] == NULL) {
+			v[1] = v[0];
+		} else if (log_facility_parse(argv[i], &v[i]) != 0) {
+			snprintf(err, errlen, "expected AUTH, AUTHPRIV, DAEMON, "
+			    "MAIL, USER or LOCAL0 to LOCAL7, got \"%s\"",
+			    argv[i]);
+			return -1;
+		}
+	}
+	f[0] = v[0];
+	f[1] = v[1];
+	return 0;
+}
+
+static void
+facility_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	const int	*f = CFIELD(sc, kw, int);
+
+	if (f[0] == f[1]) {
+		fprintf(fp, "%s %s\n", kw->name, log_facility_name(f[0]));
+	} else {
+		fprintf(fp, "%s %s %s\n", kw->name, log_facility_name(f[0]),
+		    log_facility_name(f[1]));
+	}
+}
+
 /* KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms: checked lists. */
 static int
 algos_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
@@ -475,7 +599,10 @@ static const struct kwtype kw_algos = {
 	algos_parse, path_clear, algos_print, 1, 0, "NAME[,NAME]..."
 };
 static const struct kwtype kw_listen = {
-	listen_parse, listen_clear, listen_print, 1, 0, "HOST[:PORT]"
+	listen_parse, listen_clear, listen_print, 1, 2, "HOST[:PORT] [proxy]"
+};
+static const struct kwtype kw_nets = {
+	nets_parse, nets_clear, nets_print, 1, 0, "ADDR[/PREFIX][,...]"
 };
 static const struct kwtype kw_paths = {
 	paths_parse, paths_clear, paths_print, 1, 0, "PATH"
@@ -500,11 +627,20 @@ static const struct kwtype kw_maxstartups = {
 static const struct kwtype kw_loglevel = {
 	loglevel_parse, NULL, loglevel_print, 1, 0, "LEVEL"
 };
+static const struct kwtype kw_logtarget = {
+	logtarget_parse, NULL, logtarget_print, 1, 0, "stderr|syslog"
+};
+static const struct kwtype kw_facility = {
+	facility_parse, NULL, facility_print, 1, 2,
+	"FACILITY [TUNNEL-FACILITY]"
+};
 
 /* Parsing, defaults and -T order all come from here. */
 static const struct keyword keywords[] = {
 	{ "ListenAddress", &kw_listen, SC_OFF(listen), SC_OFF(nlisten),
 	    KW_REPEAT, 0, 0, { "0.0.0.0:22", "[::]:22" } },
+	{ "ProxyFrom", &kw_nets, SC_OFF(proxy_from), SC_OFF(nproxy_from),
+	    KW_REPEAT, 0, 0, { NULL, NULL } },
 	{ "HostKey", &kw_paths, SC_OFF(host_keys), SC_OFF(nhost_keys),
 	    KW_REPEAT, 0, 0, { "ssh_host_ed25519_key", NULL } },
 	{ "AuthorizedKeysFile", &kw_path, SC_OFF(authorized_keys_file), 0,
@@ -525,6 +661,11 @@ static const struct keyword keywords[] = {
 	    SC_OFF(backend_connect_timeout), 0, 0, 1, 300, { "5", NULL } },
 	{ "LogLevel", &kw_loglevel, SC_OFF(log_level), 0,
 	    0, 0, 0, { "INFO", NULL } },
+	{ "LogTarget", &kw_logtarget, SC_OFF(log_target), 0,
+	    0, 0, 0, { "stderr", NULL } },
+	/* Logins (and the rest) to AUTH, tunnels to MAIL. */
+	{ "SyslogFacility", &kw_facility, SC_OFF(syslog_facility), 0,
+	    0, 0, 0, { "AUTH MAIL", NULL } },
 	/* min carries the enum algos_kind. */
 	{ "KexAlgorithms", &kw_algos, SC_OFF(kex_algorithms), 0,
 	    0, ALGOS_KEX, 0, { ALGOS_DEFAULT_KEX, NULL } },
@@ -691,6 +832,7 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 {
 	const struct keyword	*kw = NULL;
 	char			*argv[KW_ARGS_MAX + 1];
+	char			*text = NULL;
 	char			 why[WHY_MAX];
 	size_t			 i;
 	size_t			 j;
@@ -700,16 +842,17 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 		kw = &keywords[i];
 		for (j = 0; sc->set[i] == 0 && j < 2 && kw->dflt[j] != NULL;
 		    j++) {
-			argv[0] = xstrdup(kw->dflt[j]);
-			argv[1] = NULL;
-			if (kw->type->parse(sc, kw, ld, argv, why,
+			/* Split as a file line would be ("AUTH MAIL"). */
+			text = xstrdup(kw->dflt[j]);
+			if (split_args(kw, text, argv, why, sizeof(why)) != 0 ||
+			    kw->type->parse(sc, kw, ld, argv, why,
 			    sizeof(why)) != 0) {
 				snprintf(err, errlen, "%s: default %s: %s",
 				    sc->path, kw->name, why);
-				free(argv[0]);
+				free(text);
 				return -1;
 			}
-			free(argv[0]);
+			free(text);
 		}
 	}
 	return 0;
@@ -778,10 +921,38 @@ resolve_all(struct servconf *sc, const struct load *ld, char *err,
 	return 0;
 }
 
+/*
+ * A proxy listener trusts the PROXY header for the client's address:
+ * without ProxyFrom naming the balancers, anyone could claim any address
+ * in the logs and escape (or cause) per-source penalties.
+ */
+static int
+check_proxy(const struct servconf *sc, const struct load *ld, char *err,
+    size_t errlen)
+{
+	const char	*msg = "ListenAddress: a proxy listener needs "
+	    "\"ProxyFrom ADDR[/PREFIX]\" naming the balancers that may "
+	    "send PROXY headers";
+
+	if (ld->proxy_line == 0 || sc->nproxy_from > 0) {
+		return 0;
+	}
+	if (ld->proxy_level == LEVEL_OPT) {
+		snprintf(err, errlen, "-o:%u: %s", ld->proxy_line, msg);
+	} else {
+		snprintf(err, errlen, "%s:%u: %s", sc->path, ld->proxy_line,
+		    msg);
+	}
+	return -1;
+}
+
 static int
 validate(struct servconf *sc, const struct load *ld, bool resolve,
     char *err, size_t errlen)
 {
+	if (check_proxy(sc, ld, err, errlen) != 0) {
+		return -1;
+	}
 	if (policy_count(sc->forwards) == 0) {
 		snprintf(err, errlen, "%s: no Forward configured: add a line "
 		    "\"Forward NAME:PORT BACKEND:PORT\"", sc->path);

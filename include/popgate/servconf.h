@@ -6,10 +6,10 @@
  * resolved) -> print. Errors are "FILE:LINE: message" ("-o:N:" for the
  * N-th -o option).
  *
- * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
- * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
- * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms.
+ * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
+ * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
+ * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
+ * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -21,6 +21,7 @@
 #include "popgate/addr.h"
 #include "popgate/log.h"
 #include "popgate/policy.h"
+#include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 
@@ -30,12 +31,23 @@ struct servconf_maxstartups {
 	unsigned	full;		/* drop everything from here */
 };
 
+enum servconf_logtarget {
+	SERVCONF_LOG_STDERR,
+	SERVCONF_LOG_SYSLOG
+};
+
 struct servconf {
 	char		*path;		/* the file read (absolute or as given) */
 	char		*dir;		/* its folder: relative paths start here */
 
 	struct addr	*listen;	/* ListenAddress, in order */
+	bool		*listen_proxy;	/* ...each one's "proxy" word: PROXY
+					   header first (nlisten of them) */
 	size_t		 nlisten;
+	struct proxyproto_net *proxy_from;	/* ProxyFrom: who may send
+						   it; needed by any proxy
+						   listener */
+	size_t		 nproxy_from;
 	char		**host_keys;	/* HostKey paths, resolved */
 	size_t		 nhost_keys;
 	char		*authorized_keys_file;	/* with %u; NULL: no publickey */
@@ -47,6 +59,8 @@ struct servconf {
 	unsigned	 channels_per_session;
 	unsigned	 backend_connect_timeout;	/* seconds */
 	enum log_level	 log_level;
+	enum servconf_logtarget log_target;
+	int		 syslog_facility[2];	/* logins and all else, tunnels */
 	char		*kex_algorithms;	/* comma lists, see algos.h */
 	char		*ciphers;
 	char		*macs;

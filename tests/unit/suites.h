@@ -22,6 +22,9 @@ Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
 Suite	*log_suite(void);
 Suite	*algos_suite(void);
+Suite	*proxyproto_suite(void);
+Suite	*proxyread_suite(void);
+Suite	*mailproto_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
