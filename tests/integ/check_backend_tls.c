@@ -417,9 +417,13 @@ password_login(const char *user, const char *password, struct hproc **out)
 	return lport;
 }
 
-/* A password login and a curl RETR through it, then a wrong one. */
+/*
+ * A password login and a curl RETR through it; with rejections, then a
+ * wrong password and an unknown user (each costs Dovecot's 2 s delay, so
+ * one test does it).
+ */
 static void
-assert_password_backend(const char *method)
+assert_password_backend(const char *method, bool rejections)
 {
 	struct hproc	*ssh = NULL, *curl = NULL;
 	char		 why[1024];
@@ -439,6 +443,9 @@ assert_password_backend(const char *method)
 	ck_assert_msg(hclient_curl_verify(curl, &D.mail, 1, why,
 	    sizeof(why)) == 0, "%s", why);
 	hproc_stop(ssh);
+	if (!rejections) {
+		return;
+	}
 	/* A wrong password and an unknown user: the same refusal. */
 	ck_assert(password_login(HARNESS_USER, "not-the-password", &ssh) ==
 	    0);
@@ -464,7 +471,7 @@ START_TEST(test_backend_password_apop)
 	    "no APOP timestamp in \"%s\"", line);
 	snprintf(backend, sizeof(backend), "127.0.0.1:%u", (unsigned)D.port);
 	gate(backend, false, "PasswordBackend pop3\n");
-	assert_password_backend("method=APOP");
+	assert_password_backend("method=APOP", true);
 }
 END_TEST
 
@@ -494,7 +501,7 @@ START_TEST(test_backend_password_plaintext_allowed)
 	snprintf(backend, sizeof(backend), "127.0.0.1:%u", (unsigned)D.port);
 	gate(backend, false, "PasswordBackend pop3\n"
 	    "BackendPlaintextAuth yes\n");
-	assert_password_backend("method=PLAIN");
+	assert_password_backend("method=PLAIN", false);
 }
 END_TEST
 
@@ -508,7 +515,7 @@ START_TEST(test_backend_password_over_tls)
 	snprintf(extra, sizeof(extra), "PasswordBackend pop3\n"
 	    "BackendCAFile %s\n", T.ca);
 	gate(backend, false, extra);
-	assert_password_backend(", TLS");
+	assert_password_backend(", TLS", false);
 }
 END_TEST
 
