@@ -17,6 +17,7 @@
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 struct auth {
@@ -124,7 +125,7 @@ static struct authkeys *
 load_keys(const struct auth *a, const char *user)
 {
 	struct authkeys	*ak = NULL;
-	char		 err[512];
+	char		 err[1024];
 	char		*path = NULL;
 
 	path = str_expand_user(a->sc->authorized_keys_file, user, err,
@@ -133,7 +134,11 @@ load_keys(const struct auth *a, const char *user)
 		log_error("AuthorizedKeysFile: %s", err);
 		return NULL;
 	}
-	if (authkeys_load(path, &ak, err, sizeof(err)) != 0) {
+	if (a->sc->strict_modes && strictmodes_check(path,
+	    STRICTMODES_AUTHKEYS, err, sizeof(err)) != 0) {
+		log_error("ignoring authorized keys of user=%.100s "
+		    "(StrictModes): %s", user, err);
+	} else if (authkeys_load(path, &ak, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		ak = NULL;
 	}

@@ -23,8 +23,10 @@
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/session.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 #define LISTENER_POLL_MS	1000	/* bound on one wait: flags are seen */
@@ -127,7 +129,7 @@ reload_passwords(struct listener *l)
 {
 	struct pwfile	*pw = NULL;
 	struct stat	 st;
-	char		 err[512];
+	char		 err[1024];
 
 	if (l->sc->password_file == NULL ||
 	    stat(l->sc->password_file, &st) != 0 ||
@@ -137,7 +139,9 @@ reload_passwords(struct listener *l)
 		return;
 	}
 	l->pw_stat = st;
-	if (pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
+	if ((l->sc->strict_modes && strictmodes_check(l->sc->password_file,
+	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) ||
+	    pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
 		log_error("%s (keeping the passwords loaded before)", err);
 		return;
 	}
@@ -203,6 +207,10 @@ child_main(struct listener *l, int fd, int notify_fd)
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	/* Before the first byte from the network: see privsep.h. */
+	if (privsep_drop() != 0) {
+		exit(1);
+	}
 	exit(session_serve(l->sc, l->pw, l->bind, fd, notify_fd));
 }
 

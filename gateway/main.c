@@ -11,14 +11,19 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "popgate/fingerprint.h"
 #include "popgate/keytool.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
+#include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 #define MAIN_MAX_OPTS	64
+#define MAIN_RSA_MIN	2048	/* bits; ssh-audit fails anything less */
+#define MAIN_BANNER	"popgated_" POPGATE_VERSION
 
 enum mode {
 	MODE_SERVE,
@@ -121,6 +126,19 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
+/* Who the sessions run as; fatal when User is missing (as root). */
+static void
+init_privsep(const struct servconf *sc)
+{
+	char	err[512];
+
+	/* Files of whoever started popgated are as trusted as root's. */
+	strictmodes_trust(getuid());
+	if (privsep_init(sc->user, err, sizeof(err)) != 0) {
+		fatal("%s", err);
+	}
+}
+
 /* The configured algorithm lists (checked by servconf) on the bind. */
 static void
 set_algorithms(ssh_bind bind, const struct servconf *sc)
@@ -147,13 +165,36 @@ set_algorithms(ssh_bind bind, const struct servconf *sc)
 	}
 }
 
+/* One HostKey, checked (StrictModes, RSA size); fatal when unusable. */
+static ssh_key
+load_hostkey(const struct servconf *sc, const char *path)
+{
+	ssh_key	key = NULL;
+	char	err[1024];
+
+	if (sc->strict_modes && strictmodes_check(path, STRICTMODES_HOSTKEY,
+	    err, sizeof(err)) != 0) {
+		fatal("refusing host key (StrictModes): %s", err);
+	}
+	key = keytool_load_hostkey(path, err, sizeof(err));
+	if (key == NULL) {
+		fatal("%s", err);
+	}
+	if (ssh_key_type(key) == SSH_KEYTYPE_RSA &&
+	    fingerprint_bits(key) < MAIN_RSA_MIN) {
+		fatal("%s: RSA host key of %u bits is too weak (at least %u); "
+		    "replace it, e.g. with an ed25519 key from popgated keygen",
+		    path, fingerprint_bits(key), MAIN_RSA_MIN);
+	}
+	return key;
+}
+
 /* Loads every HostKey into a new bind; fatal on the first that fails. */
 static ssh_bind
 make_bind(const struct servconf *sc)
 {
 	ssh_bind	bind = ssh_bind_new();
 	ssh_key		key = NULL;
-	char		err[512];
 	bool		no = false;
 	size_t		i;
 
@@ -161,12 +202,14 @@ make_bind(const struct servconf *sc)
 		fatal("out of memory");
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	/* Not libssh's version: scanners match CVEs on that string. */
+	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER,
+	    MAIN_BANNER) != SSH_OK) {
+		fatal("cannot set the banner: %s", ssh_get_error(bind));
+	}
 	set_algorithms(bind, sc);
 	for (i = 0; i < sc->nhost_keys; i++) {
-		key = keytool_load_hostkey(sc->host_keys[i], err, sizeof(err));
-		if (key == NULL) {
-			fatal("%s", err);
-		}
+		key = load_hostkey(sc, sc->host_keys[i]);
 		/* The bind owns the key from here. */
 		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
 		    key) != SSH_OK) {
@@ -180,10 +223,14 @@ static struct pwfile *
 load_passwords(const struct servconf *sc)
 {
 	struct pwfile	*pw = NULL;
-	char		 err[512];
+	char		 err[1024];
 
 	if (sc->password_file == NULL) {
 		return NULL;
+	}
+	if (sc->strict_modes && strictmodes_check(sc->password_file,
+	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) {
+		fatal("refusing PasswordFile (StrictModes): %s", err);
 	}
 	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
 		fatal("%s", err);
@@ -206,6 +253,7 @@ serve(const struct servconf *sc, int debug)
 	}
 	log_route_libssh();
 	signal(SIGPIPE, SIG_IGN);
+	init_privsep(sc);
 	bind = make_bind(sc);
 	pw = load_passwords(sc);
 	log_info("popgated %s starting (%s)", POPGATE_VERSION,
@@ -218,8 +266,12 @@ serve(const struct servconf *sc, int debug)
 static int
 check_keys(const struct servconf *sc)
 {
-	ssh_bind	bind = make_bind(sc);
-	struct pwfile	*pw = load_passwords(sc);
+	ssh_bind	bind = NULL;
+	struct pwfile	*pw = NULL;
+
+	init_privsep(sc);
+	bind = make_bind(sc);
+	pw = load_passwords(sc);
 
 	pwfile_free(pw);
 	ssh_bind_free(bind);

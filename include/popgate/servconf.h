@@ -9,7 +9,7 @@
  * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
  * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
  * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms.
+ * HostKeyAlgorithms, User, StrictModes.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -23,6 +23,7 @@
 #include "popgate/policy.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
+#define SERVCONF_DEFAULT_USER	"popgate"
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
@@ -51,6 +52,8 @@ struct servconf {
 	char		*ciphers;
 	char		*macs;
 	char		*hostkey_algorithms;
+	char		*user;		/* sessions run as this account */
+	bool		 strict_modes;	/* refuse files others may change */
 
 	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };

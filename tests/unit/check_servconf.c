@@ -230,6 +230,12 @@ static const struct accept_case accept_cases[] = {
 	    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n" },
 	{ "HostKeyAlgorithms", FWD AUTH "HostKeyAlgorithms ssh-ed25519\n",
 	    "HostKeyAlgorithms ssh-ed25519\n" },
+	{ "User", FWD AUTH, "User popgate\n" },
+	{ "User", FWD AUTH "User nobody\n", "User nobody\n" },
+	{ "User", FWD AUTH "user=_popgate-2.x\n", "User _popgate-2.x\n" },
+	{ "StrictModes", FWD AUTH, "StrictModes yes\n" },
+	{ "StrictModes", FWD AUTH "StrictModes no\n", "StrictModes no\n" },
+	{ "StrictModes", FWD AUTH "strictmodes YES\n", "StrictModes yes\n" },
 };
 
 START_TEST(test_servconf_keyword_parses)
@@ -415,6 +421,22 @@ static const struct reject_case reject_cases[] = {
 	    "\"ssh-rsa\" (allowed: ssh-ed25519, ecdsa-sha2-nistp256, "
 	    "ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, rsa-sha2-512, "
 	    "rsa-sha2-256)" },
+	{ "User", FWD AUTH "User -popgate\n",
+	    ":3: User: expected a user name (A-Z a-z 0-9 . _ -, 1 to 64, not "
+	    "starting with . or -), got \"-popgate\"" },
+	{ "User", FWD AUTH "User pop/gate\n",
+	    ":3: User: expected a user name (A-Z a-z 0-9 . _ -, 1 to 64, not "
+	    "starting with . or -), got \"pop/gate\"" },
+	{ "User", FWD AUTH "User a b\n",
+	    ":3: User: too many arguments (usage: User NAME)" },
+	{ "User", FWD AUTH "User a\nUser b\n",
+	    ":4: User given twice (first at line 3)" },
+	{ "StrictModes", FWD AUTH "StrictModes maybe\n",
+	    ":3: StrictModes: expected yes or no, got \"maybe\"" },
+	{ "StrictModes", FWD AUTH "StrictModes\n",
+	    ":3: StrictModes: missing argument (usage: StrictModes yes|no)" },
+	{ "StrictModes", FWD AUTH "StrictModes no\nStrictModes no\n",
+	    ":4: StrictModes given twice (first at line 3)" },
 	{ NULL, FWD AUTH "Foo bar\n", ":3: unknown keyword \"Foo\"" },
 	{ NULL, FWD AUTH "Port 22\n", ":3: unknown keyword \"Port\"" },
 	{ NULL, FWD AUTH "=22\n", ":3: missing keyword before '='" },
@@ -445,7 +467,8 @@ static const char *const all_keywords[] = {
 	"ListenAddress", "HostKey", "AuthorizedKeysFile", "PasswordFile",
 	"Forward", "MaxAuthTries", "LoginGraceTime", "MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
-	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms"
+	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms", "User",
+	"StrictModes"
 };
 
 /* Each keyword: printed in table order, with parse and reject cases. */
@@ -517,6 +540,8 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_uint_eq(sc.channels_per_session, 64);
 	ck_assert_uint_eq(sc.backend_connect_timeout, 5);
 	ck_assert_int_eq(sc.log_level, LOG_LEVEL_INFO);
+	ck_assert_str_eq(sc.user, "popgate");
+	ck_assert(sc.strict_modes);
 	/* set[] tells file values from defaults: Forward, PasswordFile. */
 	ck_assert_uint_eq(sc.set[0], 0);
 	ck_assert_uint_eq(sc.set[3], 1);
@@ -545,7 +570,9 @@ static const char full_printed[] =
     "KexAlgorithms curve25519-sha256\n"
     "Ciphers chacha20-poly1305@openssh.com,aes128-gcm@openssh.com\n"
     "MACs " ALGOS_DEFAULT_MACS "\n"
-    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n";
+    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n"
+    "User _popgate\n"
+    "StrictModes no\n";
 
 /* The fixture folder: $POPGATE_TESTDATA, else tests/data from the top. */
 static char *
