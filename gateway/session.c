@@ -55,6 +55,7 @@ struct session {
 	size_t			 nchans;
 	struct sigwatch		*sig;		/* SIGTERM: end the session */
 	bool			 closing;	/* in teardown: refuse all */
+	const char		*hangup;	/* set: end with this reason */
 };
 
 static const char *
@@ -268,10 +269,17 @@ channel_request(struct session *s, ssh_message msg)
 		log_refused(s, "x11-req", NULL);
 		break;
 	case SSH_CHANNEL_REQUEST_ENV:
-		log_debug("refused env request from=%s", s->peer);
+		log_debug("refused user=%.100s from=%s request=env",
+		    user_or_dash(s), s->peer);
+		break;
+	case SSH_CHANNEL_REQUEST_WINDOW_CHANGE:
+		log_verbose("refused user=%.100s from=%s request=window-change",
+		    user_or_dash(s), s->peer);
 		break;
 	default:
-		log_verbose("refused channel request from=%s", s->peer);
+		/* libssh 0.10 does not tell which. */
+		log_verbose("refused user=%.100s from=%s request=channel-request",
+		    user_or_dash(s), s->peer);
 		break;
 	}
 	return 1;
@@ -294,7 +302,8 @@ global_request(struct session *s, ssh_message msg)
 		log_refused(s, "cancel-tcpip-forward", target);
 		break;
 	default:
-		log_verbose("refused global request from=%s", s->peer);
+		log_verbose("refused user=%.100s from=%s request=global-request",
+		    user_or_dash(s), s->peer);
 		break;
 	}
 	return 1;
@@ -321,14 +330,34 @@ method_name(int subtype)
 	}
 }
 
+/*
+ * Only ssh-userauth is served. Any other service is refused by hanging up
+ * (RFC 4253 §10): libssh's default reply would accept it.
+ */
+static int
+service_request(struct session *s, ssh_message msg)
+{
+	const char	*svc = ssh_message_service_service(msg);
+
+	if (svc != NULL && strcmp(svc, "ssh-userauth") == 0 && !s->closing) {
+		ssh_message_service_reply_success(msg);
+		return 0;
+	}
+	log_refused(s, "service", svc != NULL ? svc : "");
+	s->hangup = "service-refused";
+	return 0;
+}
+
 /* Returns 1 for libssh's default refusal, 0 when answered here. */
 static int
 message_cb(ssh_session ssh, ssh_message msg, void *arg)
 {
 	struct session	*s = arg;
-	const char	*svc;
 
 	(void)ssh;
+	if (ssh_message_type(msg) == SSH_REQUEST_SERVICE) {
+		return service_request(s, msg);
+	}
 	if (s->closing) {
 		return 1;
 	}
@@ -337,13 +366,6 @@ message_cb(ssh_session ssh, ssh_message msg, void *arg)
 		auth_other(s->auth, ssh_message_auth_user(msg) != NULL ?
 		    ssh_message_auth_user(msg) : "",
 		    method_name(ssh_message_subtype(msg)));
-		return 1;
-	case SSH_REQUEST_SERVICE:
-		svc = ssh_message_service_service(msg);
-		if (svc != NULL && strcmp(svc, "ssh-userauth") == 0) {
-			ssh_message_service_reply_success(msg);
-			return 0;
-		}
 		return 1;
 	case SSH_REQUEST_CHANNEL_OPEN:
 		return channel_open(s, msg);
@@ -461,6 +483,26 @@ drain(struct session *s)
 	}
 }
 
+/*
+ * Why the connection is gone. libssh ends it itself on a message out of
+ * place (its packet filter: a client's USERAUTH_SUCCESS, a channel before
+ * authentication, CVE-2018-10933), an oversized packet or a bad MAC; its
+ * error then says which, while a client that left leaves a disconnect or
+ * socket error.
+ */
+static const char *
+end_reason(const struct session *s)
+{
+	const char	*e = ssh_get_error(s->ssh);
+
+	if (*e == '\0' || strstr(e, "disconnect") != NULL ||
+	    strncmp(e, "Socket error", 12) == 0) {
+		return "client-closed";
+	}
+	log_info("connection error from=%s: %.200s", s->peer, e);
+	return "protocol-error";
+}
+
 /* The event loop after key exchange. Returns why it ended. */
 static const char *
 run(struct session *s)
@@ -484,6 +526,9 @@ run(struct session *s)
 		if (sigwatch_caught(s->sig) != 0) {
 			return "shutdown";
 		}
+		if (s->hangup != NULL) {
+			return s->hangup;
+		}
 		if (auth_succeeded(s->auth)) {
 			notify_parent(s);
 		} else if (auth_exhausted(s->auth)) {
@@ -499,7 +544,7 @@ run(struct session *s)
 		reap_sesschans(s);
 		dirty = relay_take_dirty();
 		if (!session_alive(s)) {
-			return "client-closed";
+			return end_reason(s);
 		}
 	}
 }
@@ -555,7 +600,8 @@ install_callbacks(struct session *s)
 static int
 key_exchange(struct session *s, ssh_bind bind, int fd)
 {
-	long	grace = (long)s->sc->login_grace_time;
+	long		 grace = (long)s->sc->login_grace_time;
+	const char	*why = NULL;
 
 	s->ssh = ssh_new();
 	if (s->ssh == NULL) {
@@ -571,9 +617,12 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
 	install_callbacks(s);
 	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
-		log_info("key exchange failed from=%s: %s", s->peer,
-		    ssh_get_error(s->ssh)[0] != '\0' ? ssh_get_error(s->ssh) :
-		    "not finished within LoginGraceTime");
+		why = ssh_get_error(s->ssh);
+		if (*why == '\0') {
+			why = clock_ms() >= s->grace_deadline ? "not finished "
+			    "within LoginGraceTime" : "broken off or bad data";
+		}
+		log_info("key exchange failed from=%s: %.200s", s->peer, why);
 		return -1;
 	}
 	ssh_set_blocking(s->ssh, 0);

@@ -395,5 +395,6 @@ Suite		*client_suite(void);
 Suite		*client_fail_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
+Suite		*hostile_suite(void);
 
 #endif
