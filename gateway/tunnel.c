@@ -218,6 +218,11 @@ tunnel_free(struct tunnel *t)
 	if (t->relay != NULL) {
 		t->up = relay_bytes_to_socket(t->relay);
 		t->down += relay_bytes_to_channel(t->relay);
+		if (relay_bytes_after_eof(t->relay) > 0) {
+			log_info("dropped %llu bytes sent after EOF user=%.100s "
+			    "from=%s", (unsigned long long)relay_bytes_after_eof(
+			    t->relay), t->user, t->peer);
+		}
 	}
 	secs = (double)(clock_ms() - t->started) / 1000.0;
 	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "

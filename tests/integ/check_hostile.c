@@ -14,8 +14,7 @@
 
 #include "hpopgate.h"
 
-#define PYTHON		"/usr/bin/python3"	/* Debian's: has paramiko */
-#define CHANNELS	4			/* ChannelsPerSession */
+#define CHANNELS	4	/* ChannelsPerSession */
 
 static struct {
 	struct harness	*h;
@@ -54,37 +53,10 @@ hostile_teardown(void)
 }
 
 /* hostile.py PROBE ARGS... against the gateway; asserts it passed. */
-static struct hproc *
+static void
 probe(const char *name, const char *const args[])
 {
-	struct hargv	 a;
-	struct hproc	*p = NULL;
-	int		 st;
-	size_t		 i;
-
-	hargv_init(&a);
-	hargv_add(&a, PYTHON);
-	hargv_add(&a, "%s", harness_src("tests/integ/py/hostile.py"));
-	hargv_add(&a, "--port");
-	hargv_add(&a, "%u", (unsigned)F.gate.port);
-	hargv_add(&a, "--hostkey");
-	hargv_add(&a, "%s.pub", F.gate.hostkey);
-	hargv_add(&a, "--user");
-	hargv_add(&a, HARNESS_USER);
-	hargv_add(&a, "--key");
-	hargv_add(&a, "%s", F.gate.userkey);
-	hargv_add(&a, "--password-stdin");
-	hargv_add(&a, "%s", name);
-	for (i = 0; args != NULL && args[i] != NULL; i++) {
-		hargv_add(&a, "%s", args[i]);
-	}
-	ck_assert(!a.overflow);
-	st = hproc_run(F.h, "hostile", a.argv, NULL, HARNESS_SSH_PASS "\n",
-	    HARNESS_EXIT_MS * 4, &p);
-	ck_assert_msg(p != NULL, "cannot run %s", PYTHON);
-	ck_assert_msg(st == 0, "hostile.py %s exited %d; see %s (its "
-	    "FAIL lines), %s and %s", name, st, p->out, p->err, F.gate.log);
-	return p;
+	hclient_hostile(F.h, &F.gate, name, args);
 }
 
 /* popgated is up and exactly n connections reached the backend. */
@@ -105,9 +77,10 @@ static void
 assert_logged(size_t n, const char *const match[])
 {
 	ck_assert_msg(hlog_wait(F.gate.log, n, F.gate.proc, HARNESS_LOG_MS,
-	    match, NULL, 0), "fewer than %zu lines with \"%s\"%s%s in %s", n,
-	    match[0], match[1] != NULL ? " and \"" : "",
-	    match[1] != NULL ? match[1] : "", F.gate.log);
+	    match, NULL, 0), "fewer than %zu lines with \"%s\"%s%s%s in %s",
+	    n, match[0], match[1] != NULL ? " and \"" : "",
+	    match[1] != NULL ? match[1] : "", match[1] != NULL ? "\"" : "",
+	    F.gate.log);
 }
 
 START_TEST(test_hostile_forward_targets)
@@ -246,7 +219,9 @@ END_TEST
 START_TEST(test_hostile_data_after_eof)
 {
 	probe("data-after-eof", NULL);
-	assert_logged(2, HLINE("tunnel closed user=alice"));
+	/* 17: "NOOP before-eof\r\n"; the 4 lines after EOF are 55 bytes. */
+	assert_logged(1, HLINE("tunnel closed user=alice", " up=17 "));
+	assert_logged(1, HLINE("dropped 55 bytes sent after EOF user=alice"));
 	ck_assert_msg(hfile_has(F.rec_data.s, "NOOP before-eof"),
 	    "the data before EOF did not reach the backend; see %s",
 	    F.rec_data.s);
@@ -262,7 +237,8 @@ START_TEST(test_hostile_channel_flood)
 
 	_Static_assert(CHANNELS == 4, "the probe is told the limit");
 	probe("channel-flood", args);
-	ck_assert_uint_eq(hlog_count(F.gate.log,
+	/* 16 at once; the probe's wait for a free slot may add some. */
+	ck_assert_uint_ge(hlog_count(F.gate.log,
 	    HLINE("refused user=alice", "ChannelsPerSession-reached")), 16);
 	/* The 4 allowed, one more once they closed, the legitimate one. */
 	assert_gate_ok(CHANNELS + 2);

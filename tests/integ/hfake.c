@@ -182,9 +182,10 @@ rec_main(void *arg)
 				rec_append(r->data, buf, (size_t)got);
 				continue;
 			}
-			rec_append(r->log, "close\n", 6);
-			close(pfds[i - 1].fd);
-			pfds[i - 1] = pfds[--n];
+			/* Half-closed by the client: stay open, as a server
+			 * still answering would, but stop reading. */
+			rec_append(r->log, "eof\n", 4);
+			pfds[i - 1].fd = -pfds[i - 1].fd - 1;
 		}
 		if (pfds[0].revents & POLLIN) {
 			rec_accept(r, pfds, &n);

@@ -618,12 +618,20 @@ def probe_data_after_eof(g, args):
     check(line.startswith(b"+OK"), "greeting before EOF (%r)" % line[:40])
     chan.sendall(b"NOOP before-eof\r\n")
     chan.shutdown_write()
-    for i in range(3):
+
+    def after_eof(text):
         m = Message()
         m.add_byte(cMSG_CHANNEL_DATA)
         m.add_int(chan.remote_chanid)
-        m.add_string(b"AFTER-EOF %d\r\n" % i)
+        m.add_string(text)
         t._send_user_message(m)
+
+    # Right behind the EOF (most likely read together with it), then
+    # once popgated has surely seen the EOF on its own.
+    for i in range(3):
+        after_eof(b"AFTER-EOF %d\r\n" % i)
+    time.sleep(1)
+    after_eof(b"AFTER-EOF late\r\n")
     time.sleep(0.5)
     check(t.is_active(), "session still up after data past EOF")
     chan.close()
