@@ -19,6 +19,7 @@
 #include "popgate/addr.h"
 #include "popgate/auth.h"
 #include "popgate/clock.h"
+#include "popgate/drain.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
@@ -31,7 +32,7 @@
 
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
-#define SESSION_DRAIN_POLLS	16	/* ready events taken before pumping */
+#define SESSION_DRAIN_POLLS	64	/* ready events taken before pumping */
 
 struct sesschan {
 	ssh_channel	chan;
@@ -43,6 +44,7 @@ struct session {
 	const struct servconf	*sc;
 	ssh_session		 ssh;
 	ssh_event		 ev;
+	struct drain		*drain;		/* reads before tunnels run */
 	struct auth		*auth;
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
@@ -468,22 +470,6 @@ session_alive(const struct session *s)
 }
 
 /*
- * libssh takes 4 KiB from its socket per poll: let it take what is ready
- * before the tunnels run, so they move large chunks, not 4 KiB at a time.
- */
-static void
-drain(struct session *s)
-{
-	int	i;
-
-	for (i = 0; i < SESSION_DRAIN_POLLS; i++) {
-		if (ssh_event_dopoll(s->ev, 0) != SSH_OK) {
-			break;
-		}
-	}
-}
-
-/*
  * Why the connection is gone. libssh ends it itself on a message out of
  * place (its packet filter: a client's USERAUTH_SUCCESS, a channel before
  * authentication, CVE-2018-10933), an oversized packet or a bad MAC; its
@@ -520,7 +506,7 @@ run(struct session *s)
 			}
 		} else {
 			errors = 0;
-			drain(s);
+			drain_session(s->drain, s->ev, s->ssh, SESSION_DRAIN_POLLS);
 		}
 		now = clock_ms();
 		if (sigwatch_caught(s->sig) != 0) {
@@ -570,6 +556,7 @@ teardown(struct session *s, const char *why)
 	s->chans = NULL;
 	s->nchans = 0;
 	sigwatch_free(s->sig);
+	drain_free(s->drain);
 	if (s->ev != NULL) {
 		ssh_event_remove_session(s->ev, s->ssh);
 		ssh_event_free(s->ev);
@@ -627,7 +614,9 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	}
 	ssh_set_blocking(s->ssh, 0);
 	s->ev = ssh_event_new();
-	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
+	s->drain = drain_new();
+	if (s->ev == NULL || s->drain == NULL ||
+	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
 	    (s->sig = sigwatch_new(s->ev)) == NULL) {
 		log_error("cannot set up the event loop for from=%s", s->peer);
 		return -1;

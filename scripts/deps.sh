@@ -10,14 +10,15 @@ set -u
 
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
 dovecot-pop3d openssh-client openssh-server curl fetchmail python3 cppcheck
-valgrind procps ssh-audit python3-paramiko"
+valgrind procps haproxy ssh-audit python3-paramiko"
 
 # The account popgated's sessions run as when it is started as root.
 SESSION_USER=popgate
 
 # System services a package may start through invoke-rc.d, and the pid
 # files they write.
-SERVICES="dovecot:/run/dovecot/master.pid ssh:/run/sshd.pid"
+SERVICES="dovecot:/run/dovecot/master.pid ssh:/run/sshd.pid
+haproxy:/run/haproxy.pid"
 
 installed() {
 	case "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" in

@@ -21,10 +21,13 @@ main(void)
 	srunner_add_suite(sr, pwfile_suite());
 	srunner_add_suite(sr, servconf_suite());
 	srunner_add_suite(sr, opts_suite());
+	srunner_add_suite(sr, profile_suite());
 	srunner_add_suite(sr, fingerprint_suite());
 	srunner_add_suite(sr, listener_suite());
 	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, algos_suite());
+	srunner_add_suite(sr, proxyproto_suite());
+	srunner_add_suite(sr, proxyread_suite());
 	srunner_add_suite(sr, strictmodes_suite());
 	srunner_add_suite(sr, privsep_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -17,10 +17,13 @@ Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
 Suite	*log_suite(void);
 Suite	*algos_suite(void);
+Suite	*proxyproto_suite(void);
+Suite	*proxyread_suite(void);
 Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
 
