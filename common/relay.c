@@ -79,7 +79,7 @@ struct relay {
 	enum relay_end		 end;
 	char			 why[160];	/* libssh's error, if any */
 
-	size_t			 held;		/* in libssh's buffer, untaken */
+	size_t			 held;		/* in libssh's buffer */
 	size_t			 pre_eof;	/* ... of it, before the EOF */
 	uint64_t		 to_chan, to_sock;
 	uint64_t		 after_eof;	/* dropped: sent after EOF */

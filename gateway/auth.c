@@ -196,8 +196,8 @@ auth_other(struct auth *a, const char *user, const char *method)
 		 * Clients ask "none" first to learn the methods (RFC 4252
 		 * §5.2): never accepted, not counted, logged only in detail.
 		 */
-		log_verbose("auth user=%.100s from=%s method=none result=failed "
-		    "reason=method-list-query", user, a->peer);
+		log_verbose("auth user=%.100s from=%s method=none "
+		    "result=failed reason=method-list-query", user, a->peer);
 		return;
 	}
 	deny(a, user, method, "method-not-offered");

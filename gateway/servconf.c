@@ -534,8 +534,8 @@ user_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 {
 	(void)ld;
 	if (!str_valid_user(argv[0])) {
-		snprintf(err, errlen, "expected a user name (A-Z a-z 0-9 . _ -, "
-		    "1 to 64, not starting with . or -), got \"%s\"",
+		snprintf(err, errlen, "expected a user name (A-Z a-z 0-9 . _ "
+		    "-, 1 to 64, not starting with . or -), got \"%s\"",
 		    argv[0]);
 		return -1;
 	}

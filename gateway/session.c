@@ -280,8 +280,8 @@ channel_request(struct session *s, ssh_message msg)
 		break;
 	default:
 		/* libssh 0.10 does not tell which. */
-		log_verbose("refused user=%.100s from=%s request=channel-request",
-		    user_or_dash(s), s->peer);
+		log_verbose("refused user=%.100s from=%s "
+		    "request=channel-request", user_or_dash(s), s->peer);
 		break;
 	}
 	return 1;
@@ -304,8 +304,8 @@ global_request(struct session *s, ssh_message msg)
 		log_refused(s, "cancel-tcpip-forward", target);
 		break;
 	default:
-		log_verbose("refused user=%.100s from=%s request=global-request",
-		    user_or_dash(s), s->peer);
+		log_verbose("refused user=%.100s from=%s "
+		    "request=global-request", user_or_dash(s), s->peer);
 		break;
 	}
 	return 1;

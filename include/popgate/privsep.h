@@ -5,8 +5,11 @@
  * network: supplementary groups, gid and uid (real, effective and saved)
  * all become User's, it checks there is no way back (setuid(0) fails)
  * and sets PR_SET_NO_NEW_PRIVS. The listening parent stays root: it binds,
- * holds the host keys and reads PasswordFile. Started as anyone else,
- * popgated runs as that user and the sessions only set
+ * loads the host keys and (re)reads PasswordFile, so those can be root's
+ * alone. A session reads AuthorizedKeysFile itself, after the drop, at
+ * each publickey attempt (edits apply at once): those files must be
+ * readable by User, and StrictModes keeps them unwritable by it. Started
+ * as anyone else, popgated runs as that user and the sessions only set
  * PR_SET_NO_NEW_PRIVS.
  *
  * State: the looked-up account, process-wide like the credentials it

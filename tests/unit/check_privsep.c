@@ -93,9 +93,9 @@ START_TEST(test_privsep_root_user_warns)
 	ck_assert_int_eq(privsep_init("root", err, sizeof(err)), 0);
 	logged = testutil_stderr_end();
 	if (getuid() == 0) {
-		ck_assert_msg(strstr(logged, "User root has uid 0: sessions run "
-		    "as root, without privilege separation") != NULL, "log: %s",
-		    logged);
+		ck_assert_msg(strstr(logged, "User root has uid 0: sessions "
+		    "run as root, without privilege separation") != NULL,
+		    "log: %s", logged);
 	}
 	free(logged);
 	ck_assert_int_eq(privsep_drop(), 0);
