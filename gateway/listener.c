@@ -23,6 +23,7 @@
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/notify.h"
 #include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/session.h"
@@ -106,7 +107,7 @@ set_signals(void)
 static void
 open_listeners(struct listener *l)
 {
-	char		err[512], where[ADDR_STRLEN];
+	char		err[512], where[ADDR_STRLEN], q[LOG_TEXT_MAX];
 	unsigned short	port = 0;
 	size_t		i;
 	int		fd;
@@ -115,11 +116,13 @@ open_listeners(struct listener *l)
 	for (i = 0; i < l->sc->nlisten; i++) {
 		fd = net_listen(&l->sc->listen[i], &port, err, sizeof(err));
 		if (fd == -1) {
-			fatal("cannot listen on %s", err);
+			fatal("event=listen-failed error=%s",
+			    log_quote(q, sizeof(q), err));
 		}
 		l->fds[l->nfds++] = fd;
-		log_info("listening on %s", addr_format(l->sc->listen[i].host,
-		    port, where, sizeof(where)));
+		log_info("event=listening addr=%s",
+		    addr_format(l->sc->listen[i].host, port, where,
+		    sizeof(where)));
 	}
 }
 
@@ -129,7 +132,7 @@ reload_passwords(struct listener *l)
 {
 	struct pwfile	*pw = NULL;
 	struct stat	 st;
-	char		 err[1024];
+	char		 err[1024], q[LOG_TEXT_MAX];
 
 	if (l->sc->password_file == NULL ||
 	    stat(l->sc->password_file, &st) != 0 ||
@@ -142,12 +145,14 @@ reload_passwords(struct listener *l)
 	if ((l->sc->strict_modes && strictmodes_check(l->sc->password_file,
 	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) ||
 	    pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
-		log_error("%s (keeping the passwords loaded before)", err);
+		log_error("event=passwords-reload-failed error=%s kept=previous",
+		    log_quote(q, sizeof(q), err));
 		return;
 	}
 	pwfile_free(l->pw);
 	l->pw = pw;
-	log_info("reloaded %s", l->sc->password_file);
+	log_info("event=passwords-reloaded file=%s",
+	    log_quote(q, sizeof(q), l->sc->password_file));
 }
 
 static void
@@ -175,7 +180,7 @@ reap(struct listener *l)
 			}
 		}
 		if (WIFSIGNALED(status)) {
-			log_error("session process %ld killed by signal %d",
+			log_error("event=session-killed pid=%ld signal=%d",
 			    (long)pid, WTERMSIG(status));
 		}
 	}
@@ -217,18 +222,21 @@ child_main(struct listener *l, int fd, int notify_fd)
 static void
 spawn(struct listener *l, int fd)
 {
+	char	q[LOG_VALUE_MAX];
 	int	pfd[2];
 	pid_t	pid;
 
 	if (pipe(pfd) == -1) {
-		log_error("pipe: %s", strerror(errno));
+		log_error("event=pipe-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		close(fd);
 		return;
 	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == -1) {
-		log_error("fork: %s", strerror(errno));
+		log_error("event=fork-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		close(pfd[0]);
 		close(pfd[1]);
 		close(fd);
@@ -253,7 +261,7 @@ static void
 accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
-	char			peer[ADDR_STRLEN];
+	char			peer[ADDR_STRLEN], q[LOG_VALUE_MAX];
 	int			i, fd;
 
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
@@ -265,14 +273,15 @@ accept_on(struct listener *l, int lfd)
 				    LISTENER_PAUSE_MS;
 			}
 			if (errno != EAGAIN) {
-				log_error("accept: %s", strerror(errno));
+				log_error("event=accept-failed error=%s",
+				    log_quote(q, sizeof(q), strerror(errno)));
 			}
 			return;
 		}
 		if (listener_should_drop(l->startups, &l->sc->max_startups,
 		    arc4random_uniform(100))) {
-			log_info("drop connection from=%s: %u unauthenticated "
-			    "connections (MaxStartups %u:%u:%u)",
+			log_info("event=connection-dropped from=%s startups=%u "
+			    "maxstartups=%u:%u:%u",
 			    addr_format_sa((struct sockaddr *)&ss, peer,
 			    sizeof(peer)), l->startups,
 			    l->sc->max_startups.start, l->sc->max_startups.rate,
@@ -387,8 +396,10 @@ listener_run(const struct servconf *sc, struct pwfile *pw, ssh_bind bind)
 	}
 	set_signals();
 	open_listeners(&l);
+	notify_ready();
 	serve(&l);
-	log_info("shutting down");
+	notify_stopping();
+	log_info("event=shutting-down");
 	for (i = 0; i < l.nfds; i++) {
 		close(l.fds[i]);
 	}

@@ -130,12 +130,13 @@ parse_args(int argc, char **argv, struct args *a)
 static void
 init_privsep(const struct servconf *sc)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 
 	/* Files of whoever started popgated are as trusted as root's. */
 	strictmodes_trust(getuid());
 	if (privsep_init(sc->user, err, sizeof(err)) != 0) {
-		fatal("%s", err);
+		fatal("event=user-failed error=%s", log_quote(q, sizeof(q),
+		    err));
 	}
 }
 
@@ -154,13 +155,15 @@ set_algorithms(ssh_bind bind, const struct servconf *sc)
 		{ SSH_BIND_OPTIONS_HMAC_S_C, sc->macs },
 		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, sc->hostkey_algorithms },
 	};
+	char	q[LOG_TEXT_MAX];
 	size_t	i;
 
 	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
 		if (ssh_bind_options_set(bind, set[i].opt, set[i].list) !=
 		    SSH_OK) {
-			fatal("%s: libssh refuses \"%s\": %s", sc->path,
-			    set[i].list, ssh_get_error(bind));
+			fatal("event=algorithms-refused list=%s error=%s",
+			    set[i].list, log_quote(q, sizeof(q),
+			    ssh_get_error(bind)));
 		}
 	}
 }
@@ -170,21 +173,26 @@ static ssh_key
 load_hostkey(const struct servconf *sc, const char *path)
 {
 	ssh_key	key = NULL;
-	char	err[1024];
+	char	err[1024], q[LOG_TEXT_MAX];
 
 	if (sc->strict_modes && strictmodes_check(path, STRICTMODES_HOSTKEY,
 	    err, sizeof(err)) != 0) {
-		fatal("refusing host key (StrictModes): %s", err);
+		fatal("event=hostkey-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	key = keytool_load_hostkey(path, err, sizeof(err));
 	if (key == NULL) {
-		fatal("%s", err);
+		fatal("event=hostkey-failed error=%s", log_quote(q, sizeof(q),
+		    err));
 	}
 	if (ssh_key_type(key) == SSH_KEYTYPE_RSA &&
 	    fingerprint_bits(key) < MAIN_RSA_MIN) {
-		fatal("%s: RSA host key of %u bits is too weak (at least %u); "
-		    "replace it, e.g. with an ed25519 key from popgated keygen",
-		    path, fingerprint_bits(key), MAIN_RSA_MIN);
+		snprintf(err, sizeof(err), "%s: RSA host key of %u bits is too "
+		    "weak (at least %u); replace it, e.g. with an ed25519 key "
+		    "from popgated keygen", path, fingerprint_bits(key),
+		    MAIN_RSA_MIN);
+		fatal("event=hostkey-refused check=size error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	return key;
 }
@@ -195,17 +203,19 @@ make_bind(const struct servconf *sc)
 {
 	ssh_bind	bind = ssh_bind_new();
 	ssh_key		key = NULL;
+	char		q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
 	bool		no = false;
 	size_t		i;
 
 	if (bind == NULL) {
-		fatal("out of memory");
+		fatal("event=out-of-memory");
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
 	/* Not libssh's version: scanners match CVEs on that string. */
 	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER,
 	    MAIN_BANNER) != SSH_OK) {
-		fatal("cannot set the banner: %s", ssh_get_error(bind));
+		fatal("event=banner-refused error=%s", log_quote(q,
+		    sizeof(q), ssh_get_error(bind)));
 	}
 	set_algorithms(bind, sc);
 	for (i = 0; i < sc->nhost_keys; i++) {
@@ -213,7 +223,9 @@ make_bind(const struct servconf *sc)
 		/* The bind owns the key from here. */
 		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
 		    key) != SSH_OK) {
-			fatal("%s: %s", sc->host_keys[i], ssh_get_error(bind));
+			fatal("event=hostkey-failed file=%s error=%s",
+			    log_quote(qf, sizeof(qf), sc->host_keys[i]),
+			    log_quote(q, sizeof(q), ssh_get_error(bind)));
 		}
 	}
 	return bind;
@@ -223,17 +235,19 @@ static struct pwfile *
 load_passwords(const struct servconf *sc)
 {
 	struct pwfile	*pw = NULL;
-	char		 err[1024];
+	char		 err[1024], q[LOG_TEXT_MAX];
 
 	if (sc->password_file == NULL) {
 		return NULL;
 	}
 	if (sc->strict_modes && strictmodes_check(sc->password_file,
 	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) {
-		fatal("refusing PasswordFile (StrictModes): %s", err);
+		fatal("event=passwords-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
-		fatal("%s", err);
+		fatal("event=passwords-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	return pw;
 }
@@ -251,12 +265,17 @@ serve(const struct servconf *sc, int debug)
 	} else {
 		log_set_level(sc->log_level);
 	}
+	/* -d always logs to stderr, as sshd's. */
+	if (debug == 0 && sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	}
 	log_route_libssh();
 	signal(SIGPIPE, SIG_IGN);
 	init_privsep(sc);
 	bind = make_bind(sc);
 	pw = load_passwords(sc);
-	log_info("popgated %s starting (%s)", POPGATE_VERSION,
+	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
 	    ssh_version(0));
 	status = listener_run(sc, pw, bind);
 	ssh_bind_free(bind);

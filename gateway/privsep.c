@@ -36,9 +36,9 @@ privsep_init(const char *user, char *err, size_t errlen)
 
 	ps.enabled = false;
 	if (geteuid() != 0) {
-		log_info("not started as root: sessions run as uid=%u, the "
-		    "invoking user (User %s applies only when started as "
-		    "root)", (unsigned)geteuid(), user);
+		log_info("event=privsep mode=off uid=%u user-ignored=%s "
+		    "hint=\"not started as root: sessions run as the invoking "
+		    "user\"", (unsigned)geteuid(), user);
 		return 0;
 	}
 	errno = 0;
@@ -55,10 +55,11 @@ privsep_init(const char *user, char *err, size_t errlen)
 	ps.uid = pw->pw_uid;
 	ps.gid = pw->pw_gid;
 	if (ps.uid == 0) {
-		log_warn("User %s has uid 0: sessions run as root, without "
-		    "privilege separation", user);
+		log_warn("event=privsep mode=root user=%s hint=\"User has "
+		    "uid 0: sessions run as root, without privilege "
+		    "separation\"", user);
 	} else {
-		log_info("sessions run as user=%s uid=%u gid=%u", user,
+		log_info("event=privsep mode=on user=%s uid=%u gid=%u", user,
 		    (unsigned)ps.uid, (unsigned)ps.gid);
 	}
 	return 0;
@@ -88,19 +89,20 @@ drop_ids(void)
 	if (setgroups(1, &ps.gid) != 0 ||
 	    setresgid(ps.gid, ps.gid, ps.gid) != 0 ||
 	    setresuid(ps.uid, ps.uid, ps.uid) != 0) {
-		log_error("cannot switch to uid=%u gid=%u: %s",
+		log_error("event=privsep-failed uid=%u gid=%u error=\"%s\"",
 		    (unsigned)ps.uid, (unsigned)ps.gid, strerror(errno));
 		return -1;
 	}
 	if (!ids_are_dropped()) {
-		log_error("privilege drop to uid=%u gid=%u did not take",
-		    (unsigned)ps.uid, (unsigned)ps.gid);
+		log_error("event=privsep-failed uid=%u gid=%u "
+		    "error=\"ids unchanged\"", (unsigned)ps.uid,
+		    (unsigned)ps.gid);
 		return -1;
 	}
 	/* The way back must be shut: without it, nothing was dropped. */
 	if (ps.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-		log_error("uid 0 can still be regained after dropping to "
-		    "uid=%u", (unsigned)ps.uid);
+		log_error("event=privsep-failed uid=%u error=\"uid 0 can "
+		    "be regained\"", (unsigned)ps.uid);
 		return -1;
 	}
 	return 0;
@@ -115,7 +117,8 @@ privsep_drop(void)
 	/* No execve can ever give privileges back (setuid bits, caps). */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
-		log_error("cannot set no_new_privs: %s", strerror(errno));
+		log_error("event=privsep-failed error=\"no_new_privs: %s\"",
+		    strerror(errno));
 		return -1;
 	}
 	return 0;

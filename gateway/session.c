@@ -66,12 +66,21 @@ user_or_dash(const struct session *s)
 	return auth_succeeded(s->auth) ? auth_user(s->auth) : "-";
 }
 
+/* The user as a log value (names may hold anything the peer sent). */
+static const char *
+quser(const struct session *s, char q[LOG_VALUE_MAX])
+{
+	return log_quote(q, LOG_VALUE_MAX, user_or_dash(s));
+}
+
 static void
 log_refused(const struct session *s, const char *request, const char *target)
 {
-	log_info("refused user=%.100s from=%s request=%s%s%.300s",
-	    user_or_dash(s), s->peer, request,
-	    target != NULL ? " target=" : "", target != NULL ? target : "");
+	char	q[LOG_VALUE_MAX], qt[LOG_TEXT_MAX];
+
+	log_info("event=refused user=%s from=%s request=%s%s%s", quser(s, q),
+	    s->peer, request, target != NULL ? " target=" : "",
+	    target != NULL ? log_quote(qt, sizeof(qt), target) : "");
 }
 
 static int
@@ -118,6 +127,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	const char			*host;
 	int				 port;
 	char				 target[ADDR_STRLEN];
+	char				 q[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
 
 	host = ssh_message_channel_request_open_destination(msg);
 	port = ssh_message_channel_request_open_destination_port(msg);
@@ -134,15 +144,16 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	t = tunnel_open(s->ev, msg, pe, auth_user(s->auth), s->peer,
 	    s->sc->backend_connect_timeout);
 	if (t == NULL) {
-		log_error("cannot accept channel from=%s: %s", s->peer,
-		    ssh_get_error(s->ssh));
+		log_error("event=channel-accept-failed from=%s error=%s",
+		    s->peer, log_quote(q, sizeof(q), ssh_get_error(s->ssh)));
 		return 1;
 	}
 	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
 	    sizeof(*s->tunnels));
 	s->tunnels[s->ntunnels++] = t;
-	log_verbose("tunnel opened user=%.100s from=%s target=%s",
-	    auth_user(s->auth), s->peer, target);
+	log_mail(LOG_LEVEL_VERBOSE, "event=tunnel-opened user=%s from=%s "
+	    "target=%s", quser(s, qu), s->peer, log_quote(q, sizeof(q),
+	    target));
 	return 0;
 }
 
@@ -256,6 +267,7 @@ static int
 channel_request(struct session *s, ssh_message msg)
 {
 	ssh_channel	chan = ssh_message_channel_request_channel(msg);
+	char		q[LOG_VALUE_MAX];
 
 	switch (ssh_message_subtype(msg)) {
 	case SSH_CHANNEL_REQUEST_SHELL:
@@ -271,17 +283,17 @@ channel_request(struct session *s, ssh_message msg)
 		log_refused(s, "x11-req", NULL);
 		break;
 	case SSH_CHANNEL_REQUEST_ENV:
-		log_debug("refused user=%.100s from=%s request=env",
-		    user_or_dash(s), s->peer);
+		log_debug("event=refused user=%s from=%s request=env",
+		    quser(s, q), s->peer);
 		break;
 	case SSH_CHANNEL_REQUEST_WINDOW_CHANGE:
-		log_verbose("refused user=%.100s from=%s request=window-change",
-		    user_or_dash(s), s->peer);
+		log_verbose("event=refused user=%s from=%s "
+		    "request=window-change", quser(s, q), s->peer);
 		break;
 	default:
 		/* libssh 0.10 does not tell which. */
-		log_verbose("refused user=%.100s from=%s "
-		    "request=channel-request", user_or_dash(s), s->peer);
+		log_verbose("event=refused user=%s from=%s "
+		    "request=channel-request", quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -290,7 +302,7 @@ channel_request(struct session *s, ssh_message msg)
 static int
 global_request(struct session *s, ssh_message msg)
 {
-	char	target[ADDR_STRLEN];
+	char	target[ADDR_STRLEN], q[LOG_VALUE_MAX];
 	int	port = ssh_message_global_request_port(msg);
 	const char *addr = ssh_message_global_request_address(msg);
 
@@ -304,8 +316,8 @@ global_request(struct session *s, ssh_message msg)
 		log_refused(s, "cancel-tcpip-forward", target);
 		break;
 	default:
-		log_verbose("refused user=%.100s from=%s "
-		    "request=global-request", user_or_dash(s), s->peer);
+		log_verbose("event=refused user=%s from=%s "
+		    "request=global-request", quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -451,10 +463,13 @@ next_timeout(const struct session *s, uint64_t now)
 static void
 notify_parent(struct session *s)
 {
+	char	q[LOG_VALUE_MAX];
+
 	if (s->notify_fd >= 0) {
 		/* The parent only needs "no longer a startup". */
 		if (write(s->notify_fd, "a", 1) != 1) {
-			log_debug("cannot notify parent: %s", strerror(errno));
+			log_debug("event=notify-parent-failed error=%s",
+			    log_quote(q, sizeof(q), strerror(errno)));
 		}
 		net_close(&s->notify_fd);
 	}
@@ -480,12 +495,14 @@ static const char *
 end_reason(const struct session *s)
 {
 	const char	*e = ssh_get_error(s->ssh);
+	char		 q[LOG_TEXT_MAX];
 
 	if (*e == '\0' || strstr(e, "disconnect") != NULL ||
 	    strncmp(e, "Socket error", 12) == 0) {
 		return "client-closed";
 	}
-	log_info("connection error from=%s: %.200s", s->peer, e);
+	log_info("event=connection-error from=%s error=%s", s->peer,
+	    log_quote(q, sizeof(q), e));
 	return "protocol-error";
 }
 
@@ -518,11 +535,10 @@ run(struct session *s)
 		if (auth_succeeded(s->auth)) {
 			notify_parent(s);
 		} else if (auth_exhausted(s->auth)) {
-			log_info("too many authentication failures from=%s",
-			    s->peer);
+			log_info("event=auth-exhausted from=%s", s->peer);
 			return "max-auth-tries";
 		} else if (now >= s->grace_deadline) {
-			log_info("login grace time exceeded from=%s", s->peer);
+			log_info("event=login-grace-exceeded from=%s", s->peer);
 			return "login-grace-time";
 		}
 		relay_take_dirty();
@@ -589,6 +605,7 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 {
 	long		 grace = (long)s->sc->login_grace_time;
 	const char	*why = NULL;
+	char		 q[LOG_TEXT_MAX];
 
 	s->ssh = ssh_new();
 	if (s->ssh == NULL) {
@@ -596,8 +613,8 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 		return -1;
 	}
 	if (ssh_bind_accept_fd(bind, s->ssh, fd) != SSH_OK) {
-		log_error("cannot start session from=%s: %s", s->peer,
-		    ssh_get_error(bind));
+		log_error("event=session-start-failed from=%s error=%s",
+		    s->peer, log_quote(q, sizeof(q), ssh_get_error(bind)));
 		close(fd);
 		return -1;
 	}
@@ -609,7 +626,8 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 			why = clock_ms() >= s->grace_deadline ? "not finished "
 			    "within LoginGraceTime" : "broken off or bad data";
 		}
-		log_info("key exchange failed from=%s: %.200s", s->peer, why);
+		log_info("event=kex-failed from=%s error=%s", s->peer,
+		    log_quote(q, sizeof(q), why));
 		return -1;
 	}
 	ssh_set_blocking(s->ssh, 0);
@@ -618,7 +636,7 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	if (s->ev == NULL || s->drain == NULL ||
 	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
 	    (s->sig = sigwatch_new(s->ev)) == NULL) {
-		log_error("cannot set up the event loop for from=%s", s->peer);
+		log_error("event=session-setup-failed from=%s", s->peer);
 		return -1;
 	}
 	return 0;
@@ -632,6 +650,7 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	const char		*why = "kex-failed";
+	char			 q[LOG_VALUE_MAX];
 
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
@@ -649,12 +668,12 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	s.auth = auth_new(sc, pw, s.peer);
 	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
-	log_verbose("connection from=%s", s.peer);
+	log_verbose("event=connection from=%s", s.peer);
 	if (key_exchange(&s, bind, fd) == 0) {
 		why = run(&s);
 	}
-	log_verbose("session closed user=%.100s from=%s reason=%s",
-	    user_or_dash(&s), s.peer, why);
+	log_verbose("event=session-closed user=%s from=%s reason=%s",
+	    quser(&s, q), s.peer, why);
 	teardown(&s, why);
 	return 0;
 }

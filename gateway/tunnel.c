@@ -18,9 +18,9 @@
 #include "popgate/addr.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -94,20 +94,22 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	return t;
 }
 
-/* The backend cannot be reached: tell a POP3 client in its own words. */
+/* The backend cannot be reached: tell a mail client in its own words. */
 static void
 fail(struct tunnel *t, const char *reason)
 {
-	char	line[POP3_LINE_MAX + 3];
+	char	line[MAILPROTO_LINE_MAX + 1];
 	size_t	n;
 	char	where[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
 
 	policy_backend_format(&t->pe.backends[0], where, sizeof(where));
-	log_error("backend %s unreachable for user=%.100s: %s", where,
-	    t->user, reason);
-	if (t->pe.proto == POLICY_PROTO_POP3) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
-		    "mail server unavailable");
+	log_mail(LOG_LEVEL_ERROR, "event=backend-unreachable user=%s from=%s "
+	    "backend=%s error=%s", log_quote(qu, sizeof(qu), t->user),
+	    t->peer, where, log_quote(qr, sizeof(qr), reason));
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
+	if (n > 0) {
 		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
 			t->down += n;
 		}
@@ -151,6 +153,8 @@ finish_connect(struct tunnel *t)
 void
 tunnel_pump(struct tunnel *t, uint64_t now_ms)
 {
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
+
 	if (t->state == TUNNEL_CONNECTING) {
 		if (t->writable) {
 			finish_connect(t);
@@ -167,8 +171,10 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 			t->reason = relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
 			if (relay_error(t->relay)[0] != '\0') {
-				log_error("tunnel user=%.100s from=%s: %s",
-				    t->user, t->peer, relay_error(t->relay));
+				log_mail(LOG_LEVEL_ERROR, "event=tunnel-error "
+				    "user=%s from=%s error=%s", log_quote(qu,
+				    sizeof(qu), t->user), t->peer, log_quote(qr,
+				    sizeof(qr), relay_error(t->relay)));
 			}
 		}
 	}
@@ -210,6 +216,7 @@ void
 tunnel_free(struct tunnel *t)
 {
 	char	target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX];
 	double	secs;
 
 	if (t == NULL) {
@@ -219,14 +226,16 @@ tunnel_free(struct tunnel *t)
 		t->up = relay_bytes_to_socket(t->relay);
 		t->down += relay_bytes_to_channel(t->relay);
 		if (relay_bytes_after_eof(t->relay) > 0) {
-			log_info("dropped %llu bytes sent after EOF user=%.100s "
-			    "from=%s", (unsigned long long)relay_bytes_after_eof(
-			    t->relay), t->user, t->peer);
+			log_mail(LOG_LEVEL_INFO, "event=data-after-eof user=%s "
+			    "from=%s bytes=%llu dropped=yes", log_quote(qu,
+			    sizeof(qu), t->user), t->peer, (unsigned long long)
+			    relay_bytes_after_eof(t->relay));
 		}
 	}
 	secs = (double)(clock_ms() - t->started) / 1000.0;
-	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
-	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
+	log_mail(LOG_LEVEL_INFO, "event=tunnel-closed user=%s from=%s "
+	    "target=%s backend=%s up=%llu down=%llu secs=%.2f reason=%s",
+	    log_quote(qu, sizeof(qu), t->user), t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,
 	    sizeof(target)), policy_backend_format(&t->pe.backends[0],
 	    backend, sizeof(backend)),

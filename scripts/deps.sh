@@ -9,8 +9,9 @@
 set -u
 
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
-dovecot-pop3d openssh-client openssh-server curl fetchmail python3 cppcheck
-valgrind procps haproxy ssh-audit python3-paramiko"
+libsystemd-dev systemd dovecot-pop3d dovecot-imapd openssh-client
+openssh-server curl fetchmail python3 cppcheck valgrind procps mandoc haproxy
+ssh-audit python3-paramiko"
 
 # The account popgated's sessions run as when it is started as root.
 SESSION_USER=popgate

@@ -2,8 +2,9 @@
  * tunnel: one allowed direct-tcpip channel and its backend connection
  * (gateway child). The channel is accepted only after policy allowed it;
  * the backend connect is non-blocking and bounded by
- * BackendConnectTimeout. A POP3 target whose backend cannot be reached
- * gets "-ERR [SYS/TEMP] popgated: mail server unavailable" (RFC 3206).
+ * BackendConnectTimeout. A POP3, IMAP or SMTP target whose backend
+ * cannot be reached gets its protocol's "popgated: mail server
+ * unavailable" line (-ERR [SYS/TEMP], * BYE [UNAVAILABLE], 421 4.3.2).
  * Logs one "tunnel closed" line when freed.
  */
 #ifndef POPGATE_TUNNEL_H

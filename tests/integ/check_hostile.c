@@ -107,12 +107,12 @@ START_TEST(test_hostile_forward_targets)
 	}
 	ck_assert_uint_eq(i, refused + 2);
 	probe("forward-targets", args);
-	assert_logged(refused, HLINE("refused user=alice from=127.0.0.1:",
+	assert_logged(refused, HLINE("event=refused user=alice from=127.0.0.1:",
 	    "request=direct-tcpip target="));
 	/* pop3:65646 reaches popgated as pop3:110 (libssh keeps 16 bits),
 	 * POP3 is pop3: both opened to the backend, then the legit one. */
 	ck_assert_uint_eq(hlog_count(F.gate.log,
-	    HLINE("tunnel opened user=alice")), 3);
+	    HLINE("event=tunnel-opened user=alice")), 3);
 	assert_gate_ok(3);
 }
 END_TEST
@@ -130,9 +130,10 @@ START_TEST(test_hostile_session_requests)
 
 	probe("session-requests", NULL);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		assert_logged(1, HLINE("refused user=alice", refused[i]));
+		assert_logged(1, HLINE("event=refused user=alice", refused[i]));
 	}
-	ck_assert_uint_eq(hlog_count(F.gate.log, HLINE("tunnel opened")), 1);
+	ck_assert_uint_eq(hlog_count(F.gate.log,
+	    HLINE("event=tunnel-opened")), 1);
 	assert_gate_ok(1);
 }
 END_TEST
@@ -142,15 +143,17 @@ START_TEST(test_hostile_auth)
 	char	line[1024];
 
 	probe("auth", NULL);
-	assert_logged(1, HLINE("auth user=alice", "method=none result=failed"));
+	assert_logged(1, HLINE("event=auth user=alice", "method=none "
+	    "result=asked"));
 	/* Empty password, 64 KiB password. */
-	assert_logged(2, HLINE("auth user=alice", "reason=wrong-password"));
+	assert_logged(2, HLINE("event=auth user=alice",
+	    "reason=wrong-password"));
 	/* 64 KiB name, CR LF in the name: logged capped and escaped. */
 	ck_assert(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=uuuu", "reason=bad-user-name"), line,
+	    HLINE("event=auth user=uuuu", "reason=bad-user-name"), line,
 	    sizeof(line)));
 	ck_assert_msg(strlen(line) < 400, "64 KiB user name logged whole");
-	assert_logged(1, HLINE("auth user=alice\\x0d\\x0aroot",
+	assert_logged(1, HLINE("event=auth user=alice\\x0d\\x0aroot",
 	    "reason=bad-user-name"));
 	ck_assert_uint_eq(hlog_count(F.gate.log,
 	    HLINE("method=password result=accepted")), 0);
@@ -164,7 +167,7 @@ START_TEST(test_hostile_after_max_auth_tries)
 
 	/* MaxAuthTries 3 (hgate's config), then the right password. */
 	probe("maxauth", args);
-	assert_logged(1, HLINE("too many authentication failures"));
+	assert_logged(1, HLINE("event=auth-exhausted from=127.0.0.1:"));
 	assert_logged(1, HLINE("reason=max-auth-tries"));
 	ck_assert_uint_eq(hlog_count(F.gate.log,
 	    HLINE("method=password result=failed")), 3);
@@ -179,14 +182,15 @@ START_TEST(test_hostile_channels_before_auth)
 	probe("preauth", NULL);
 	/* libssh's packet filter drops the client's USERAUTH_SUCCESS (52)
 	 * and channel opens (90) before authentication, with the session. */
-	assert_logged(2, HLINE("connection error from=127.0.0.1:",
+	assert_logged(2, HLINE("event=connection-error from=127.0.0.1:",
 	    "rejected packet (type 52)"));
-	assert_logged(2, HLINE("connection error from=127.0.0.1:",
+	assert_logged(2, HLINE("event=connection-error from=127.0.0.1:",
 	    "rejected packet (type 90)"));
-	assert_logged(1, HLINE("refused user=- from=127.0.0.1:",
+	assert_logged(1, HLINE("event=refused user=- from=127.0.0.1:",
 	    "request=service target=ssh-connection"));
 	assert_logged(1, HLINE("reason=service-refused"));
-	ck_assert_uint_eq(hlog_count(F.gate.log, HLINE("tunnel opened")), 1);
+	ck_assert_uint_eq(hlog_count(F.gate.log,
+	    HLINE("event=tunnel-opened")), 1);
 	ck_assert_uint_eq(hlog_count(F.gate.log, HLINE("result=accepted")), 1);
 	assert_gate_ok(1);
 }
@@ -195,9 +199,9 @@ END_TEST
 START_TEST(test_hostile_banners)
 {
 	probe("banners", NULL);
-	assert_logged(3, HLINE("key exchange failed from=127.0.0.1:",
+	assert_logged(3, HLINE("event=kex-failed from=127.0.0.1:",
 	    "too large banner"));
-	assert_logged(6, HLINE("key exchange failed from=127.0.0.1:"));
+	assert_logged(6, HLINE("event=kex-failed from=127.0.0.1:"));
 	assert_gate_ok(1);
 }
 END_TEST
@@ -205,12 +209,12 @@ END_TEST
 START_TEST(test_hostile_oversized_packets)
 {
 	probe("oversized", NULL);
-	assert_logged(3, HLINE("key exchange failed from=127.0.0.1:",
+	assert_logged(3, HLINE("event=kex-failed from=127.0.0.1:",
 	    "Packet len too high"));
 	/* After key exchange and after login: the session ends, logged. */
-	assert_logged(2, HLINE("connection error from=127.0.0.1:",
+	assert_logged(2, HLINE("event=connection-error from=127.0.0.1:",
 	    "Packet len too high"));
-	assert_logged(1, HLINE("session closed user=alice",
+	assert_logged(1, HLINE("event=session-closed user=alice",
 	    "reason=protocol-error"));
 	assert_gate_ok(1);
 }
@@ -220,8 +224,9 @@ START_TEST(test_hostile_data_after_eof)
 {
 	probe("data-after-eof", NULL);
 	/* 17: "NOOP before-eof\r\n"; the 4 lines after EOF are 55 bytes. */
-	assert_logged(1, HLINE("tunnel closed user=alice", " up=17 "));
-	assert_logged(1, HLINE("dropped 55 bytes sent after EOF user=alice"));
+	assert_logged(1, HLINE("event=tunnel-closed user=alice", " up=17 "));
+	assert_logged(1, HLINE("event=data-after-eof user=alice",
+	    "bytes=55 dropped=yes"));
 	ck_assert_msg(hfile_has(F.rec_data.s, "NOOP before-eof"),
 	    "the data before EOF did not reach the backend; see %s",
 	    F.rec_data.s);
@@ -239,7 +244,8 @@ START_TEST(test_hostile_channel_flood)
 	probe("channel-flood", args);
 	/* 16 at once; the probe's wait for a free slot may add some. */
 	ck_assert_uint_ge(hlog_count(F.gate.log,
-	    HLINE("refused user=alice", "ChannelsPerSession-reached")), 16);
+	    HLINE("event=refused user=alice", "ChannelsPerSession-reached")),
+	    16);
 	/* The 4 allowed, one more once they closed, the legitimate one. */
 	assert_gate_ok(CHANNELS + 2);
 }

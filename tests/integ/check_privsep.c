@@ -135,7 +135,8 @@ session_pid(void)
 	    "no greeting through the tunnel; see %s", F.gate.log);
 	close(fd);
 	ck_assert(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice", "result=accepted"), line, sizeof(line)));
+	    HLINE("event=auth user=alice", "result=accepted"), line,
+	    sizeof(line)));
 	pid = hproc_log_pid(line, "popgated");
 	ck_assert_msg(pid > 0 && pid != F.gate.proc->pid, "no session pid in "
 	    "\"%s\"", line);
@@ -154,11 +155,11 @@ START_TEST(test_privsep_session_runs_as_user)
 	hgate_prepare(F.h, &F.gate, F.rec_port, false, NULL);
 	hgate_start(F.h, &F.gate);
 	if (geteuid() == 0) {
-		snprintf(want, sizeof(want), "sessions run as user=%s uid=%u "
-		    "gid=%u", SESSION_USER, uid, gid);
+		snprintf(want, sizeof(want), "event=privsep mode=on user=%s "
+		    "uid=%u gid=%u", SESSION_USER, uid, gid);
 	} else {
-		snprintf(want, sizeof(want), "not started as root: sessions "
-		    "run as uid=%u", uid);
+		snprintf(want, sizeof(want), "event=privsep mode=off uid=%u",
+		    uid);
 	}
 	ck_assert_msg(hfile_has(F.gate.log, want), "no \"%s\" in %s", want,
 	    F.gate.log);
@@ -194,17 +195,18 @@ START_TEST(test_privsep_missing_user_is_fatal)
 		test[2] = F.gate.conf;
 		ck_assert_int_eq(hgate_run(F.h, "popgated-t", test, NULL, &p),
 		    0);
-		ck_assert(hfile_has(p->err, "not started as root"));
+		ck_assert(hfile_has(p->err, "event=privsep mode=off"));
 		return;
 	}
 	serve[1] = F.gate.conf;
 	st = hgate_run(F.h, "popgated-nouser", serve, NULL, &p);
 	ck_assert_msg(st == 1, "popgated exited %d; see %s", st, p->err);
-	ck_assert_msg(hfile_has(p->err, "fatal: User " MISSING_USER ": no "
-	    "such user; create the account the sessions run as with: useradd "
-	    "--system --no-create-home --shell /usr/sbin/nologin "
-	    MISSING_USER), "no clear message in %s", p->err);
-	ck_assert(!hfile_has(p->err, "listening on"));
+	ck_assert_msg(hfile_has(p->err, "level=fatal event=user-failed "
+	    "error=\"User " MISSING_USER ": no such user; create the account "
+	    "the sessions run as with: useradd --system --no-create-home "
+	    "--shell /usr/sbin/nologin " MISSING_USER), "no clear message in "
+	    "%s", p->err);
+	ck_assert(!hfile_has(p->err, "event=listening"));
 }
 END_TEST
 
@@ -215,8 +217,9 @@ START_TEST(test_privsep_user_root_warns)
 	hgate_prepare(F.h, &F.gate, F.rec_port, false, "User root\n");
 	hgate_start(F.h, &F.gate);
 	ck_assert_msg(hfile_has(F.gate.log, geteuid() == 0 ?
-	    "User root has uid 0: sessions run as root, without privilege "
-	    "separation" : "not started as root"), "see %s", F.gate.log);
+	    "level=warning event=privsep mode=root user=root hint=\"User has "
+	    "uid 0: sessions run as root, without privilege separation\"" :
+	    "event=privsep mode=off"), "see %s", F.gate.log);
 	pid = session_pid();
 	assert_status(pid, "NoNewPrivs:", "1");
 }

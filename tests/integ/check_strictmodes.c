@@ -64,7 +64,7 @@ assert_refuses_to_start(const char *want)
 	ck_assert_msg(st == 1, "popgated exited %d; see %s", st, p->err);
 	ck_assert_msg(hfile_has(p->err, want), "no \"%s\" in %s", want,
 	    p->err);
-	ck_assert(!hfile_has(p->err, "listening on"));
+	ck_assert(!hfile_has(p->err, "event=listening"));
 }
 
 static void
@@ -102,9 +102,10 @@ START_TEST(test_strictmodes_host_key_refused)
 	char	want[HARNESS_PATH * 6];
 
 	ck_assert_int_eq(chmod(F.gate.hostkey, 0640), 0);
-	snprintf(want, sizeof(want), "fatal: refusing host key (StrictModes): "
-	    "%s: private key with mode 0640, open to group or others; fix: "
-	    "chmod 600 %s", F.gate.hostkey, F.gate.hostkey);
+	snprintf(want, sizeof(want), "level=fatal event=hostkey-refused "
+	    "check=StrictModes error=\"%s: private key with mode 0640, open to "
+	    "group or others; fix: chmod 600 %s\"", F.gate.hostkey,
+	    F.gate.hostkey);
 	assert_refuses_to_start(want);
 	/* The admin's call: StrictModes no serves with it. */
 	conf_add("StrictModes no\n");
@@ -119,9 +120,9 @@ START_TEST(test_strictmodes_password_file_refused)
 	char	want[HARNESS_PATH * 6];
 
 	ck_assert_int_eq(chmod(F.passwd.s, 0644), 0);
-	snprintf(want, sizeof(want), "fatal: refusing PasswordFile "
-	    "(StrictModes): %s: password hashes with mode 0644, open to "
-	    "others; fix: chmod 600 %s", F.passwd.s, F.passwd.s);
+	snprintf(want, sizeof(want), "level=fatal event=passwords-refused "
+	    "check=StrictModes error=\"%s: password hashes with mode 0644, "
+	    "open to others; fix: chmod 600 %s\"", F.passwd.s, F.passwd.s);
 	assert_refuses_to_start(want);
 }
 END_TEST
@@ -136,12 +137,13 @@ START_TEST(test_strictmodes_authorized_keys_ignored)
 	/* Read at each attempt: a change needs no restart. */
 	ck_assert_int_eq(chmod(F.alice_keys.s, 0666), 0);
 	ck_assert_int_eq(login(&c), 255);
-	snprintf(want, sizeof(want), "ignoring authorized keys of user=alice "
-	    "(StrictModes): %s: mode 0666, writable by group or others; fix: "
-	    "chmod go-w %s", F.alice_keys.s, F.alice_keys.s);
+	snprintf(want, sizeof(want), "level=error "
+	    "event=authorized-keys-refused check=StrictModes user=alice "
+	    "error=\"%s: mode 0666, writable by group or others; fix: chmod "
+	    "go-w %s\"", F.alice_keys.s, F.alice_keys.s);
 	ck_assert_msg(hfile_has(F.gate.log, want), "no \"%s\" in %s", want,
 	    F.gate.log);
-	ck_assert_msg(hlog_count(F.gate.log, HLINE("auth user=alice",
+	ck_assert_msg(hlog_count(F.gate.log, HLINE("event=auth user=alice",
 	    "method=publickey", "reason=key-not-authorized")) >= 1,
 	    "see %s", F.gate.log);
 	ck_assert_int_eq(chmod(F.alice_keys.s, 0644), 0);
@@ -173,9 +175,10 @@ START_TEST(test_strictmodes_password_reload_refused)
 	/* popgated passwd keeps the file's mode: still 0660 after it. */
 	ck_assert_int_eq(hgate_passwd(F.h, &F.gate, "bob", "bob-secret"), 0);
 	ck_assert_int_eq(login(&bob), 255);
-	snprintf(want, sizeof(want), "%s: password hashes with mode 0660, "
-	    "writable by group; fix: chmod 600 %s (keeping the passwords "
-	    "loaded before)", F.passwd.s, F.passwd.s);
+	snprintf(want, sizeof(want), "level=error "
+	    "event=passwords-reload-failed error=\"%s: password hashes with "
+	    "mode 0660, writable by group; fix: chmod 600 %s\" kept=previous",
+	    F.passwd.s, F.passwd.s);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
 	    HLINE(want), NULL, 0), "no \"%s\" in %s", want, F.gate.log);
 	ck_assert_int_eq(login(&alice), 1);

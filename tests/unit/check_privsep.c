@@ -30,8 +30,8 @@ START_TEST(test_privsep_drops_for_good)
 	logged = testutil_stderr_end();
 	ck_assert_int_eq(privsep_enabled(), before == 0);
 	ck_assert_msg(strstr(logged, before == 0 ?
-	    "sessions run as user=nobody uid=65534" :
-	    "not started as root: sessions run as uid=") != NULL,
+	    "event=privsep mode=on user=nobody uid=65534 gid=" :
+	    "event=privsep mode=off uid=") != NULL,
 	    "log: %s", logged);
 	free(logged);
 	ck_assert_int_eq(privsep_drop(), 0);
@@ -71,7 +71,7 @@ START_TEST(test_privsep_missing_user_says_how_to_add_it)
 	if (getuid() != 0) {
 		/* Not root: User is not used, so a missing one is fine. */
 		ck_assert_int_eq(rc, 0);
-		ck_assert_ptr_nonnull(strstr(logged, "not started as root"));
+		ck_assert_ptr_nonnull(strstr(logged, "event=privsep mode=off"));
 		free(logged);
 		return;
 	}
@@ -93,9 +93,10 @@ START_TEST(test_privsep_root_user_warns)
 	ck_assert_int_eq(privsep_init("root", err, sizeof(err)), 0);
 	logged = testutil_stderr_end();
 	if (getuid() == 0) {
-		ck_assert_msg(strstr(logged, "User root has uid 0: sessions "
-		    "run as root, without privilege separation") != NULL,
-		    "log: %s", logged);
+		ck_assert_msg(strstr(logged, "level=warning event=privsep "
+		    "mode=root user=root hint=\"User has uid 0: sessions run as "
+		    "root, without privilege separation\"") != NULL, "log: %s",
+		    logged);
 	}
 	free(logged);
 	ck_assert_int_eq(privsep_drop(), 0);

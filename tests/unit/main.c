@@ -28,6 +28,7 @@ main(void)
 	srunner_add_suite(sr, algos_suite());
 	srunner_add_suite(sr, proxyproto_suite());
 	srunner_add_suite(sr, proxyread_suite());
+	srunner_add_suite(sr, mailproto_suite());
 	srunner_add_suite(sr, strictmodes_suite());
 	srunner_add_suite(sr, privsep_suite());
 	srunner_run_all(sr, CK_NORMAL);

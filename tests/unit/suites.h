@@ -24,6 +24,7 @@ Suite	*log_suite(void);
 Suite	*algos_suite(void);
 Suite	*proxyproto_suite(void);
 Suite	*proxyread_suite(void);
+Suite	*mailproto_suite(void);
 Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
 
