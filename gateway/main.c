@@ -22,7 +22,7 @@
 #include "popgate/xmem.h"
 
 #define MAIN_MAX_OPTS	64
-#define MAIN_RSA_MIN	2048	/* bits; ssh-audit fails anything less */
+#define MAIN_RSA_MIN	2048u	/* bits; ssh-audit fails anything less */
 #define MAIN_BANNER	"popgated_" POPGATE_VERSION
 
 enum mode {
