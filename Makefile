@@ -57,7 +57,7 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench install clean deps lint
+.PHONY: all check unit integ asan demo bench recvcost install clean deps lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -126,6 +126,14 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh && $(MAKE) --no-print-directory all && python3 bench/bench.py
+
+# recvcost: what libssh's 4 KiB reads cost the kernel (bench/README.md)
+recvcost: $(B)/recvcost
+	$(B)/recvcost
+
+$(B)/recvcost: bench/recvcost.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
