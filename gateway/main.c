@@ -191,6 +191,7 @@ load_hostkey(const struct servconf *sc, const char *path)
 		    "weak (at least %u); replace it, e.g. with an ed25519 key "
 		    "from popgated keygen", path, fingerprint_bits(key),
 		    MAIN_RSA_MIN);
+		ssh_key_free(key);
 		fatal("event=hostkey-refused check=size error=%s",
 		    log_quote(q, sizeof(q), err));
 	}
