@@ -16,6 +16,12 @@
  * still take less (during a key re-exchange it takes nothing): the rest
  * waits in the up buffer for the next pump, and EOF goes out after it.
  *
+ * Nothing the peer sends after its EOF reaches the socket (RFC 4254
+ * §5.3: no more data after EOF); libssh 0.10 passes such data on, behind
+ * what came before the EOF in its buffer. held counts what libssh still
+ * buffers, pre_eof how much of that came before the EOF; the rest is
+ * consumed and dropped.
+ *
  * Callbacks only record (and copy); every state change happens in
  * relay_pump(), after ssh_event_dopoll() has returned. Callbacks can also
  * fire during another relay's pump (libssh polls the whole event inside
@@ -73,7 +79,10 @@ struct relay {
 	enum relay_end		 end;
 	char			 why[160];	/* libssh's error, if any */
 
+	size_t			 held;		/* in libssh's buffer */
+	size_t			 pre_eof;	/* ... of it, before the EOF */
 	uint64_t		 to_chan, to_sock;
+	uint64_t		 after_eof;	/* dropped: sent after EOF */
 };
 
 /* A callback fired since relay_take_dirty() was last called. */
@@ -102,12 +111,16 @@ fd_cb(socket_t fd, int revents, void *arg)
 	return 0;
 }
 
+/*
+ * libssh offers everything it buffers for the channel (data: len bytes)
+ * and drops what this returns it took.
+ */
 static int
 data_cb(ssh_session s, ssh_channel c, void *data, uint32_t len,
     int is_stderr, void *arg)
 {
 	struct relay	*r = arg;
-	size_t		 room, take;
+	size_t		 room, take, usable = len, used;
 
 	(void)s;
 	(void)c;
@@ -119,20 +132,34 @@ data_cb(ssh_session s, ssh_channel c, void *data, uint32_t len,
 	}
 	if (r->in_read || r->end != RELAY_OPEN) {
 		r->backlog = true;
+		r->held = len;
 		return 0;
 	}
-	if (r->doff > 0 && r->doff + r->dlen + len > RELAY_DOWN_MAX) {
+	if (r->chan_eof && usable > r->pre_eof) {
+		usable = r->pre_eof;
+	}
+	if (r->doff > 0 && r->doff + r->dlen + usable > RELAY_DOWN_MAX) {
 		memmove(r->down, r->down + r->doff, r->dlen);
 		r->doff = 0;
 	}
 	room = RELAY_DOWN_MAX - r->doff - r->dlen;
-	take = len < room ? len : room;
+	take = usable < room ? usable : room;
 	memcpy(r->down + r->doff + r->dlen, data, take);
 	r->dlen += take;
-	if (take < len) {
+	used = take;
+	if (take == usable && usable < len) {
+		/* All that came before the EOF is in: drop the rest. */
+		r->after_eof += len - usable;
+		used = len;
+	}
+	if (r->chan_eof) {
+		r->pre_eof -= take;
+	}
+	r->held = len - used;
+	if (used < len) {
 		r->backlog = true;
 	}
-	return (int)take;
+	return (int)used;
 }
 
 static void
@@ -144,6 +171,7 @@ eof_cb(ssh_session s, ssh_channel c, void *arg)
 	(void)c;
 	r->spoke = true;
 	r->chan_eof = true;
+	r->pre_eof = r->held;	/* all of it came before the EOF */
 	r->kick = true;
 	relay_dirty = true;
 }
@@ -352,10 +380,35 @@ flush_socket(struct relay *r)
  * of this file for why never a part). in_read keeps data_cb from copying
  * into the same bytes while libssh processes packets inside the calls.
  */
+/* Reads and drops what libssh holds beyond the peer's EOF. */
+static void
+drop_after_eof(struct relay *r, int avail)
+{
+	char	scratch[4096];
+	int	n;
+
+	while (avail > 0) {
+		n = ssh_channel_read_nonblocking(r->chan, scratch,
+		    (uint32_t)(avail < (int)sizeof(scratch) ? avail :
+		    (int)sizeof(scratch)), 0);
+		if (n <= 0) {
+			break;
+		}
+		r->after_eof += (uint64_t)n;
+		avail -= n;
+	}
+}
+
+/*
+ * Takes everything libssh holds for the channel, if it fits (see the top
+ * of this file for why never a part), and nothing from after the EOF.
+ * in_read keeps data_cb from copying into the same bytes while libssh
+ * processes packets inside the calls.
+ */
 static int
 pull_backlog(struct relay *r)
 {
-	int	avail, n = 0;
+	int	avail, want, n = 0;
 
 	if (r->doff > 0) {
 		memmove(r->down, r->down + r->doff, r->dlen);
@@ -363,11 +416,23 @@ pull_backlog(struct relay *r)
 	}
 	r->in_read = true;
 	avail = ssh_channel_poll(r->chan, 0);
+	want = avail;
+	if (r->chan_eof && want > 0 && (size_t)want > r->pre_eof) {
+		want = (int)r->pre_eof;
+	}
 	/* Only a peer that overran its window can hold more than fits. */
-	if (avail > 0 && ((size_t)avail <= RELAY_DOWN_MAX - r->dlen ||
+	if (want > 0 && ((size_t)want <= RELAY_DOWN_MAX - r->dlen ||
 	    r->dlen == 0)) {
 		n = ssh_channel_read_nonblocking(r->chan, r->down + r->dlen,
-		    (uint32_t)(RELAY_DOWN_MAX - r->dlen), 0);
+		    (uint32_t)((size_t)want < RELAY_DOWN_MAX - r->dlen ?
+		    (size_t)want : RELAY_DOWN_MAX - r->dlen), 0);
+	}
+	if (r->chan_eof && avail > 0 && n >= 0) {
+		r->pre_eof -= (size_t)n;
+		if (r->pre_eof == 0 && avail > n) {
+			drop_after_eof(r, avail - n);
+			avail = n;
+		}
 	}
 	r->in_read = false;
 	if (avail == SSH_ERROR || n == SSH_ERROR) {
@@ -381,6 +446,7 @@ pull_backlog(struct relay *r)
 	}
 	/* Still more than fits: wait until the socket took some. */
 	r->backlog = avail > 0 && n < avail;
+	r->held = r->backlog ? (size_t)(avail - n) : 0;
 	return 0;
 }
 
@@ -410,7 +476,10 @@ channel_to_socket(struct relay *r)
 	 * has gone out.
 	 */
 	if (r->dlen == 0 && !r->backlog) {
-		r->chan_eof = r->chan_eof || ssh_channel_is_eof(r->chan);
+		if (!r->chan_eof && ssh_channel_is_eof(r->chan)) {
+			r->chan_eof = true;
+			r->pre_eof = 0;	/* nothing is held */
+		}
 		r->chan_closed = r->chan_closed || ssh_channel_is_closed(r->chan);
 	}
 	/* A broken stream must not end in a clean FIN (see signal_cb). */
@@ -617,4 +686,10 @@ uint64_t
 relay_bytes_to_socket(const struct relay *r)
 {
 	return r->to_sock;
+}
+
+uint64_t
+relay_bytes_after_eof(const struct relay *r)
+{
+	return r->after_eof;
 }

@@ -1,7 +1,8 @@
 /*
  * algos: allow-lists, newest first. Strict key exchange (the Terrapin fix,
- * CVE-2023-48795) is negotiated by libssh 0.10.6 by itself whenever the
- * client offers it.
+ * CVE-2023-48795: kex-strict-s-v00@openssh.com) is not in these lists:
+ * libssh 0.10.6 always advertises it and uses it whenever the client offers
+ * it (tests/integ/check_algos.c shows both).
  */
 #include <stdio.h>
 #include <string.h>

@@ -20,6 +20,7 @@
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 struct auth {
@@ -111,8 +112,8 @@ password_pop3(struct auth *a, const char *user, const char *password)
 	if (!str_valid_user(user)) {
 		return deny(a, user, "password", "bad-user-name");
 	}
-	if (mailmap_resolve(a->sc->mailbox_map, user, mailbox,
-	    sizeof(mailbox), err, sizeof(err)) != 0) {
+	if (mailmap_resolve(a->sc->mailbox_map, a->sc->strict_modes, user,
+	    mailbox, sizeof(mailbox), err, sizeof(err)) != 0) {
 		log_error("event=mailbox-map-failed error=%s",
 		    log_quote(qe, sizeof(qe), err));
 		return deny(a, user, "password", "mailbox-map-error");
@@ -162,7 +163,7 @@ static struct authkeys *
 load_keys(const struct auth *a, const char *user)
 {
 	struct authkeys	*ak = NULL;
-	char		 err[512], q[LOG_TEXT_MAX];
+	char		 err[1024], q[LOG_TEXT_MAX];
 	char		*path = NULL;
 
 	path = str_expand_user(a->sc->authorized_keys_file, user, err,
@@ -172,7 +173,12 @@ load_keys(const struct auth *a, const char *user)
 		    log_quote(q, sizeof(q), err));
 		return NULL;
 	}
-	if (authkeys_load(path, &ak, err, sizeof(err)) != 0) {
+	if (a->sc->strict_modes && strictmodes_check(path,
+	    STRICTMODES_AUTHKEYS, err, sizeof(err)) != 0) {
+		/* The user is one str_valid_user passed: no quoting needed. */
+		log_error("event=authorized-keys-refused check=StrictModes "
+		    "user=%s error=%s", user, log_quote(q, sizeof(q), err));
+	} else if (authkeys_load(path, &ak, err, sizeof(err)) != 0) {
 		log_error("event=authorized-keys-failed error=%s",
 		    log_quote(q, sizeof(q), err));
 		ak = NULL;
@@ -230,9 +236,12 @@ auth_other(struct auth *a, const char *user, const char *method)
 		return;
 	}
 	if (strcmp(method, "none") == 0) {
-		/* Clients ask "none" first to learn the methods (RFC 4252 §5.2). */
-		log_debug("event=auth user=%s from=%s method=none result=asked",
-		    log_quote(q, sizeof(q), user), a->peer);
+		/*
+		 * Clients ask "none" first to learn the methods (RFC 4252
+		 * §5.2): never accepted, not counted, logged only in detail.
+		 */
+		log_verbose("event=auth user=%s from=%s method=none "
+		    "result=asked", log_quote(q, sizeof(q), user), a->peer);
 		return;
 	}
 	deny(a, user, method, "method-not-offered");

@@ -24,8 +24,10 @@
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/notify.h"
+#include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/session.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 #define LISTENER_POLL_MS	1000	/* bound on one wait: flags are seen */
@@ -130,7 +132,7 @@ reload_passwords(struct listener *l)
 {
 	struct pwfile	*pw = NULL;
 	struct stat	 st;
-	char		 err[512], q[LOG_TEXT_MAX];
+	char		 err[1024], q[LOG_TEXT_MAX];
 
 	if (l->sc->password_file == NULL ||
 	    stat(l->sc->password_file, &st) != 0 ||
@@ -140,7 +142,9 @@ reload_passwords(struct listener *l)
 		return;
 	}
 	l->pw_stat = st;
-	if (pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
+	if ((l->sc->strict_modes && strictmodes_check(l->sc->password_file,
+	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) ||
+	    pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
 		log_error("event=passwords-reload-failed error=%s kept=previous",
 		    log_quote(q, sizeof(q), err));
 		return;
@@ -208,6 +212,10 @@ child_main(struct listener *l, int fd, int notify_fd)
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	/* Before the first byte from the network: see privsep.h. */
+	if (privsep_drop() != 0) {
+		exit(1);
+	}
 	exit(session_serve(l->sc, l->pw, l->bind, fd, notify_fd));
 }
 

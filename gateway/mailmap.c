@@ -11,6 +11,7 @@
 #include "popgate/mailbind.h"
 #include "popgate/mailmap.h"
 #include "popgate/str.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 struct mailmap_entry {
@@ -118,13 +119,17 @@ mailmap_lookup(const struct mailmap *mm, const char *user)
 }
 
 int
-mailmap_resolve(const char *path, const char *user, char *buf, size_t len,
-    char *err, size_t errlen)
+mailmap_resolve(const char *path, bool strict, const char *user, char *buf,
+    size_t len, char *err, size_t errlen)
 {
 	struct mailmap	*mm = NULL;
 	const char	*box = NULL;
 	int		 rc = -1;
 
+	if (path != NULL && strict && strictmodes_check(path,
+	    STRICTMODES_AUTHKEYS, err, errlen) != 0) {
+		return -1;
+	}
 	if (path != NULL && mailmap_load(path, &mm, err, errlen) != 0) {
 		return -1;
 	}

@@ -12,15 +12,20 @@
 #include <libssh/server.h>
 
 #include "popgate/backtls.h"
+#include "popgate/fingerprint.h"
 #include "popgate/keytool.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/mailmap.h"
+#include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 #define MAIN_MAX_OPTS	64
+#define MAIN_RSA_MIN	2048u	/* bits; ssh-audit fails anything less */
+#define MAIN_BANNER	"popgated_" POPGATE_VERSION
 
 enum mode {
 	MODE_SERVE,
@@ -123,6 +128,20 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
+/* Who the sessions run as; fatal when User is missing (as root). */
+static void
+init_privsep(const struct servconf *sc)
+{
+	char	err[512], q[LOG_TEXT_MAX];
+
+	/* Files of whoever started popgated are as trusted as root's. */
+	strictmodes_trust(getuid());
+	if (privsep_init(sc->user, err, sizeof(err)) != 0) {
+		fatal("event=user-failed error=%s", log_quote(q, sizeof(q),
+		    err));
+	}
+}
+
 /* The configured algorithm lists (checked by servconf) on the bind. */
 static void
 set_algorithms(ssh_bind bind, const struct servconf *sc)
@@ -151,13 +170,43 @@ set_algorithms(ssh_bind bind, const struct servconf *sc)
 	}
 }
 
+/* One HostKey, checked (StrictModes, RSA size); fatal when unusable. */
+static ssh_key
+load_hostkey(const struct servconf *sc, const char *path)
+{
+	ssh_key	key = NULL;
+	char	err[1024], q[LOG_TEXT_MAX];
+
+	if (sc->strict_modes && strictmodes_check(path, STRICTMODES_HOSTKEY,
+	    err, sizeof(err)) != 0) {
+		fatal("event=hostkey-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
+	}
+	key = keytool_load_hostkey(path, err, sizeof(err));
+	if (key == NULL) {
+		fatal("event=hostkey-failed error=%s", log_quote(q, sizeof(q),
+		    err));
+	}
+	if (ssh_key_type(key) == SSH_KEYTYPE_RSA &&
+	    fingerprint_bits(key) < MAIN_RSA_MIN) {
+		snprintf(err, sizeof(err), "%s: RSA host key of %u bits is too "
+		    "weak (at least %u); replace it, e.g. with an ed25519 key "
+		    "from popgated keygen", path, fingerprint_bits(key),
+		    MAIN_RSA_MIN);
+		ssh_key_free(key);
+		fatal("event=hostkey-refused check=size error=%s",
+		    log_quote(q, sizeof(q), err));
+	}
+	return key;
+}
+
 /* Loads every HostKey into a new bind; fatal on the first that fails. */
 static ssh_bind
 make_bind(const struct servconf *sc)
 {
 	ssh_bind	bind = ssh_bind_new();
 	ssh_key		key = NULL;
-	char		err[512], q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
+	char		q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
 	bool		no = false;
 	size_t		i;
 
@@ -165,13 +214,15 @@ make_bind(const struct servconf *sc)
 		fatal("event=out-of-memory");
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	/* Not libssh's version: scanners match CVEs on that string. */
+	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER,
+	    MAIN_BANNER) != SSH_OK) {
+		fatal("event=banner-refused error=%s", log_quote(q,
+		    sizeof(q), ssh_get_error(bind)));
+	}
 	set_algorithms(bind, sc);
 	for (i = 0; i < sc->nhost_keys; i++) {
-		key = keytool_load_hostkey(sc->host_keys[i], err, sizeof(err));
-		if (key == NULL) {
-			fatal("event=hostkey-failed error=%s",
-			    log_quote(q, sizeof(q), err));
-		}
+		key = load_hostkey(sc, sc->host_keys[i]);
 		/* The bind owns the key from here. */
 		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
 		    key) != SSH_OK) {
@@ -187,10 +238,15 @@ static struct pwfile *
 load_passwords(const struct servconf *sc)
 {
 	struct pwfile	*pw = NULL;
-	char		 err[512], q[LOG_TEXT_MAX];
+	char		 err[1024], q[LOG_TEXT_MAX];
 
 	if (sc->password_file == NULL) {
 		return NULL;
+	}
+	if (sc->strict_modes && strictmodes_check(sc->password_file,
+	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) {
+		fatal("event=passwords-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
 		fatal("event=passwords-failed error=%s",
@@ -201,7 +257,9 @@ load_passwords(const struct servconf *sc)
 
 /*
  * The hop behind the gateway, checked before serving: the TLS context
- * (BackendCAFile read now, before any fork) and the MailboxMap.
+ * (BackendCAFile read now, before any fork) and the MailboxMap. Both
+ * decide whom popgated trusts, so StrictModes covers them as it does
+ * authorized_keys files.
  */
 static void
 load_hop(const struct servconf *sc)
@@ -209,10 +267,22 @@ load_hop(const struct servconf *sc)
 	struct mailmap	*mm = NULL;
 	char		 err[1024], q[LOG_TEXT_MAX];
 
+	if (sc->backend_ca_file != NULL && sc->strict_modes &&
+	    strictmodes_check(sc->backend_ca_file, STRICTMODES_AUTHKEYS, err,
+	    sizeof(err)) != 0) {
+		fatal("event=backend-ca-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
+	}
 	if ((backtls_needed(sc) || sc->backend_ca_file != NULL) &&
 	    backtls_init(sc->backend_ca_file, err, sizeof(err)) != 0) {
 		fatal("event=backend-ca-failed error=%s", log_quote(q,
 		    sizeof(q), err));
+	}
+	if (sc->mailbox_map != NULL && sc->strict_modes &&
+	    strictmodes_check(sc->mailbox_map, STRICTMODES_AUTHKEYS, err,
+	    sizeof(err)) != 0) {
+		fatal("event=mailbox-map-refused check=StrictModes error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	if (sc->mailbox_map != NULL) {
 		if (mailmap_load(sc->mailbox_map, &mm, err, sizeof(err)) !=
@@ -244,6 +314,7 @@ serve(const struct servconf *sc, int debug)
 	}
 	log_route_libssh();
 	signal(SIGPIPE, SIG_IGN);
+	init_privsep(sc);
 	bind = make_bind(sc);
 	pw = load_passwords(sc);
 	load_hop(sc);
@@ -258,8 +329,12 @@ serve(const struct servconf *sc, int debug)
 static int
 check_keys(const struct servconf *sc)
 {
-	ssh_bind	bind = make_bind(sc);
-	struct pwfile	*pw = load_passwords(sc);
+	ssh_bind	bind = NULL;
+	struct pwfile	*pw = NULL;
+
+	init_privsep(sc);
+	bind = make_bind(sc);
+	pw = load_passwords(sc);
 
 	load_hop(sc);
 	backtls_fini();

@@ -590,28 +590,48 @@ algos_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 }
 
 static void
-algos_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+string_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 {
 	fprintf(fp, "%s %s\n", kw->name, *CFIELD(sc, kw, char *));
 }
 
-/* yes/no. */
+/* User: a system account name for the session processes. */
 static int
-bool_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+user_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
     char **argv, char *err, size_t errlen)
 {
 	(void)ld;
-	if (strcasecmp(argv[0], "yes") != 0 && strcasecmp(argv[0], "no") != 0) {
+	if (!str_valid_user(argv[0])) {
+		snprintf(err, errlen, "expected a user name (A-Z a-z 0-9 . _ "
+		    "-, 1 to 64, not starting with . or -), got \"%s\"",
+		    argv[0]);
+		return -1;
+	}
+	free(*FIELD(sc, kw, char *));
+	*FIELD(sc, kw, char *) = xstrdup(argv[0]);
+	return 0;
+}
+
+/* StrictModes: yes or no. */
+static int
+yesno_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	if (strcasecmp(argv[0], "yes") == 0) {
+		*FIELD(sc, kw, bool) = true;
+	} else if (strcasecmp(argv[0], "no") == 0) {
+		*FIELD(sc, kw, bool) = false;
+	} else {
 		snprintf(err, errlen, "expected yes or no, got \"%s\"",
 		    argv[0]);
 		return -1;
 	}
-	*FIELD(sc, kw, bool) = strcasecmp(argv[0], "yes") == 0;
 	return 0;
 }
 
 static void
-bool_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+yesno_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 {
 	fprintf(fp, "%s %s\n", kw->name, *CFIELD(sc, kw, bool) ? "yes" : "no");
 }
@@ -675,8 +695,14 @@ authcache_parse(struct servconf *sc, const struct keyword *kw,
 	return 0;
 }
 
+static const struct kwtype kw_user = {
+	user_parse, path_clear, string_print, 1, 0, "NAME"
+};
+static const struct kwtype kw_yesno = {
+	yesno_parse, NULL, yesno_print, 1, 0, "yes|no"
+};
 static const struct kwtype kw_algos = {
-	algos_parse, path_clear, algos_print, 1, 0, "NAME[,NAME]..."
+	algos_parse, path_clear, string_print, 1, 0, "NAME[,NAME]..."
 };
 static const struct kwtype kw_listen = {
 	listen_parse, listen_clear, listen_print, 1, 2, "HOST[:PORT] [proxy]"
@@ -713,9 +739,6 @@ static const struct kwtype kw_logtarget = {
 static const struct kwtype kw_facility = {
 	facility_parse, NULL, facility_print, 1, 2,
 	"FACILITY [TUNNEL-FACILITY]"
-};
-static const struct kwtype kw_bool = {
-	bool_parse, NULL, bool_print, 1, 0, "yes|no"
 };
 static const struct kwtype kw_pwbackend = {
 	pwbackend_parse, NULL, pwbackend_print, 1, 0, "file|pop3"
@@ -764,16 +787,20 @@ static const struct keyword keywords[] = {
 	    0, ALGOS_MACS, 0, { ALGOS_DEFAULT_MACS, NULL } },
 	{ "HostKeyAlgorithms", &kw_algos, SC_OFF(hostkey_algorithms), 0,
 	    0, ALGOS_HOSTKEY, 0, { ALGOS_DEFAULT_HOSTKEY, NULL } },
+	{ "User", &kw_user, SC_OFF(user), 0,
+	    0, 0, 0, { SERVCONF_DEFAULT_USER, NULL } },
+	{ "StrictModes", &kw_yesno, SC_OFF(strict_modes), 0,
+	    0, 0, 0, { "yes", NULL } },
 	/* The hop behind the gateway: README, backtls.h, pop3auth.h. */
 	{ "PasswordBackend", &kw_pwbackend, SC_OFF(password_backend), 0,
 	    0, 0, 0, { "file", NULL } },
-	{ "BackendPlaintextAuth", &kw_bool, SC_OFF(backend_plaintext_auth), 0,
+	{ "BackendPlaintextAuth", &kw_yesno, SC_OFF(backend_plaintext_auth), 0,
 	    0, 0, 0, { "no", NULL } },
 	{ "AuthCacheSeconds", &kw_authcache, SC_OFF(auth_cache_seconds), 0,
 	    0, 0, 0, { "0", NULL } },
 	{ "BackendCAFile", &kw_path, SC_OFF(backend_ca_file), 0,
 	    0, 0, 0, { NULL, NULL } },
-	{ "BindMailbox", &kw_bool, SC_OFF(bind_mailbox), 0,
+	{ "BindMailbox", &kw_yesno, SC_OFF(bind_mailbox), 0,
 	    0, 0, 0, { "no", NULL } },
 	{ "MailboxMap", &kw_path, SC_OFF(mailbox_map), 0,
 	    0, 0, 0, { NULL, NULL } },

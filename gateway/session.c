@@ -59,6 +59,7 @@ struct session {
 	size_t			 nchans;
 	struct sigwatch		*sig;		/* SIGTERM: end the session */
 	bool			 closing;	/* in teardown: refuse all */
+	const char		*hangup;	/* set: end with this reason */
 };
 
 static const char *
@@ -135,8 +136,8 @@ bound_mailbox(const struct session *s, const struct policy_entry *pe,
 	if (!s->sc->bind_mailbox || pe->proto != POLICY_PROTO_POP3) {
 		return 0;
 	}
-	if (mailmap_resolve(s->sc->mailbox_map, auth_user(s->auth), buf, len,
-	    err, sizeof(err)) != 0) {
+	if (mailmap_resolve(s->sc->mailbox_map, s->sc->strict_modes,
+	    auth_user(s->auth), buf, len, err, sizeof(err)) != 0) {
 		log_error("event=mailbox-map-failed user=%s from=%s error=%s "
 		    "action=refuse-tunnel", log_quote(qu, sizeof(qu),
 		    auth_user(s->auth)), s->peer, log_quote(qe, sizeof(qe),
@@ -321,7 +322,12 @@ channel_request(struct session *s, ssh_message msg)
 		log_debug("event=refused user=%s from=%s request=env",
 		    quser(s, q), s->peer);
 		break;
+	case SSH_CHANNEL_REQUEST_WINDOW_CHANGE:
+		log_verbose("event=refused user=%s from=%s "
+		    "request=window-change", quser(s, q), s->peer);
+		break;
 	default:
+		/* libssh 0.10 does not tell which. */
 		log_verbose("event=refused user=%s from=%s "
 		    "request=channel-request", quser(s, q), s->peer);
 		break;
@@ -374,14 +380,34 @@ method_name(int subtype)
 	}
 }
 
+/*
+ * Only ssh-userauth is served. Any other service is refused by hanging up
+ * (RFC 4253 §10): libssh's default reply would accept it.
+ */
+static int
+service_request(struct session *s, ssh_message msg)
+{
+	const char	*svc = ssh_message_service_service(msg);
+
+	if (svc != NULL && strcmp(svc, "ssh-userauth") == 0 && !s->closing) {
+		ssh_message_service_reply_success(msg);
+		return 0;
+	}
+	log_refused(s, "service", svc != NULL ? svc : "");
+	s->hangup = "service-refused";
+	return 0;
+}
+
 /* Returns 1 for libssh's default refusal, 0 when answered here. */
 static int
 message_cb(ssh_session ssh, ssh_message msg, void *arg)
 {
 	struct session	*s = arg;
-	const char	*svc;
 
 	(void)ssh;
+	if (ssh_message_type(msg) == SSH_REQUEST_SERVICE) {
+		return service_request(s, msg);
+	}
 	if (s->closing) {
 		return 1;
 	}
@@ -390,13 +416,6 @@ message_cb(ssh_session ssh, ssh_message msg, void *arg)
 		auth_other(s->auth, ssh_message_auth_user(msg) != NULL ?
 		    ssh_message_auth_user(msg) : "",
 		    method_name(ssh_message_subtype(msg)));
-		return 1;
-	case SSH_REQUEST_SERVICE:
-		svc = ssh_message_service_service(msg);
-		if (svc != NULL && strcmp(svc, "ssh-userauth") == 0) {
-			ssh_message_service_reply_success(msg);
-			return 0;
-		}
 		return 1;
 	case SSH_REQUEST_CHANNEL_OPEN:
 		return channel_open(s, msg);
@@ -501,6 +520,28 @@ session_alive(const struct session *s)
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
 }
 
+/*
+ * Why the connection is gone. libssh ends it itself on a message out of
+ * place (its packet filter: a client's USERAUTH_SUCCESS, a channel before
+ * authentication, CVE-2018-10933), an oversized packet or a bad MAC; its
+ * error then says which, while a client that left leaves a disconnect or
+ * socket error.
+ */
+static const char *
+end_reason(const struct session *s)
+{
+	const char	*e = ssh_get_error(s->ssh);
+	char		 q[LOG_TEXT_MAX];
+
+	if (*e == '\0' || strstr(e, "disconnect") != NULL ||
+	    strncmp(e, "Socket error", 12) == 0) {
+		return "client-closed";
+	}
+	log_info("event=connection-error from=%s error=%s", s->peer,
+	    log_quote(q, sizeof(q), e));
+	return "protocol-error";
+}
+
 /* The event loop after key exchange. Returns why it ended. */
 static const char *
 run(struct session *s)
@@ -524,6 +565,9 @@ run(struct session *s)
 		if (sigwatch_caught(s->sig) != 0) {
 			return "shutdown";
 		}
+		if (s->hangup != NULL) {
+			return s->hangup;
+		}
 		if (auth_succeeded(s->auth)) {
 			notify_parent(s);
 		} else if (auth_exhausted(s->auth)) {
@@ -538,7 +582,7 @@ run(struct session *s)
 		reap_sesschans(s);
 		dirty = relay_take_dirty();
 		if (!session_alive(s)) {
-			return "client-closed";
+			return end_reason(s);
 		}
 	}
 }
@@ -595,8 +639,9 @@ install_callbacks(struct session *s)
 static int
 key_exchange(struct session *s, ssh_bind bind, int fd)
 {
-	long	grace = (long)s->sc->login_grace_time;
-	char	q[LOG_TEXT_MAX];
+	long		 grace = (long)s->sc->login_grace_time;
+	const char	*why = NULL;
+	char		 q[LOG_TEXT_MAX];
 
 	s->ssh = ssh_new();
 	if (s->ssh == NULL) {
@@ -612,10 +657,13 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
 	install_callbacks(s);
 	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
+		why = ssh_get_error(s->ssh);
+		if (*why == '\0') {
+			why = clock_ms() >= s->grace_deadline ? "not finished "
+			    "within LoginGraceTime" : "broken off or bad data";
+		}
 		log_info("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), ssh_get_error(s->ssh)[0] != '\0' ?
-		    ssh_get_error(s->ssh) :
-		    "not finished within LoginGraceTime"));
+		    log_quote(q, sizeof(q), why));
 		return -1;
 	}
 	ssh_set_blocking(s->ssh, 0);

@@ -302,6 +302,12 @@ tunnel_free(struct tunnel *t)
 	if (t->relay != NULL) {
 		t->up = relay_bytes_to_socket(t->relay);
 		t->down += relay_bytes_to_channel(t->relay);
+		if (relay_bytes_after_eof(t->relay) > 0) {
+			log_mail(LOG_LEVEL_INFO, "event=data-after-eof user=%s "
+			    "from=%s bytes=%llu dropped=yes", log_quote(qu,
+			    sizeof(qu), t->user), t->peer, (unsigned long long)
+			    relay_bytes_after_eof(t->relay));
+		}
 	}
 	secs = (double)(clock_ms() - t->started) / 1000.0;
 	log_mail(LOG_LEVEL_INFO, "event=tunnel-closed user=%s from=%s "

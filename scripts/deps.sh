@@ -1,15 +1,20 @@
 #!/bin/sh
 # deps.sh: makes sure the Debian packages popgate builds and tests with are
-# installed. Nothing missing: exits 0 without a word. Missing and root:
-# installs them, keeping any dovecot or ssh service the install would
-# start from running. Missing and not root: prints the apt-get line to run
-# and exits 1.
+# installed, and as root that the system user popgated's sessions run as
+# (User popgate) exists. Nothing missing: exits 0 without a word. Missing
+# and root: installs them, keeping any dovecot or ssh service the install
+# would start from running. Missing and not root: prints the apt-get line
+# to run and exits 1 (not root, popgated runs as the invoking user and
+# needs no account of its own).
 set -u
 
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
 libsystemd-dev systemd dovecot-pop3d dovecot-imapd openssh-client
 openssh-server curl fetchmail python3 cppcheck valgrind procps mandoc haproxy
-clang libclang-rt-14-dev"
+ssh-audit python3-paramiko clang libclang-rt-14-dev"
+
+# The account popgated's sessions run as when it is started as root.
+SESSION_USER=popgate
 
 # System services a package may start through invoke-rc.d, and the pid
 # files they write.
@@ -32,6 +37,12 @@ service_running() {
 	esac
 	kill -0 "$pid" 2>/dev/null
 }
+
+if [ "$(id -u)" -eq 0 ] && ! getent passwd "$SESSION_USER" >/dev/null; then
+	echo "deps.sh: adding the system user $SESSION_USER (popgated's User)"
+	useradd --system --no-create-home --shell /usr/sbin/nologin \
+	    "$SESSION_USER" || exit 1
+fi
 
 missing=""
 for p in $PKGS; do

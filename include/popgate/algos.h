@@ -11,8 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The NIST curves (ecdh-sha2-nistp*) stay allowed for old clients but are
+ * off by default: ssh-audit fails them ("using weak elliptic curves").
+ */
 #define ALGOS_DEFAULT_KEX	"curve25519-sha256,curve25519-sha256@libssh.org," \
-	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
 	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512"
 #define ALGOS_DEFAULT_CIPHERS	"chacha20-poly1305@openssh.com," \
 	"aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr," \

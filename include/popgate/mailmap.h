@@ -10,6 +10,7 @@
 #ifndef POPGATE_MAILMAP_H
 #define POPGATE_MAILMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mailmap;
@@ -27,10 +28,13 @@ const char	*mailmap_lookup(const struct mailmap *mm, const char *user);
 
 /*
  * The mailbox for user with the map at path (NULL: no map) read now,
- * copied into buf. -1 with the reason in err (the map cannot be read, or
- * the name does not fit buf).
+ * copied into buf; with strict, only from a map StrictModes trusts (as an
+ * authorized_keys file: nobody but root may change it). -1 with the
+ * reason in err (the map is not trusted or cannot be read, or the name
+ * does not fit buf).
  */
-int		 mailmap_resolve(const char *path, const char *user,
-		    char *buf, size_t len, char *err, size_t errlen);
+int		 mailmap_resolve(const char *path, bool strict,
+		    const char *user, char *buf, size_t len, char *err,
+		    size_t errlen);
 
 #endif

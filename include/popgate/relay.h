@@ -86,5 +86,7 @@ const char	*relay_end_name(enum relay_end end);
 /* Bytes delivered socket -> channel and channel -> socket. */
 uint64_t	 relay_bytes_to_channel(const struct relay *r);
 uint64_t	 relay_bytes_to_socket(const struct relay *r);
+/* Bytes the peer sent after its EOF, dropped (RFC 4254 §5.3). */
+uint64_t	 relay_bytes_after_eof(const struct relay *r);
 
 #endif

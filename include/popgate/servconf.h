@@ -9,9 +9,9 @@
  * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
  * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
  * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
- * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms,
- * PasswordBackend, BackendPlaintextAuth, AuthCacheSeconds, BackendCAFile,
- * BindMailbox, MailboxMap.
+ * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms, User,
+ * StrictModes, PasswordBackend, BackendPlaintextAuth, AuthCacheSeconds,
+ * BackendCAFile, BindMailbox, MailboxMap.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -26,6 +26,7 @@
 #include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
+#define SERVCONF_DEFAULT_USER	"popgate"
 
 enum servconf_pwbackend {
 	SERVCONF_PASSWORD_FILE,		/* PasswordFile (yescrypt) */
@@ -72,6 +73,8 @@ struct servconf {
 	char		*ciphers;
 	char		*macs;
 	char		*hostkey_algorithms;
+	char		*user;		/* sessions run as this account */
+	bool		 strict_modes;	/* refuse files others may change */
 	enum servconf_pwbackend password_backend;
 	bool		 backend_plaintext_auth;	/* USER/PASS in clear */
 	unsigned	 auth_cache_seconds;	/* only 0: see README */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "harness.h"
@@ -386,6 +387,20 @@ START_TEST(test_backend_tls_config)
 	ck_assert(hfile_has(p->out, "\nPasswordBackend pop3\n"
 	    "BackendPlaintextAuth yes\nAuthCacheSeconds 0\nBackendCAFile "));
 	ck_assert(hfile_has(p->out, "\nBindMailbox yes\nMailboxMap "));
+	/* StrictModes: files others could change are not trusted. */
+	ck_assert(hfile_write(harness_path(H, "maps").s, 0666, "alice a\n") ==
+	    0);
+	ck_assert(chmod(harness_path(H, "maps").s, 0666) == 0);
+	ck_assert_int_eq(hgate_run(H, "popgated-t", test, NULL, &p), 1);
+	ck_assert_msg(hfile_has(p->err, "event=mailbox-map-refused "
+	    "check=StrictModes"), "see %s", p->err);
+	ck_assert(chmod(harness_path(H, "maps").s, 0644) == 0);
+	ck_assert(chmod(T.ca, 0666) == 0);
+	ck_assert_int_eq(hgate_run(H, "popgated-t", test, NULL, &p), 1);
+	ck_assert_msg(hfile_has(p->err, "event=backend-ca-refused "
+	    "check=StrictModes"), "see %s", p->err);
+	ck_assert(chmod(T.ca, 0644) == 0);
+	ck_assert_int_eq(hgate_run(H, "popgated-t", test, NULL, &p), 0);
 }
 END_TEST
 

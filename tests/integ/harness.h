@@ -427,6 +427,13 @@ struct hproc	*hclient_curl_spawn(struct harness *h, uint16_t port,
 /* Waits for it; 0 when the body matches message n of m, else -1. */
 int		 hclient_curl_verify(struct hproc *p, const struct hmail *m,
 		    size_t n, char *why, size_t whylen);
+/*
+ * /usr/bin/python3 tests/integ/py/hostile.py PROBE ARGS... against g, as
+ * alice with her key (and the SSH password on stdin); asserts it exits 0
+ * (every check it made passed).
+ */
+void		 hclient_hostile(struct harness *h, const struct hgate *g,
+		    const char *probe, const char *const args[]);
 /* Fresh tunnel + curl RETR of message 1, then closes it. Asserts. */
 void		 hclient_assert_serves(struct harness *h, const struct hgate *g,
 		    const struct hmail *m);
@@ -462,6 +469,10 @@ Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
 Suite		*logging_suite(void);
 Suite		*docs_suite(void);
+Suite		*hostile_suite(void);
+Suite		*audit_suite(void);
+Suite		*privsep_suite(void);
+Suite		*strictmodes_suite(void);
 Suite		*backend_tls_suite(void);
 Suite		*mailbind_suite(void);
 

@@ -3,7 +3,8 @@
  * and sftp with no config file, strict host key checking against the
  * known_hosts written from popgated's key, and either one identity or a
  * password handed over by SSH_ASKPASS (no tty anywhere); curl and
- * Python's poplib as the mail clients behind `ssh -L`.
+ * Python's poplib as the mail clients behind `ssh -L`; and the hostile
+ * clients of tests/integ/py/hostile.py.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,4 +274,39 @@ hclient_assert_serves(struct harness *h, const struct hgate *g,
 	ck_assert_msg(hclient_curl_verify(curl, m, 2, why, sizeof(why)) == 0,
 	    "gateway no longer serves: %s", why);
 	hproc_stop(ssh);
+}
+
+void
+hclient_hostile(struct harness *h, const struct hgate *g, const char *probe,
+    const char *const args[])
+{
+	struct hargv	 a;
+	struct hproc	*p = NULL;
+	int		 st;
+	size_t		 i;
+
+	hargv_init(&a);
+	/* Debian's interpreter: python3-paramiko is installed for it, and a
+	 * python3 found first on PATH (pyenv, venv) may lack it. */
+	hargv_add(&a, "/usr/bin/python3");
+	hargv_add(&a, "%s", harness_src("tests/integ/py/hostile.py"));
+	hargv_add(&a, "--port");
+	hargv_add(&a, "%u", (unsigned)g->port);
+	hargv_add(&a, "--hostkey");
+	hargv_add(&a, "%s.pub", g->hostkey);
+	hargv_add(&a, "--user");
+	hargv_add(&a, HARNESS_USER);
+	hargv_add(&a, "--key");
+	hargv_add(&a, "%s", g->userkey);
+	hargv_add(&a, "--password-stdin");
+	hargv_add(&a, "%s", probe);
+	for (i = 0; args != NULL && args[i] != NULL; i++) {
+		hargv_add(&a, "%s", args[i]);
+	}
+	ck_assert(!a.overflow);
+	st = hproc_run(h, "hostile", a.argv, NULL, HARNESS_SSH_PASS "\n",
+	    HARNESS_EXIT_MS * 4, &p);
+	ck_assert_msg(p != NULL, "cannot run /usr/bin/python3");
+	ck_assert_msg(st == 0, "hostile.py %s exited %d; see %s (its FAIL "
+	    "lines), %s and %s", probe, st, p->out, p->err, g->log);
 }

@@ -1,12 +1,15 @@
 /*
- * hfake: a fake POP3 backend for the one fault a real Dovecot will not
- * produce on demand: a connection reset in the middle of a message. It
- * is a forked copy of the test process (hproc_fork), registered and
- * stopped like every other process; it listens on a free 127.0.0.1 port
- * the parent bound, so the port is known before it runs.
+ * hfake: fake POP3 backends for what a real Dovecot will not do or tell:
+ * a connection reset in the middle of a message, and a record of every
+ * connection and byte that reached it (for the tests that must show that
+ * nothing did). Each is a forked copy of the test process (hproc_fork),
+ * registered and stopped like every other process; it listens on a free
+ * 127.0.0.1 port the parent bound, so the port is known before it runs.
  */
 #include <sys/socket.h>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -108,5 +111,103 @@ hfake_reset_start(struct harness *h, size_t partial)
 	p = hproc_fork(h, "fake-backend", fake_main, &f);
 	close(f.lfd);
 	ck_assert_msg(p != NULL, "cannot fork the fake backend");
+	return port;
+}
+
+/* The recorder: many clients at once, one poll loop. */
+
+#define REC_MAX		64
+#define REC_GREETING	"+OK recorder ready\r\n"
+
+struct recorder {
+	int		 lfd;
+	const char	*log;
+	const char	*data;
+};
+
+static void
+rec_append(const char *path, const void *buf, size_t len)
+{
+	int	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0644);
+
+	if (fd >= 0) {
+		if (write(fd, buf, len) != (ssize_t)len) {
+			perror(path);
+		}
+		close(fd);
+	}
+}
+
+/* A new client: logged before anything else, then greeted. */
+static void
+rec_accept(const struct recorder *r, struct pollfd *pfds, nfds_t *n)
+{
+	int	fd = accept(r->lfd, NULL, NULL);
+
+	if (fd < 0) {
+		return;
+	}
+	rec_append(r->log, "accept\n", 7);
+	if (*n == REC_MAX || hnet_write_str(fd, REC_GREETING) != 0) {
+		close(fd);
+		return;
+	}
+	pfds[*n].fd = fd;
+	pfds[*n].events = POLLIN;
+	(*n)++;
+}
+
+static int
+rec_main(void *arg)
+{
+	const struct recorder	*r = arg;
+	struct pollfd		 pfds[REC_MAX];
+	char			 buf[4096];
+	nfds_t			 n = 1, i;
+	ssize_t			 got;
+
+	pfds[0].fd = r->lfd;
+	pfds[0].events = POLLIN;
+	for (;;) {
+		if (poll(pfds, n, -1) < 0) {
+			return 1;
+		}
+		for (i = n; i > 1; i--) {
+			if (pfds[i - 1].revents == 0) {
+				continue;
+			}
+			got = read(pfds[i - 1].fd, buf, sizeof(buf));
+			if (got > 0) {
+				rec_append(r->data, buf, (size_t)got);
+				continue;
+			}
+			/* Half-closed by the client: stay open, as a server
+			 * still answering would, but stop reading. */
+			rec_append(r->log, "eof\n", 4);
+			pfds[i - 1].fd = -pfds[i - 1].fd - 1;
+		}
+		if (pfds[0].revents & POLLIN) {
+			rec_accept(r, pfds, &n);
+		}
+	}
+}
+
+uint16_t
+hfake_record_start(struct harness *h, const char *log, const char *data)
+{
+	struct recorder	 r;
+	struct hproc	*p = NULL;
+	uint16_t	 port = 0;
+
+	r.log = log;
+	r.data = data;
+	ck_assert(hfile_write(log, 0644, "%s", "") == 0);
+	ck_assert(hfile_write(data, 0644, "%s", "") == 0);
+	r.lfd = hnet_listen(&port);
+	ck_assert_msg(r.lfd >= 0, "cannot listen on 127.0.0.1");
+	p = hproc_fork(h, "fake-recorder", rec_main, &r);
+	close(r.lfd);
+	ck_assert_msg(p != NULL, "cannot fork the fake recorder");
 	return port;
 }

@@ -82,5 +82,13 @@ int		 hfetchmail_verify(struct hproc *p, const char *dir,
  * (SO_LINGER 0). Returns its port. Asserts.
  */
 uint16_t	 hfake_reset_start(struct harness *h, size_t partial);
+/*
+ * A fake POP3 server (hproc_fork) on a free port that records: one
+ * "accept" line in log per connection (written before it is greeted with
+ * "+OK"), and every byte any client sends appended to data. Both files
+ * are made empty first. Returns its port. Asserts.
+ */
+uint16_t	 hfake_record_start(struct harness *h, const char *log,
+		    const char *data);
 
 #endif

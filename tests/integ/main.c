@@ -23,6 +23,10 @@ main(void)
 	srunner_add_suite(sr, gateway_suite());
 	srunner_add_suite(sr, auth_suite());
 	srunner_add_suite(sr, refuse_suite());
+	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, audit_suite());
+	srunner_add_suite(sr, privsep_suite());
+	srunner_add_suite(sr, strictmodes_suite());
 	srunner_add_suite(sr, client_suite());
 	srunner_add_suite(sr, client_trust_suite());
 	srunner_add_suite(sr, client_fail_suite());

@@ -64,6 +64,10 @@ START_TEST(test_algos_defaults_are_valid)
 	/* No SHA-1 anywhere in what is offered by default. */
 	ck_assert_ptr_null(strstr(ALGOS_DEFAULT_KEX, "sha1"));
 	ck_assert_ptr_null(strstr(ALGOS_DEFAULT_MACS, "sha1"));
+	/* Nor the NIST curves ssh-audit fails, nor non-ETM MACs. */
+	ck_assert_ptr_null(strstr(ALGOS_DEFAULT_KEX, "nistp"));
+	ck_assert_ptr_null(strstr(ALGOS_DEFAULT_MACS, "hmac-sha2-256,"));
+	ck_assert_ptr_nonnull(strstr(ALGOS_DEFAULT_KEX, "curve25519-sha256"));
 }
 END_TEST
 

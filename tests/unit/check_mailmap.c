@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "popgate/mailmap.h"
+#include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 #include "suites.h"
 
@@ -88,19 +92,41 @@ START_TEST(test_mailmap_resolve)
 	char	*missing = xasprintf("%s/none", dir);
 	char	 buf[8], err[512] = "";
 
-	ck_assert_int_eq(mailmap_resolve(path, "alice", buf, sizeof(buf), err,
+	ck_assert_int_eq(mailmap_resolve(path, false, "alice", buf, sizeof(buf), err,
 	    sizeof(err)), 0);
 	ck_assert_str_eq(buf, "box");
-	ck_assert_int_eq(mailmap_resolve(NULL, "bob", buf, sizeof(buf), err,
+	ck_assert_int_eq(mailmap_resolve(NULL, false, "bob", buf, sizeof(buf), err,
 	    sizeof(err)), 0);
 	ck_assert_str_eq(buf, "bob");
-	ck_assert_int_eq(mailmap_resolve(NULL, "bobbybobby", buf, sizeof(buf),
+	ck_assert_int_eq(mailmap_resolve(NULL, false, "bobbybobby", buf, sizeof(buf),
 	    err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "too long"));
-	ck_assert_int_eq(mailmap_resolve(missing, "alice", buf, sizeof(buf),
+	ck_assert_int_eq(mailmap_resolve(missing, false, "alice", buf, sizeof(buf),
 	    err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "No such file"));
 	free(missing);
+	free(path);
+}
+END_TEST
+
+/* With StrictModes, a map others could change is not read. */
+START_TEST(test_mailmap_resolve_strict)
+{
+	char	*path = testutil_write(dir, "map", "alice box\n");
+	char	 buf[16], err[512] = "";
+
+	strictmodes_trust(getuid());
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(mailmap_resolve(path, true, "alice", buf,
+	    sizeof(buf), err, sizeof(err)), 0);
+	ck_assert_str_eq(buf, "box");
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(mailmap_resolve(path, true, "alice", buf,
+	    sizeof(buf), err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, path) != NULL && strstr(err, "fix") != NULL,
+	    "%s", err);
+	ck_assert_int_eq(mailmap_resolve(path, false, "alice", buf,
+	    sizeof(buf), err, sizeof(err)), 0);
 	free(path);
 }
 END_TEST
@@ -115,6 +141,7 @@ mailmap_suite(void)
 	tcase_add_test(tc, test_mailmap_lookup);
 	tcase_add_loop_test(tc, test_mailmap_rejects, 0, NELEM(bad_cases));
 	tcase_add_test(tc, test_mailmap_resolve);
+	tcase_add_test(tc, test_mailmap_resolve_strict);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -255,6 +255,12 @@ static const struct accept_case accept_cases[] = {
 	    "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n" },
 	{ "HostKeyAlgorithms", FWD AUTH "HostKeyAlgorithms ssh-ed25519\n",
 	    "HostKeyAlgorithms ssh-ed25519\n" },
+	{ "User", FWD AUTH, "User popgate\n" },
+	{ "User", FWD AUTH "User nobody\n", "User nobody\n" },
+	{ "User", FWD AUTH "user=_popgate-2.x\n", "User _popgate-2.x\n" },
+	{ "StrictModes", FWD AUTH, "StrictModes yes\n" },
+	{ "StrictModes", FWD AUTH "StrictModes no\n", "StrictModes no\n" },
+	{ "StrictModes", FWD AUTH "strictmodes YES\n", "StrictModes yes\n" },
 	{ "PasswordBackend", FWD AUTH, "PasswordBackend file\n" },
 	{ "PasswordBackend", FWD "PasswordBackend POP3\n",
 	    "PasswordBackend pop3\n" },
@@ -515,6 +521,22 @@ static const struct reject_case reject_cases[] = {
 	    "\"ssh-rsa\" (allowed: ssh-ed25519, ecdsa-sha2-nistp256, "
 	    "ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, rsa-sha2-512, "
 	    "rsa-sha2-256)" },
+	{ "User", FWD AUTH "User -popgate\n",
+	    ":3: User: expected a user name (A-Z a-z 0-9 . _ -, 1 to 64, not "
+	    "starting with . or -), got \"-popgate\"" },
+	{ "User", FWD AUTH "User pop/gate\n",
+	    ":3: User: expected a user name (A-Z a-z 0-9 . _ -, 1 to 64, not "
+	    "starting with . or -), got \"pop/gate\"" },
+	{ "User", FWD AUTH "User a b\n",
+	    ":3: User: too many arguments (usage: User NAME)" },
+	{ "User", FWD AUTH "User a\nUser b\n",
+	    ":4: User given twice (first at line 3)" },
+	{ "StrictModes", FWD AUTH "StrictModes maybe\n",
+	    ":3: StrictModes: expected yes or no, got \"maybe\"" },
+	{ "StrictModes", FWD AUTH "StrictModes\n",
+	    ":3: StrictModes: missing argument (usage: StrictModes yes|no)" },
+	{ "StrictModes", FWD AUTH "StrictModes no\nStrictModes no\n",
+	    ":4: StrictModes given twice (first at line 3)" },
 	{ "PasswordBackend", FWD AUTH "PasswordBackend ldap\n",
 	    ":3: PasswordBackend: expected file or pop3, got \"ldap\"" },
 	{ "PasswordBackend", FWD AUTH "PasswordBackend file\n"
@@ -573,8 +595,9 @@ static const char *const all_keywords[] = {
 	"MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
 	"LogTarget", "SyslogFacility", "KexAlgorithms", "Ciphers", "MACs",
-	"HostKeyAlgorithms", "PasswordBackend", "BackendPlaintextAuth",
-	"AuthCacheSeconds", "BackendCAFile", "BindMailbox", "MailboxMap"
+	"HostKeyAlgorithms", "User", "StrictModes", "PasswordBackend",
+	"BackendPlaintextAuth", "AuthCacheSeconds", "BackendCAFile",
+	"BindMailbox", "MailboxMap"
 };
 
 /* Each keyword: printed in table order, with parse and reject cases. */
@@ -650,6 +673,8 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_int_eq(sc.log_target, SERVCONF_LOG_STDERR);
 	ck_assert_int_eq(sc.syslog_facility[0], LOG_AUTH);
 	ck_assert_int_eq(sc.syslog_facility[1], LOG_MAIL);
+	ck_assert_str_eq(sc.user, "popgate");
+	ck_assert(sc.strict_modes);
 	ck_assert(!sc.listen_proxy[0]);
 	ck_assert(!sc.listen_proxy[1]);
 	ck_assert_uint_eq(sc.nproxy_from, 0);
@@ -685,6 +710,8 @@ static const char full_printed[] =
     "Ciphers chacha20-poly1305@openssh.com,aes128-gcm@openssh.com\n"
     "MACs " ALGOS_DEFAULT_MACS "\n"
     "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n"
+    "User _popgate\n"
+    "StrictModes no\n"
     "PasswordBackend file\n"
     "BackendPlaintextAuth no\n"
     "AuthCacheSeconds 0\n"

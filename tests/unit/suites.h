@@ -25,6 +25,8 @@ Suite	*algos_suite(void);
 Suite	*proxyproto_suite(void);
 Suite	*proxyread_suite(void);
 Suite	*mailproto_suite(void);
+Suite	*strictmodes_suite(void);
+Suite	*privsep_suite(void);
 Suite	*mailbind_suite(void);
 Suite	*mailmap_suite(void);
 
