@@ -209,6 +209,17 @@ escape_pct(const char *dir)
 	return res;
 }
 
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A path word resolved against the config folder; NULL with err. */
 static char *
 resolve_path(const struct servconf *sc, const struct keyword *kw,
@@ -221,6 +232,14 @@ resolve_path(const struct servconf *sc, const struct keyword *kw,
 
 	if (*word == '\0') {
 		snprintf(err, errlen, "expected a path, got \"\"");
+		return NULL;
+	}
+	/*
+	 * A CR or another control character in a path cannot be printed
+	 * back (-T) as one word (found by fuzz_servconf), and is never meant.
+	 */
+	if (has_control(word)) {
+		snprintf(err, errlen, "control character in path");
 		return NULL;
 	}
 	if ((kw->flags & KW_USER) == 0) {

@@ -387,6 +387,13 @@ static const struct reject_case reject_cases[] = {
 	    ":3: HostKey: expected a path, got \"\"" },
 	{ "HostKey", FWD AUTH "HostKey \"/a b\n",
 	    ":3: HostKey: unclosed quote" },
+	/* Found by fuzz_servconf: -T printed the CRs, which split the word. */
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile \"key#\r\r%u\"\n",
+	    ":2: AuthorizedKeysFile: control character in path" },
+	{ "HostKey", FWD AUTH "HostKey \"a\tb\"\n",
+	    ":3: HostKey: control character in path" },
+	{ "MailboxMap", FWD AUTH "MailboxMap \"map\x1b[0m\"\n",
+	    ":3: MailboxMap: control character in path" },
 	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile keys/%h\n",
 	    ":2: AuthorizedKeysFile: unknown escape \"%h\" in \"keys/%h\" "
 	    "(only %u and %% are known)" },
