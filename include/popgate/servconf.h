@@ -9,7 +9,9 @@
  * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
  * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
  * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms.
+ * HostKeyAlgorithms, PerSourcePenalties, PerSourceMaxStartups,
+ * MaxSessionsPerUser, IdleTimeout, UnusedConnectionTimeout, ShutdownGrace,
+ * ControlSocket.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -20,9 +22,11 @@
 
 #include "popgate/addr.h"
 #include "popgate/log.h"
+#include "popgate/penalty.h"
 #include "popgate/policy.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
+#define SERVCONF_DEFAULT_CONTROL	"/run/popgated.sock"
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
@@ -51,6 +55,15 @@ struct servconf {
 	char		*ciphers;
 	char		*macs;
 	char		*hostkey_algorithms;
+
+	/* Limits, shutdown and the control socket (0 / NULL: none). */
+	struct penalty_conf penalties;		/* PerSourcePenalties */
+	unsigned	 per_source_max_startups;
+	unsigned	 max_sessions_per_user;
+	unsigned	 idle_timeout;		/* seconds */
+	unsigned	 unused_connection_timeout;	/* seconds */
+	unsigned	 shutdown_grace;	/* seconds */
+	char		*control_socket;	/* unix socket path */
 
 	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };
