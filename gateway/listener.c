@@ -1,9 +1,15 @@
 /*
  * listener: the gateway parent. It binds, accepts and forks, and keeps the
  * count MaxStartups needs: a child is a "startup" from accept until it
- * writes one byte on its notify pipe (authenticated) or exits. Beyond the
- * MaxStartups hard limit the TCP connection is closed before the child is
- * forked, so a flood costs no key exchange (as sshd).
+ * asks to be admitted on its control socket pair (authenticated) or
+ * exits. Penalised sources and connections beyond MaxStartups or
+ * PerSourceMaxStartups are closed before the child is forked, so a flood
+ * costs no key exchange (as sshd).
+ *
+ * One poll loop: a signalfd (SIGHUP, SIGTERM, SIGINT, SIGCHLD), the
+ * listeners, the children's control sockets and the ControlSocket. The
+ * parent never waits on a child: admissions are one byte each way, the
+ * scoreboard is read, not locked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,60 +18,79 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "popgate/addr.h"
 #include "popgate/clock.h"
+#include "popgate/control.h"
+#include "popgate/gwconf.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
-#include "popgate/pwfile.h"
+#include "popgate/penalty.h"
+#include "popgate/scoreboard.h"
 #include "popgate/session.h"
+#include "popgate/status.h"
+#include "popgate/str.h"
 #include "popgate/xmem.h"
 
-#define LISTENER_POLL_MS	1000	/* bound on one wait: flags are seen */
+#define LISTENER_POLL_MS	1000	/* bound on one wait */
 #define LISTENER_ACCEPTS	16	/* per listener per wake-up */
-#define LISTENER_STOP_MS	5000	/* children get this long on SIGTERM */
+#define LISTENER_STOP_MS	5000	/* after SIGTERM, before SIGKILL */
 #define LISTENER_PAUSE_MS	1000	/* no accept after EMFILE for this */
+#define LISTENER_EXPIRE_MS	10000	/* penalty records swept */
+#define LISTENER_DROPLOG_MS	1000	/* at most one drop line per second */
 
 struct child {
-	pid_t	pid;
-	int	notify_fd;	/* -1 once authenticated */
+	pid_t			pid;
+	int			ctl;		/* -1 once admitted or gone */
+	int			slot;		/* scoreboard */
+	bool			has_src;
+	struct penalty_source	src;		/* ours, from accept() */
+	char			peer[ADDR_STRLEN];
+	int64_t			since;		/* wall clock */
+	uint64_t		started;	/* monotonic */
+	bool			admitted;
+	bool			signalled;	/* by us: no crash penalty */
+	char			user[SCOREBOARD_USER_LEN];
+};
+
+struct lsock {
+	int		fd;
+	struct addr	addr;		/* as configured (port 0 kept) */
 };
 
 struct listener {
-	const struct servconf	*sc;
-	ssh_bind		 bind;
-	struct pwfile		*pw;
-	struct stat		 pw_stat;
-	int			*fds;
-	size_t			 nfds;
-	struct child		*children;
-	size_t			 nchildren;
-	unsigned		 startups;
-	uint64_t		 paused_until;	/* out of descriptors */
-	struct pollfd		*pfds;		/* serve()'s poll set */
-	size_t			*owner;		/* pfds index -> child index */
+	struct gwconf			*g;	/* what new sessions get */
+	const struct listener_opts	*o;
+	struct lsock			*socks;
+	size_t				 nsocks;
+	struct child			*children;
+	size_t				 nchildren;
+	unsigned			 startups;
+	uint64_t			 paused_until;	/* out of fds */
+	struct scoreboard		*sb;
+	struct penalty			*pen;
+	struct control			*ctl;
+	int				 sigfd;
+	sigset_t			 oldmask;
+	bool				 hup;
+	int				 stop;		/* signals seen */
+	bool				 stopping;
+	bool				 terminated;	/* SIGTERM sent */
+	uint64_t			 grace_end, kill_at;
+	uint64_t			 next_expire;
+	uint64_t			 droplog_at;
+	unsigned			 droplog_skipped;
+	uint64_t			 auth_failures;	/* reaped sessions' */
+	int64_t				 started;
+	struct pollfd			*pfds;
+	size_t				*owner;		/* pfds -> child */
 };
-
-static volatile sig_atomic_t	listener_stop;
-
-static void
-stop_handler(int sig)
-{
-	(void)sig;
-	listener_stop = 1;
-}
-
-static void
-chld_handler(int sig)
-{
-	(void)sig;	/* only to interrupt poll(2) */
-}
 
 bool
 listener_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
@@ -86,134 +111,442 @@ listener_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
 	return rnd < p;
 }
 
-static void
-set_signals(void)
+static const struct servconf *
+conf(const struct listener *l)
 {
-	struct sigaction	sa;
+	return &l->g->sc;
+}
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = stop_handler;	/* no SA_RESTART: poll wakes */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = chld_handler;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+/* Signals as readable bytes on the loop; the child gets the old mask. */
+static void
+watch_signals(struct listener *l)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &l->oldmask) != 0) {
+		fatal("sigprocmask: %s", strerror(errno));
+	}
+	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (l->sigfd == -1) {
+		fatal("signalfd: %s", strerror(errno));
+	}
 }
 
 static void
-open_listeners(struct listener *l)
+read_signals(struct listener *l)
 {
-	char		err[512], where[ADDR_STRLEN];
+	struct signalfd_siginfo	si;
+
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			l->hup = true;
+		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			l->stop++;
+		}
+		/* SIGCHLD only wakes the loop: reap() runs every turn. */
+	}
+}
+
+/*
+ * Drops (MaxStartups, PerSourceMaxStartups, full table) come in floods:
+ * one line a second at most, with the count of the ones not logged.
+ */
+static void
+log_drop(struct listener *l, const char *peer, const char *why)
+{
+	uint64_t	now = clock_ms();
+
+	if (now < l->droplog_at) {
+		l->droplog_skipped++;
+		return;
+	}
+	if (l->droplog_skipped > 0) {
+		log_info("drop connection from=%s: %s (and %u more not logged)",
+		    peer, why, l->droplog_skipped);
+	} else {
+		log_info("drop connection from=%s: %s", peer, why);
+	}
+	l->droplog_skipped = 0;
+	l->droplog_at = now + LISTENER_DROPLOG_MS;
+}
+
+static int
+bind_one(const struct addr *a, char *err, size_t errlen)
+{
+	char		where[ADDR_STRLEN];
 	unsigned short	port = 0;
-	size_t		i;
 	int		fd;
 
-	l->fds = xcalloc(l->sc->nlisten, sizeof(*l->fds));
-	for (i = 0; i < l->sc->nlisten; i++) {
-		fd = net_listen(&l->sc->listen[i], &port, err, sizeof(err));
-		if (fd == -1) {
-			fatal("cannot listen on %s", err);
+	fd = net_listen(a, &port, err, errlen);
+	if (fd != -1) {
+		log_info("listening on %s", addr_format(a->host, port, where,
+		    sizeof(where)));
+	}
+	return fd;
+}
+
+static bool
+same_addr(const struct addr *a, const struct addr *b)
+{
+	return a->port == b->port && strcmp(a->host, b->host) == 0;
+}
+
+/*
+ * The listeners for sc: the ones already bound to an address still
+ * configured are kept as they are (port 0 included: the port stays the
+ * one the kernel picked), new addresses are bound, dropped ones closed.
+ * All or nothing: when one cannot be bound the old set stays.
+ */
+static int
+rebind(struct listener *l, const struct servconf *sc, char *err,
+    size_t errlen)
+{
+	struct lsock	*socks = xcalloc(sc->nlisten, sizeof(*socks));
+	char		 where[ADDR_STRLEN];
+	size_t		 i, j;
+
+	for (i = 0; i < sc->nlisten; i++) {
+		socks[i].fd = -1;
+		socks[i].addr = sc->listen[i];
+		for (j = 0; j < l->nsocks; j++) {
+			if (l->socks[j].fd >= 0 &&
+			    same_addr(&l->socks[j].addr, &sc->listen[i])) {
+				socks[i].fd = l->socks[j].fd;
+				l->socks[j].fd = -1;
+				break;
+			}
 		}
-		l->fds[l->nfds++] = fd;
-		log_info("listening on %s", addr_format(l->sc->listen[i].host,
-		    port, where, sizeof(where)));
+		if (socks[i].fd == -1) {
+			socks[i].fd = bind_one(&sc->listen[i], err, errlen);
+		}
+		if (socks[i].fd == -1) {
+			break;
+		}
+	}
+	if (i < sc->nlisten) {
+		/* Give the kept ones back, close what was new. */
+		for (j = 0; j < i; j++) {
+			size_t	k;
+
+			for (k = 0; k < l->nsocks; k++) {
+				if (l->socks[k].fd == -1 &&
+				    same_addr(&l->socks[k].addr,
+				    &socks[j].addr)) {
+					l->socks[k].fd = socks[j].fd;
+					socks[j].fd = -1;
+					break;
+				}
+			}
+			net_close(&socks[j].fd);
+		}
+		free(socks);
+		return -1;
+	}
+	for (j = 0; j < l->nsocks; j++) {
+		if (l->socks[j].fd >= 0) {
+			log_info("stopped listening on %s", addr_format(
+			    l->socks[j].addr.host, l->socks[j].addr.port,
+			    where, sizeof(where)));
+			net_close(&l->socks[j].fd);
+		}
+	}
+	free(l->socks);
+	l->socks = socks;
+	l->nsocks = sc->nlisten;
+	return 0;
+}
+
+static void
+close_listeners(struct listener *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nsocks; i++) {
+		net_close(&l->socks[i].fd);
+	}
+	free(l->socks);
+	l->socks = NULL;
+	l->nsocks = 0;
+}
+
+/* ControlSocket for sc, when it names another path than the open one. */
+static void
+open_control(struct listener *l, const struct servconf *sc)
+{
+	char	err[512];
+
+	if (l->ctl != NULL && sc->control_socket != NULL &&
+	    strcmp(control_path(l->ctl), sc->control_socket) == 0) {
+		return;
+	}
+	control_free(l->ctl);
+	l->ctl = NULL;
+	if (sc->control_socket == NULL) {
+		return;
+	}
+	l->ctl = control_open(sc->control_socket, err, sizeof(err));
+	if (l->ctl == NULL) {
+		/* Status is for admins; mail keeps flowing without it. */
+		log_error("ControlSocket %s (popgated status will not "
+		    "answer)", err);
+		return;
+	}
+	log_verbose("control socket %s", sc->control_socket);
+}
+
+static void
+apply_level(const struct listener *l, const struct servconf *sc)
+{
+	if (!l->o->fixed_level) {
+		log_set_level(sc->log_level);
 	}
 }
 
-/* PasswordFile changed on disk (popgated passwd)? Load it for new users. */
+/* SIGHUP: a new generation for new sessions, or the old one stays. */
 static void
-reload_passwords(struct listener *l)
+reload(struct listener *l)
 {
-	struct pwfile	*pw = NULL;
-	struct stat	 st;
-	char		 err[512];
+	struct gwconf	*g = NULL;
+	char		 err[1024];
 
-	if (l->sc->password_file == NULL ||
-	    stat(l->sc->password_file, &st) != 0 ||
-	    (st.st_mtim.tv_sec == l->pw_stat.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == l->pw_stat.st_mtim.tv_nsec &&
-	    st.st_ino == l->pw_stat.st_ino && st.st_size == l->pw_stat.st_size)) {
+	l->hup = false;
+	if (l->stopping) {
+		log_info("reload ignored: shutting down");
 		return;
 	}
-	l->pw_stat = st;
-	if (pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
-		log_error("%s (keeping the passwords loaded before)", err);
+	g = gwconf_load(l->o->path, l->o->opts, l->o->nopts, err,
+	    sizeof(err));
+	if (g == NULL || rebind(l, &g->sc, err, sizeof(err)) != 0) {
+		log_error("reload failed, still serving the previous "
+		    "configuration: %s", err);
+		gwconf_free(g);
 		return;
 	}
-	pwfile_free(l->pw);
-	l->pw = pw;
-	log_info("reloaded %s", l->sc->password_file);
+	open_control(l, &g->sc);
+	penalty_set_conf(l->pen, &g->sc.penalties);
+	apply_level(l, &g->sc);
+	gwconf_free(l->g);
+	l->g = g;
+	log_info("reloaded %s: new connections get it, %zu open sessions "
+	    "keep theirs", l->o->path, l->nchildren);
+}
+
+static size_t
+find_child(const struct listener *l, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nchildren; i++) {
+		if (l->children[i].pid == pid) {
+			return i;
+		}
+	}
+	return l->nchildren;
+}
+
+/* What a session that ended did wrong, from its entry and its status. */
+static int
+offence(const struct child *c, const struct scoreboard_entry *e,
+    int status)
+{
+	if (WIFSIGNALED(status) && !c->signalled) {
+		return PENALTY_CRASH;
+	}
+	if (e->state != SCOREBOARD_PREAUTH) {
+		return -1;	/* logged in, or never started */
+	}
+	if (e->end == SCOREBOARD_END_GRACE) {
+		return PENALTY_GRACE;
+	}
+	if (e->auth_failures > 0) {
+		return PENALTY_AUTHFAIL;
+	}
+	if (e->auth_attempts == 0 && (e->end == SCOREBOARD_END_CLOSED ||
+	    e->end == SCOREBOARD_END_KEX_FAILED)) {
+		return PENALTY_NOAUTH;
+	}
+	return -1;
+}
+
+static void
+charge(struct listener *l, const struct child *c, int kind)
+{
+	char		src[PENALTY_SOURCE_STRLEN];
+	uint64_t	left = 0;
+
+	if (kind < 0 || !c->has_src ||
+	    penalty_charge(l->pen, &c->src, (enum penalty_kind)kind,
+	    clock_ms(), &left) != PENALTY_STARTED) {
+		return;
+	}
+	/* Once per penalty: extensions are not logged again. */
+	log_info("penalty source=%s reason=%s refused=%llus penalties=%u",
+	    penalty_source_format(&c->src, src, sizeof(src)),
+	    penalty_kind_name((enum penalty_kind)kind),
+	    (unsigned long long)(left + 999) / 1000,
+	    penalty_served(l->pen, &c->src, clock_ms()));
 }
 
 static void
 forget_child(struct listener *l, size_t i)
 {
-	if (l->children[i].notify_fd >= 0) {
-		net_close(&l->children[i].notify_fd);
+	if (l->children[i].ctl >= 0) {
+		net_close(&l->children[i].ctl);
 		l->startups--;
 	}
+	scoreboard_release(l->sb, l->children[i].slot);
 	l->children[i] = l->children[--l->nchildren];
 }
 
 static void
 reap(struct listener *l)
 {
-	pid_t	pid;
-	size_t	i;
-	int	status;
+	struct scoreboard_entry	 e;
+	struct child		*c = NULL;
+	pid_t			 pid;
+	size_t			 i;
+	int			 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < l->nchildren; i++) {
-			if (l->children[i].pid == pid) {
-				forget_child(l, i);
-				break;
-			}
+		i = find_child(l, pid);
+		if (i == l->nchildren) {
+			continue;
 		}
-		if (WIFSIGNALED(status)) {
-			log_error("session process %ld killed by signal %d",
-			    (long)pid, WTERMSIG(status));
+		c = &l->children[i];
+		scoreboard_read(l->sb, c->slot, &e);
+		l->auth_failures += e.auth_failures;
+		if (WIFSIGNALED(status) && !c->signalled) {
+			log_error("session process %ld from=%s killed by "
+			    "signal %d", (long)pid, c->peer, WTERMSIG(status));
 		}
+		if (!l->stopping) {
+			charge(l, c, offence(c, &e, status));
+		}
+		forget_child(l, i);
 	}
 }
 
-static void
-child_main(struct listener *l, int fd, int notify_fd)
+/* A session counting c->user's others: admitted, same user. */
+static unsigned
+user_sessions(const struct listener *l, const char *user)
 {
-	size_t	i;
+	unsigned	n = 0;
+	size_t		i;
 
-	for (i = 0; i < l->nfds; i++) {
-		close(l->fds[i]);
-	}
 	for (i = 0; i < l->nchildren; i++) {
-		net_close(&l->children[i].notify_fd);
+		n += l->children[i].admitted &&
+		    strcmp(l->children[i].user, user) == 0;
 	}
-	/* The parent's bookkeeping is not the session's to keep. */
+	return n;
+}
+
+/*
+ * The child logged someone in and asks to go on. The parent alone
+ * decides, one request at a time, so two logins can never both take the
+ * last place MaxSessionsPerUser leaves.
+ */
+static void
+admit(struct listener *l, struct child *c)
+{
+	struct scoreboard_entry	e;
+	unsigned		max = conf(l)->max_sessions_per_user;
+	unsigned		n;
+	char			answer = 'y';
+
+	scoreboard_read(l->sb, c->slot, &e);
+	if (e.state != SCOREBOARD_AUTHED || !str_valid_user(e.user)) {
+		answer = 'n';
+		log_error("session process %ld from=%s asked to be admitted "
+		    "without a valid user", (long)c->pid, c->peer);
+	} else if (max != 0 && (n = user_sessions(l, e.user)) >= max) {
+		answer = 'n';
+		log_info("refused user=%.100s from=%s request=session "
+		    "reason=MaxSessionsPerUser sessions=%u", e.user, c->peer,
+		    n);
+	}
+	if (write(c->ctl, &answer, 1) != 1) {
+		log_debug("cannot answer session process %ld: %s",
+		    (long)c->pid, strerror(errno));
+	}
+	if (answer == 'y') {
+		c->admitted = true;
+		snprintf(c->user, sizeof(c->user), "%s", e.user);
+	}
+}
+
+/* The child's control socket: 'a' (admission) or EOF (it left). */
+static void
+child_readable(struct listener *l, size_t i)
+{
+	struct child	*c = &l->children[i];
+	char		 b;
+	ssize_t		 n;
+
+	n = read(c->ctl, &b, 1);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		return;
+	}
+	if (n == 1 && b == 'a') {
+		admit(l, c);
+	}
+	/* Either way it is no longer a startup. */
+	net_close(&c->ctl);
+	l->startups--;
+}
+
+/* In the forked child: drop every parent resource, then serve. */
+static void
+child_main(struct listener *l, int fd, int ctl, int slot)
+{
+	struct scoreboard_slot	*mine = NULL;
+	const struct gwconf	*g = l->g;
+	size_t			 i;
+
+	close_listeners(l);
+	for (i = 0; i < l->nchildren; i++) {
+		net_close(&l->children[i].ctl);
+	}
 	free(l->children);
 	l->children = NULL;
 	l->nchildren = 0;
-	free(l->fds);
-	l->fds = NULL;
-	l->nfds = 0;
 	free(l->pfds);
 	free(l->owner);
 	l->pfds = NULL;
 	l->owner = NULL;
-	/* Until the session watches them itself, a signal just ends it. */
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	exit(session_serve(l->sc, l->pw, l->bind, fd, notify_fd));
+	control_forget(l->ctl);
+	l->ctl = NULL;
+	penalty_free(l->pen);
+	l->pen = NULL;
+	net_close(&l->sigfd);
+	mine = scoreboard_child(l->sb, slot);
+	l->sb = NULL;
+	/* A reload of the gateway is no business of an open session. */
+	signal(SIGHUP, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	exit(session_serve(&g->sc, g->pw, g->bind, fd, ctl, mine));
 }
 
 static void
-spawn(struct listener *l, int fd)
+spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
+    const struct penalty_source *src, bool has_src)
 {
-	int	pfd[2];
-	pid_t	pid;
+	struct child	*c = NULL;
+	int		 sv[2], slot;
+	pid_t		 pid;
 
-	if (pipe(pfd) == -1) {
-		log_error("pipe: %s", strerror(errno));
+	slot = scoreboard_claim(l->sb);
+	if (slot < 0) {
+		close(fd);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_error("socketpair: %s", strerror(errno));
+		scoreboard_release(l->sb, slot);
 		close(fd);
 		return;
 	}
@@ -221,31 +554,98 @@ spawn(struct listener *l, int fd)
 	pid = fork();
 	if (pid == -1) {
 		log_error("fork: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
+		scoreboard_release(l->sb, slot);
+		close(sv[0]);
+		close(sv[1]);
 		close(fd);
 		return;
 	}
 	if (pid == 0) {
-		close(pfd[0]);
-		child_main(l, fd, pfd[1]);
+		close(sv[0]);
+		child_main(l, fd, sv[1], slot);
 	}
-	close(pfd[1]);
+	close(sv[1]);
 	close(fd);
-	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	net_set_nonblock(sv[0]);
 	l->children = xreallocarray(l->children, l->nchildren + 1,
 	    sizeof(*l->children));
-	l->children[l->nchildren].pid = pid;
-	l->children[l->nchildren].notify_fd = pfd[0];
-	l->nchildren++;
+	c = &l->children[l->nchildren++];
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->ctl = sv[0];
+	c->slot = slot;
+	c->has_src = has_src;
+	if (has_src) {
+		c->src = *src;
+	}
+	addr_format_sa((const struct sockaddr *)ss, c->peer, sizeof(c->peer));
+	c->since = (int64_t)time(NULL);
+	c->started = clock_ms();
 	l->startups++;
+}
+
+static unsigned
+source_startups(const struct listener *l, const struct penalty_source *src)
+{
+	unsigned	n = 0;
+	size_t		i;
+
+	for (i = 0; i < l->nchildren; i++) {
+		n += l->children[i].ctl >= 0 && l->children[i].has_src &&
+		    penalty_source_equal(&l->children[i].src, src);
+	}
+	return n;
+}
+
+/* Penalties and floods are turned away here, before any fork. */
+static bool
+turned_away(struct listener *l, const struct sockaddr_storage *ss,
+    const struct penalty_source *src, bool has_src)
+{
+	const struct servconf	*sc = conf(l);
+	char			 peer[ADDR_STRLEN], why[160];
+	uint64_t		 left;
+	unsigned		 n;
+
+	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
+	if (has_src && penalty_refuses(l->pen, src, clock_ms(), &left)) {
+		log_debug("refused connection from=%s: penalised for %llus "
+		    "more", peer, (unsigned long long)(left + 999) / 1000);
+		return true;
+	}
+	if (has_src && sc->per_source_max_startups != 0 &&
+	    (n = source_startups(l, src)) >= sc->per_source_max_startups) {
+		snprintf(why, sizeof(why), "%u unauthenticated connections "
+		    "from this source (PerSourceMaxStartups %u)", n,
+		    sc->per_source_max_startups);
+		log_drop(l, peer, why);
+		return true;
+	}
+	if (listener_should_drop(l->startups, &sc->max_startups,
+	    arc4random_uniform(100))) {
+		snprintf(why, sizeof(why), "%u unauthenticated connections "
+		    "(MaxStartups %u:%u:%u)", l->startups,
+		    sc->max_startups.start, sc->max_startups.rate,
+		    sc->max_startups.full);
+		log_drop(l, peer, why);
+		return true;
+	}
+	if (scoreboard_used(l->sb) >= scoreboard_slots(l->sb)) {
+		snprintf(why, sizeof(why), "%zu connections open, the most "
+		    "popgated serves at once", scoreboard_used(l->sb));
+		log_drop(l, peer, why);
+		return true;
+	}
+	return false;
 }
 
 static void
 accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
-	char			peer[ADDR_STRLEN];
+	struct penalty_source	src;
+	char			err[512];
+	bool			has_src;
 	int			i, fd;
 
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
@@ -261,132 +661,264 @@ accept_on(struct listener *l, int lfd)
 			}
 			return;
 		}
-		if (listener_should_drop(l->startups, &l->sc->max_startups,
-		    arc4random_uniform(100))) {
-			log_info("drop connection from=%s: %u unauthenticated "
-			    "connections (MaxStartups %u:%u:%u)",
-			    addr_format_sa((struct sockaddr *)&ss, peer,
-			    sizeof(peer)), l->startups,
-			    l->sc->max_startups.start, l->sc->max_startups.rate,
-			    l->sc->max_startups.full);
+		has_src = penalty_source_from_sa((struct sockaddr *)&ss,
+		    &src);
+		if (turned_away(l, &ss, &src, has_src)) {
 			close(fd);
 			continue;
 		}
-		reload_passwords(l);
-		spawn(l, fd);
+		/* PasswordFile changed on disk (popgated passwd)? */
+		switch (gwconf_refresh_passwords(l->g, err, sizeof(err))) {
+		case 1:
+			log_info("reloaded %s", conf(l)->password_file);
+			break;
+		case -1:
+			log_error("%s (keeping the passwords loaded before)",
+			    err);
+			break;
+		default:
+			break;
+		}
+		spawn(l, fd, &ss, &src, has_src);
 	}
 }
 
-/* A child wrote its byte (or died): it no longer counts as a startup. */
 static void
-child_notified(struct listener *l, size_t i)
+status_session(const struct listener *l, const struct child *c,
+    uint64_t now, struct status_session *s, struct status *st)
 {
-	char	c;
+	struct scoreboard_entry	e;
+	uint64_t		last;
 
-	if (read(l->children[i].notify_fd, &c, 1) < 0 && errno == EINTR) {
+	scoreboard_read(l->sb, c->slot, &e);
+	memset(s, 0, sizeof(*s));
+	s->pid = (long)c->pid;
+	s->authenticated = c->admitted;
+	snprintf(s->user, sizeof(s->user), "%s", c->admitted ? c->user : "");
+	snprintf(s->source, sizeof(s->source), "%s", c->peer);
+	s->since = c->since;
+	s->tunnels = e.tunnels;
+	s->up = e.bytes_up;
+	s->down = e.bytes_down;
+	last = e.last_active_ms != 0 ? e.last_active_ms : c->started;
+	s->idle_secs = now > last ? (now - last) / 1000 : 0;
+	st->auth_failures += e.auth_failures;
+}
+
+/* The ControlSocket's one request: a snapshot, as text or JSON. */
+static char *
+answer_cb(void *arg, const char *request)
+{
+	struct listener	*l = arg;
+	struct status	 st;
+	uint64_t	 now = clock_ms();
+	char		*out = NULL;
+	size_t		 i;
+	bool		 json = strcmp(request, "status json") == 0;
+
+	if (!json && strcmp(request, "status") != 0) {
+		return NULL;
+	}
+	memset(&st, 0, sizeof(st));
+	st.pid = (long)getpid();
+	st.version = POPGATE_VERSION;
+	st.stopping = l->stopping;
+	st.now = (int64_t)time(NULL);
+	st.started = l->started;
+	st.auth_failures = l->auth_failures;
+	st.penalised = penalty_refused_count(l->pen, now);
+	st.sessions = xcalloc(l->nchildren + 1, sizeof(*st.sessions));
+	for (i = 0; i < l->nchildren; i++) {
+		status_session(l, &l->children[i], now, &st.sessions[i], &st);
+	}
+	st.nsessions = l->nchildren;
+	out = json ? status_json(&st) : status_text(&st);
+	free(st.sessions);
+	return out;
+}
+
+static void
+signal_children(struct listener *l, int sig)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nchildren; i++) {
+		if (sig != SIGUSR1) {
+			l->children[i].signalled = true;
+		}
+		kill(l->children[i].pid, sig);
+	}
+}
+
+/*
+ * SIGTERM/SIGINT: no new connections; sessions stop opening tunnels and
+ * end when their last one does (SIGUSR1), for up to ShutdownGrace. A
+ * second signal cuts the grace short.
+ */
+static void
+stop_step(struct listener *l)
+{
+	uint64_t	now = clock_ms();
+
+	if (l->stop > 0 && !l->stopping) {
+		l->stopping = true;
+		close_listeners(l);
+		log_info("shutting down: %zu sessions may finish their tunnels "
+		    "for up to %us (ShutdownGrace)", l->nchildren,
+		    conf(l)->shutdown_grace);
+		signal_children(l, SIGUSR1);
+		l->grace_end = now + (uint64_t)conf(l)->shutdown_grace * 1000;
+	}
+	if (!l->stopping) {
 		return;
 	}
-	net_close(&l->children[i].notify_fd);
-	l->startups--;
+	if (l->stop > 1 && l->grace_end > now) {
+		l->grace_end = now;
+	}
+	if (!l->terminated && now >= l->grace_end && l->nchildren > 0) {
+		log_info("ShutdownGrace over: closing %zu sessions",
+		    l->nchildren);
+		signal_children(l, SIGTERM);
+		l->terminated = true;
+		l->kill_at = now + LISTENER_STOP_MS;
+	}
+	if (l->terminated && now >= l->kill_at && l->nchildren > 0) {
+		signal_children(l, SIGKILL);
+		l->kill_at = now + LISTENER_STOP_MS;
+	}
+}
+
+static int
+wait_ms(const struct listener *l, uint64_t now)
+{
+	uint64_t	until = now + LISTENER_POLL_MS;
+	int		t;
+
+	if (l->stopping && !l->terminated && l->grace_end < until) {
+		until = l->grace_end;
+	}
+	if (l->stopping && l->terminated && l->kill_at < until) {
+		until = l->kill_at;
+	}
+	if (now < l->paused_until && l->paused_until < until) {
+		until = l->paused_until;
+	}
+	t = l->ctl != NULL ? control_timeout(l->ctl, now) : -1;
+	if (t >= 0 && now + (uint64_t)t < until) {
+		until = now + (uint64_t)t;
+	}
+	return until > now ? (int)(until - now) : 0;
+}
+
+/* The poll set: signals, listeners, children's sockets, ControlSocket. */
+static size_t
+fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
+{
+	size_t	i, n = 0, max = 1 + l->nsocks + l->nchildren + 1 +
+	    CONTROL_CLIENTS;
+
+	l->pfds = xreallocarray(l->pfds, max, sizeof(*l->pfds));
+	l->owner = xreallocarray(l->owner, max, sizeof(*l->owner));
+	l->pfds[n].fd = l->sigfd;
+	l->pfds[n++].events = POLLIN;
+	for (i = 0; i < l->nsocks; i++) {
+		/* A negative fd is skipped by poll(2): paused. */
+		l->pfds[n].fd = now < l->paused_until ? -1 : l->socks[i].fd;
+		l->pfds[n++].events = POLLIN;
+	}
+	for (i = 0; i < l->nchildren; i++) {
+		if (l->children[i].ctl >= 0) {
+			l->owner[n] = i;
+			l->pfds[n].fd = l->children[i].ctl;
+			l->pfds[n++].events = POLLIN;
+		}
+	}
+	*nctl_at = n;
+	if (l->ctl != NULL) {
+		n += control_pollfds(l->ctl, l->pfds + n, max - n);
+	}
+	return n;
 }
 
 static void
 serve(struct listener *l)
 {
 	struct pollfd	*pfds = NULL;
-	size_t		*owner = NULL;
-	size_t		 i, n;
+	uint64_t	 now;
+	size_t		 i, n, nctl_at, nsocks;
 
-	while (!listener_stop) {
-		l->pfds = xreallocarray(l->pfds, l->nfds + l->nchildren,
-		    sizeof(*l->pfds));
-		l->owner = xreallocarray(l->owner, l->nfds + l->nchildren,
-		    sizeof(*l->owner));
+	while (!(l->stopping && l->nchildren == 0)) {
+		now = clock_ms();
+		nsocks = l->nsocks;
+		n = fill_pollfds(l, &nctl_at, now);
 		pfds = l->pfds;
-		owner = l->owner;
-		n = 0;
-		for (i = 0; i < l->nfds; i++) {
-			pfds[n].fd = l->fds[i];
-			/* A negative fd is skipped by poll(2): paused. */
-			if (clock_ms() < l->paused_until) {
-				pfds[n].fd = -1;
-			}
-			pfds[n++].events = POLLIN;
+		for (i = 0; i < n; i++) {
+			pfds[i].revents = 0;
 		}
-		for (i = 0; i < l->nchildren; i++) {
-			if (l->children[i].notify_fd >= 0) {
-				owner[n] = i;
-				pfds[n].fd = l->children[i].notify_fd;
-				pfds[n++].events = POLLIN;
+		if (poll(pfds, n, wait_ms(l, now)) > 0) {
+			if (pfds[0].revents != 0) {
+				read_signals(l);
 			}
-		}
-		if (poll(pfds, n, LISTENER_POLL_MS) > 0) {
-			for (i = l->nfds; i < n; i++) {
+			for (i = 1 + nsocks; i < nctl_at; i++) {
 				if (pfds[i].revents != 0) {
-					child_notified(l, owner[i]);
+					child_readable(l, l->owner[i]);
 				}
 			}
-			for (i = 0; i < l->nfds; i++) {
-				if (pfds[i].revents & POLLIN) {
-					accept_on(l, l->fds[i]);
+			for (i = 0; i < nsocks && i < l->nsocks; i++) {
+				if (pfds[1 + i].revents & POLLIN) {
+					accept_on(l, l->socks[i].fd);
 				}
 			}
 		}
+		now = clock_ms();
+		if (l->ctl != NULL) {
+			control_handle(l->ctl, pfds + nctl_at, n - nctl_at, now,
+			    answer_cb, l);
+		}
 		reap(l);
-	}
-	free(l->pfds);
-	free(l->owner);
-	l->pfds = NULL;
-	l->owner = NULL;
-}
-
-/* SIGTERM: children log their tunnels and exit; bounded, then SIGKILL. */
-static void
-stop_children(struct listener *l)
-{
-	struct timespec	ts = { 0, 50 * 1000000 };
-	size_t		i;
-	int		waited;
-
-	for (i = 0; i < l->nchildren; i++) {
-		kill(l->children[i].pid, SIGTERM);
-	}
-	for (waited = 0; l->nchildren > 0 && waited < LISTENER_STOP_MS;
-	    waited += 50) {
-		nanosleep(&ts, NULL);
-		reap(l);
-	}
-	for (i = 0; i < l->nchildren; i++) {
-		kill(l->children[i].pid, SIGKILL);
-	}
-	while (l->nchildren > 0 && waitpid(l->children[0].pid, NULL, 0) != -1) {
-		forget_child(l, 0);
+		if (l->hup) {
+			reload(l);
+		}
+		stop_step(l);
+		if (now >= l->next_expire) {
+			penalty_expire(l->pen, now);
+			l->next_expire = now + LISTENER_EXPIRE_MS;
+		}
 	}
 }
 
 int
-listener_run(const struct servconf *sc, struct pwfile *pw, ssh_bind bind)
+listener_run(struct gwconf *g, const struct listener_opts *o)
 {
 	struct listener	l;
-	size_t		i;
+	char		err[512];
 
 	memset(&l, 0, sizeof(l));
-	l.sc = sc;
-	l.bind = bind;
-	l.pw = pw;
-	if (sc->password_file != NULL) {
-		stat(sc->password_file, &l.pw_stat);
+	l.g = g;
+	l.o = o;
+	l.sigfd = -1;
+	l.started = (int64_t)time(NULL);
+	l.sb = scoreboard_new(LISTENER_SESSIONS_MAX);
+	if (l.sb == NULL) {
+		fatal("scoreboard: %s", strerror(errno));
 	}
-	set_signals();
-	open_listeners(&l);
+	l.pen = penalty_new(&g->sc.penalties);
+	watch_signals(&l);
+	if (rebind(&l, &g->sc, err, sizeof(err)) != 0) {
+		fatal("cannot listen on %s", err);
+	}
+	open_control(&l, &g->sc);
 	serve(&l);
-	log_info("shutting down");
-	for (i = 0; i < l.nfds; i++) {
-		close(l.fds[i]);
-	}
-	free(l.fds);
-	stop_children(&l);
+	log_info("stopped");
+	close_listeners(&l);
+	control_free(l.ctl);
 	free(l.children);
-	pwfile_free(l.pw);
+	free(l.pfds);
+	free(l.owner);
+	penalty_free(l.pen);
+	scoreboard_free(l.sb);
+	net_close(&l.sigfd);
+	sigprocmask(SIG_SETMASK, &l.oldmask, NULL);
+	gwconf_free(l.g);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * authentication service is allowed before authentication succeeds.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/relay.h"
+#include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
 #include "popgate/session.h"
 #include "popgate/sigwatch.h"
@@ -32,6 +34,7 @@
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
 #define SESSION_DRAIN_POLLS	16	/* ready events taken before pumping */
+#define SESSION_ADMIT_MS	10000	/* the parent answers within this */
 
 struct sesschan {
 	ssh_channel	chan;
@@ -47,14 +50,23 @@ struct session {
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
 	char			*targets;	/* "pop3:110" for messages */
-	int			 notify_fd;
+	int			 ctl_fd;	/* to the parent, until admitted */
 	uint64_t		 grace_deadline;
 	struct tunnel		**tunnels;
 	size_t			 ntunnels;
 	struct sesschan		*chans;
 	size_t			 nchans;
-	struct sigwatch		*sig;		/* SIGTERM: end the session */
+	struct sigwatch		*sig;		/* SIGTERM, SIGUSR1 (drain) */
 	bool			 closing;	/* in teardown: refuse all */
+
+	/* What the parent sees of it (scoreboard) and what it decided. */
+	struct scoreboard_slot	*slot;
+	struct scoreboard_entry	 entry;
+	bool			 refused;	/* MaxSessionsPerUser */
+	bool			 draining;	/* gateway shutting down */
+	uint64_t		 closed_up;	/* bytes of freed tunnels */
+	uint64_t		 closed_down;
+	uint64_t		 unused_since;	/* no tunnel open since */
 };
 
 static const char *
@@ -71,14 +83,74 @@ log_refused(const struct session *s, const char *request, const char *target)
 	    target != NULL ? " target=" : "", target != NULL ? target : "");
 }
 
+static void
+publish(struct session *s)
+{
+	s->entry.auth_attempts = auth_attempts(s->auth);
+	s->entry.auth_failures = auth_failures(s->auth);
+	scoreboard_publish(s->slot, &s->entry);
+}
+
+/* The parent's answer to 'a', within SESSION_ADMIT_MS: 'y' or not. */
+static bool
+parent_admits(struct session *s)
+{
+	struct pollfd	pfd = { s->ctl_fd, POLLIN, 0 };
+	uint64_t	deadline = clock_ms() + SESSION_ADMIT_MS, now;
+	char		b = 0;
+	ssize_t		n = -1;
+
+	if (write(s->ctl_fd, "a", 1) != 1) {
+		return false;
+	}
+	while ((now = clock_ms()) < deadline) {
+		if (poll(&pfd, 1, (int)(deadline - now)) < 0 &&
+		    errno != EINTR) {
+			return false;
+		}
+		n = read(s->ctl_fd, &b, 1);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
+			break;
+		}
+	}
+	return n == 1 && b == 'y';
+}
+
+/*
+ * A user just logged in. The parent decides whether the session may go
+ * on (MaxSessionsPerUser): it reads the user from the scoreboard, so that
+ * is published first. A short, bounded wait inside the auth callback, so
+ * no channel request can arrive before the answer.
+ */
+static void
+admit(struct session *s)
+{
+	snprintf(s->entry.user, sizeof(s->entry.user), "%s",
+	    auth_user(s->auth));
+	s->entry.state = SCOREBOARD_AUTHED;
+	s->entry.last_active_ms = clock_ms();
+	s->unused_since = s->entry.last_active_ms;
+	publish(s);
+	if (s->ctl_fd >= 0) {
+		s->refused = !parent_admits(s);
+		net_close(&s->ctl_fd);
+	}
+}
+
 static int
 password_cb(ssh_session ssh, const char *user, const char *password,
     void *arg)
 {
 	struct session	*s = arg;
+	int		 rc;
 
 	(void)ssh;
-	return auth_password(s->auth, user, password);
+	rc = auth_password(s->auth, user, password);
+	if (rc == SSH_AUTH_SUCCESS) {
+		admit(s);
+	}
+	publish(s);
+	return rc;
 }
 
 static int
@@ -86,9 +158,17 @@ pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
     char state, void *arg)
 {
 	struct session	*s = arg;
+	int		 rc;
 
 	(void)ssh;
-	return auth_pubkey(s->auth, user, key, state);
+	rc = auth_pubkey(s->auth, user, key, state);
+	/* SUCCESS to a probe only says "this key would do". */
+	if (rc == SSH_AUTH_SUCCESS && auth_succeeded(s->auth) &&
+	    s->entry.state == SCOREBOARD_PREAUTH) {
+		admit(s);
+	}
+	publish(s);
+	return rc;
 }
 
 static int
@@ -128,8 +208,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 		log_refused(s, "direct-tcpip", target);
 		return 1;
 	}
-	t = tunnel_open(s->ev, msg, pe, auth_user(s->auth), s->peer,
-	    s->sc->backend_connect_timeout);
+	t = tunnel_open(s->ev, msg, pe, s->sc, auth_user(s->auth), s->peer);
 	if (t == NULL) {
 		log_error("cannot accept channel from=%s: %s", s->peer,
 		    ssh_get_error(s->ssh));
@@ -187,6 +266,11 @@ channel_open(struct session *s, ssh_message msg)
 
 	if (!auth_succeeded(s->auth)) {
 		log_refused(s, "channel-before-auth", NULL);
+		return 1;
+	}
+	if (s->refused || s->draining) {
+		log_refused(s, "channel", s->refused ? "MaxSessionsPerUser" :
+		    "shutting-down");
 		return 1;
 	}
 	if (channel_count(s) >= s->sc->channels_per_session) {
@@ -391,17 +475,38 @@ reap_sesschans(struct session *s)
 static void
 pump_tunnels(struct session *s, uint64_t now)
 {
-	size_t	i = 0;
+	uint64_t	up, down;
+	size_t		i = 0;
 
 	while (i < s->ntunnels) {
 		tunnel_pump(s->tunnels[i], now);
 		if (tunnel_done(s->tunnels[i])) {
+			tunnel_counts(s->tunnels[i], &up, &down);
+			s->closed_up += up;
+			s->closed_down += down;
 			tunnel_free(s->tunnels[i]);
 			s->tunnels[i] = s->tunnels[--s->ntunnels];
 			continue;
 		}
 		i++;
 	}
+}
+
+/* Milliseconds until UnusedConnectionTimeout closes it, -1 for never. */
+static int
+unused_left(const struct session *s, uint64_t now)
+{
+	uint64_t	limit = (uint64_t)s->sc->unused_connection_timeout *
+	    1000;
+
+	if (limit == 0 || !auth_succeeded(s->auth) || s->ntunnels > 0 ||
+	    s->nchans > 0) {
+		return -1;
+	}
+	if (now >= s->unused_since + limit) {
+		return 0;
+	}
+	return (int)(s->unused_since + limit - now);
 }
 
 static int
@@ -421,19 +526,64 @@ next_timeout(const struct session *s, uint64_t now)
 			ms = t;
 		}
 	}
-	return ms;
+	t = unused_left(s, now);
+	return t >= 0 && t < ms ? t : ms;
 }
 
+/*
+ * Tunnels, bytes and the last time any moved, for the scoreboard:
+ * published only when something changed, so an idle session writes
+ * nothing.
+ */
 static void
-notify_parent(struct session *s)
+account(struct session *s, uint64_t now)
 {
-	if (s->notify_fd >= 0) {
-		/* The parent only needs "no longer a startup". */
-		if (write(s->notify_fd, "a", 1) != 1) {
-			log_debug("cannot notify parent: %s", strerror(errno));
-		}
-		net_close(&s->notify_fd);
+	struct scoreboard_entry	 e = s->entry;
+	uint64_t		 up, down;
+	size_t			 i;
+
+	e.tunnels = (uint32_t)s->ntunnels;
+	e.bytes_up = s->closed_up;
+	e.bytes_down = s->closed_down;
+	for (i = 0; i < s->ntunnels; i++) {
+		tunnel_counts(s->tunnels[i], &up, &down);
+		e.bytes_up += up;
+		e.bytes_down += down;
 	}
+	if (e.tunnels > s->entry.tunnels) {
+		e.tunnels_total += e.tunnels - s->entry.tunnels;
+	}
+	if (s->ntunnels > 0 || s->nchans > 0) {
+		s->unused_since = now;
+	}
+	if (e.tunnels == s->entry.tunnels && e.bytes_up == s->entry.bytes_up &&
+	    e.bytes_down == s->entry.bytes_down) {
+		return;
+	}
+	e.last_active_ms = now;
+	s->entry = e;
+	publish(s);
+}
+
+/* The gateway is stopping (SIGUSR1): no new tunnels, end with the last. */
+static bool
+drained(struct session *s)
+{
+	if (!sigwatch_seen(s->sig, SIGUSR1)) {
+		return false;
+	}
+	if (!auth_succeeded(s->auth)) {
+		return true;
+	}
+	if (!s->draining) {
+		s->draining = true;
+		s->entry.state = SCOREBOARD_DRAINING;
+		publish(s);
+		log_verbose("gateway shutting down: user=%.100s from=%s ends "
+		    "with its %zu open tunnels", auth_user(s->auth), s->peer,
+		    s->ntunnels);
+	}
+	return s->ntunnels == 0;
 }
 
 static bool
@@ -481,11 +631,15 @@ run(struct session *s)
 			drain(s);
 		}
 		now = clock_ms();
-		if (sigwatch_caught(s->sig) != 0) {
+		if (sigwatch_seen(s->sig, SIGTERM) ||
+		    sigwatch_seen(s->sig, SIGINT)) {
 			return "shutdown";
 		}
+		if (s->refused) {
+			return "max-sessions-per-user";
+		}
 		if (auth_succeeded(s->auth)) {
-			notify_parent(s);
+			/* Logged in: the parent was asked in the callback. */
 		} else if (auth_exhausted(s->auth)) {
 			log_info("too many authentication failures from=%s",
 			    s->peer);
@@ -498,8 +652,15 @@ run(struct session *s)
 		pump_tunnels(s, now);
 		reap_sesschans(s);
 		dirty = relay_take_dirty();
+		account(s, now);
 		if (!session_alive(s)) {
 			return "client-closed";
+		}
+		if (drained(s)) {
+			return "shutdown";
+		}
+		if (unused_left(s, now) == 0) {
+			return "unused-connection-timeout";
 		}
 	}
 }
@@ -535,7 +696,7 @@ teardown(struct session *s, const char *why)
 	}
 	auth_free(s->auth);
 	free(s->targets);
-	net_close(&s->notify_fd);
+	net_close(&s->ctl_fd);
 }
 
 static void
@@ -550,6 +711,8 @@ install_callbacks(struct session *s)
 	ssh_set_message_callback(s->ssh, message_cb, s);
 	ssh_set_auth_methods(s->ssh, auth_methods(s->auth));
 }
+
+static const int	session_signals[] = { SIGINT, SIGTERM, SIGUSR1 };
 
 /* Banner and key exchange, blocking but bounded by LoginGraceTime. */
 static int
@@ -574,30 +737,86 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 		log_info("key exchange failed from=%s: %s", s->peer,
 		    ssh_get_error(s->ssh)[0] != '\0' ? ssh_get_error(s->ssh) :
 		    "not finished within LoginGraceTime");
-		return -1;
+		/* A silent client (no banner) costs a whole LoginGraceTime. */
+		return clock_ms() >= s->grace_deadline ? -2 : -1;
 	}
 	ssh_set_blocking(s->ssh, 0);
 	s->ev = ssh_event_new();
 	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
-	    (s->sig = sigwatch_new(s->ev)) == NULL) {
+	    (s->sig = sigwatch_new_set(s->ev, session_signals,
+	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
 		log_error("cannot set up the event loop for from=%s", s->peer);
 		return -1;
 	}
 	return 0;
 }
 
+/* The scoreboard's word for why a session ended (run()'s reasons). */
+static enum scoreboard_end
+end_of(const char *why)
+{
+	static const struct {
+		const char		*why;
+		enum scoreboard_end	 end;
+	} ends[] = {
+		{ "client-closed", SCOREBOARD_END_CLOSED },
+		{ "max-auth-tries", SCOREBOARD_END_AUTH_EXHAUSTED },
+		{ "login-grace-time", SCOREBOARD_END_GRACE },
+		{ "kex-failed", SCOREBOARD_END_KEX_FAILED },
+		{ "max-sessions-per-user", SCOREBOARD_END_REFUSED },
+		{ "unused-connection-timeout", SCOREBOARD_END_UNUSED },
+		{ "shutdown", SCOREBOARD_END_SHUTDOWN },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if (strcmp(ends[i].why, why) == 0) {
+			return ends[i].end;
+		}
+	}
+	return SCOREBOARD_END_ERROR;
+}
+
+/* What the client reads when the gateway, not the client, hangs up. */
+static void
+say_why(struct session *s, const char *why)
+{
+	char	*msg = NULL;
+
+	if (s->ssh == NULL || !session_alive(s)) {
+		return;
+	}
+	if (strcmp(why, "max-sessions-per-user") == 0) {
+		msg = xasprintf("popgated: too many sessions for %s "
+		    "(MaxSessionsPerUser %u)", auth_user(s->auth),
+		    s->sc->max_sessions_per_user);
+	} else if (strcmp(why, "unused-connection-timeout") == 0) {
+		msg = xasprintf("popgated: no tunnel for %us "
+		    "(UnusedConnectionTimeout)",
+		    s->sc->unused_connection_timeout);
+	} else if (strcmp(why, "shutdown") == 0) {
+		msg = xasprintf("popgated: shutting down");
+	}
+	if (msg != NULL) {
+		ssh_session_set_disconnect_message(s->ssh, msg);
+		free(msg);
+	}
+}
+
 int
 session_serve(const struct servconf *sc, const struct pwfile *pw,
-    ssh_bind bind, int fd, int notify_fd)
+    ssh_bind bind, int fd, int ctl_fd, struct scoreboard_slot *slot)
 {
 	struct session		 s;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	const char		*why = "kex-failed";
+	int			 rc;
 
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
-	s.notify_fd = notify_fd;
+	s.ctl_fd = ctl_fd;
+	s.slot = slot;
 	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
 		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
 	} else {
@@ -611,12 +830,22 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	s.auth = auth_new(sc, pw, s.peer);
 	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
+	s.entry.state = SCOREBOARD_PREAUTH;
+	s.entry.last_active_ms = clock_ms();
+	publish(&s);
 	log_verbose("connection from=%s", s.peer);
-	if (key_exchange(&s, bind, fd) == 0) {
+	rc = key_exchange(&s, bind, fd);
+	if (rc == 0) {
 		why = run(&s);
+	} else if (rc == -2) {
+		why = "login-grace-time";
 	}
 	log_verbose("session closed user=%.100s from=%s reason=%s",
 	    user_or_dash(&s), s.peer, why);
+	account(&s, clock_ms());
+	s.entry.end = end_of(why);
+	publish(&s);
+	say_why(&s, why);
 	teardown(&s, why);
 	return 0;
 }

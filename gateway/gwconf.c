@@ -1,0 +1,151 @@
+/*
+ * gwconf: the host keys go into the bind through libssh's own key import,
+ * so the bind owns them; the algorithm lists were checked by servconf and
+ * libssh gets the last word (it may lack one at run time).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "popgate/gwconf.h"
+#include "popgate/keytool.h"
+#include "popgate/pwfile.h"
+#include "popgate/xmem.h"
+
+static int
+set_algorithms(ssh_bind bind, const struct servconf *sc, char *err,
+    size_t errlen)
+{
+	const struct {
+		enum ssh_bind_options_e	 opt;
+		const char		*list;
+	} set[] = {
+		{ SSH_BIND_OPTIONS_KEY_EXCHANGE, sc->kex_algorithms },
+		{ SSH_BIND_OPTIONS_CIPHERS_C_S, sc->ciphers },
+		{ SSH_BIND_OPTIONS_CIPHERS_S_C, sc->ciphers },
+		{ SSH_BIND_OPTIONS_HMAC_C_S, sc->macs },
+		{ SSH_BIND_OPTIONS_HMAC_S_C, sc->macs },
+		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, sc->hostkey_algorithms },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		if (ssh_bind_options_set(bind, set[i].opt, set[i].list) !=
+		    SSH_OK) {
+			snprintf(err, errlen, "%s: libssh refuses \"%s\": %s",
+			    sc->path, set[i].list, ssh_get_error(bind));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A new bind with every HostKey; NULL with err. */
+static ssh_bind
+make_bind(const struct servconf *sc, char *err, size_t errlen)
+{
+	ssh_bind	bind = ssh_bind_new();
+	ssh_key		key = NULL;
+	bool		no = false;
+	size_t		i;
+
+	if (bind == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	if (set_algorithms(bind, sc, err, errlen) != 0) {
+		ssh_bind_free(bind);
+		return NULL;
+	}
+	for (i = 0; i < sc->nhost_keys; i++) {
+		key = keytool_load_hostkey(sc->host_keys[i], err, errlen);
+		if (key == NULL) {
+			ssh_bind_free(bind);
+			return NULL;
+		}
+		/* The bind owns the key from here. */
+		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
+		    key) != SSH_OK) {
+			snprintf(err, errlen, "%s: %s", sc->host_keys[i],
+			    ssh_get_error(bind));
+			ssh_bind_free(bind);
+			return NULL;
+		}
+	}
+	return bind;
+}
+
+struct gwconf *
+gwconf_adopt(struct servconf *sc, char *err, size_t errlen)
+{
+	struct gwconf	*g = xcalloc(1, sizeof(*g));
+
+	g->sc = *sc;
+	memset(sc, 0, sizeof(*sc));
+	g->bind = make_bind(&g->sc, err, errlen);
+	if (g->bind == NULL) {
+		gwconf_free(g);
+		return NULL;
+	}
+	if (g->sc.password_file != NULL) {
+		/* The file as read, so a later change is noticed. */
+		stat(g->sc.password_file, &g->pw_stat);
+		if (pwfile_load(g->sc.password_file, &g->pw, err,
+		    errlen) != 0) {
+			gwconf_free(g);
+			return NULL;
+		}
+	}
+	return g;
+}
+
+struct gwconf *
+gwconf_load(const char *path, char *const *opts, size_t nopts, char *err,
+    size_t errlen)
+{
+	struct servconf	sc;
+
+	if (servconf_load(&sc, path, opts, nopts, true, err, errlen) != 0) {
+		return NULL;
+	}
+	return gwconf_adopt(&sc, err, errlen);
+}
+
+void
+gwconf_free(struct gwconf *g)
+{
+	if (g == NULL) {
+		return;
+	}
+	pwfile_free(g->pw);
+	if (g->bind != NULL) {
+		ssh_bind_free(g->bind);
+	}
+	servconf_free(&g->sc);
+	free(g);
+}
+
+int
+gwconf_refresh_passwords(struct gwconf *g, char *err, size_t errlen)
+{
+	struct pwfile	*pw = NULL;
+	struct stat	 st;
+
+	if (g->sc.password_file == NULL ||
+	    stat(g->sc.password_file, &st) != 0 ||
+	    (st.st_mtim.tv_sec == g->pw_stat.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == g->pw_stat.st_mtim.tv_nsec &&
+	    st.st_ino == g->pw_stat.st_ino &&
+	    st.st_size == g->pw_stat.st_size)) {
+		return 0;
+	}
+	/* Tried once per change: a broken file is not re-read each time. */
+	g->pw_stat = st;
+	if (pwfile_load(g->sc.password_file, &pw, err, errlen) != 0) {
+		return -1;
+	}
+	pwfile_free(g->pw);
+	g->pw = pw;
+	return 1;
+}
