@@ -458,6 +458,7 @@ control_ask(const char *path, const char *request, int timeout_ms,
 	uint64_t		 deadline = clock_ms() + (uint64_t)timeout_ms;
 	char			*line = NULL, *text = NULL;
 	size_t			 len = 0;
+	ssize_t			 sent;
 	int			 fd = -1, rc = -1, saved;
 
 	if (sun_for(path, &sun, err, errlen) != 0) {
@@ -473,13 +474,14 @@ control_ask(const char *path, const char *request, int timeout_ms,
 		goto out;
 	}
 	line = xasprintf("%s\n", request);
-	if (send(fd, line, strlen(line), MSG_NOSIGNAL) !=
-	    (ssize_t)strlen(line)) {
-		saved = errno;
+	/* A refusal may close before the request is sent: read it anyway. */
+	sent = send(fd, line, strlen(line), MSG_NOSIGNAL);
+	saved = errno;
+	text = read_all(fd, deadline, &len);
+	if (text != NULL && len == 0 && sent != (ssize_t)strlen(line)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(saved));
 		goto out;
 	}
-	text = read_all(fd, deadline, &len);
 	if (text == NULL) {
 		saved = errno;
 		snprintf(err, errlen, "%s: %s", path, saved == ETIMEDOUT ?

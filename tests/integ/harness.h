@@ -295,6 +295,7 @@ struct hgate {
 	char		 known_hosts[HARNESS_PATH];
 	char		 userkey[HARNESS_PATH];	/* in keys/alice */
 	char		 otherkey[HARNESS_PATH];	/* authorised nowhere */
+	const char *const *env;		/* for popgated, may be NULL */
 };
 
 /*
@@ -395,5 +396,7 @@ Suite		*client_suite(void);
 Suite		*client_fail_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
+Suite		*fault_suite(void);
+Suite		*limits_suite(void);
 
 #endif

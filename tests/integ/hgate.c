@@ -161,7 +161,7 @@ start(struct harness *h, struct hgate *g, const char *listen)
 		hargv_add(&a, "-o");
 		hargv_add(&a, "ListenAddress=%s", listen);
 	}
-	g->proc = hproc_spawn(h, "popgated", a.argv, NULL, NULL);
+	g->proc = hproc_spawn(h, "popgated", a.argv, g->env, NULL);
 	ck_assert_msg(g->proc != NULL, "cannot start %s", a.argv[0]);
 	snprintf(g->log, sizeof(g->log), "%s", g->proc->err);
 	ck_assert_msg(hlog_wait(g->log, 1, g->proc, HARNESS_START_MS,
