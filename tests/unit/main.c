@@ -27,6 +27,7 @@ main(void)
 	srunner_add_suite(sr, algos_suite());
 	srunner_add_suite(sr, penalty_suite());
 	srunner_add_suite(sr, scoreboard_suite());
+	srunner_add_suite(sr, status_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

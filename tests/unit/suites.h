@@ -23,6 +23,7 @@ Suite	*log_suite(void);
 Suite	*algos_suite(void);
 Suite	*penalty_suite(void);
 Suite	*scoreboard_suite(void);
+Suite	*status_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
