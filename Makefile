@@ -3,6 +3,8 @@
 #   make check      install missing packages, build, run unit + integration tests
 #   make asan       the same tests built with AddressSanitizer + UBSan
 #   make demo       install missing packages, build, run the whole chain on loopback
+#   make soak       popgated under load, reloads and backend restarts (not in check;
+#                   SOAK_QUICK=1 for a short run)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -48,7 +50,7 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench install clean deps lint
+.PHONY: all check unit integ asan demo bench soak install clean deps lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -114,6 +116,10 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh && $(MAKE) --no-print-directory all && python3 bench/bench.py
+
+soak: deps
+	@$(MAKE) --no-print-directory $(PROGS)
+	python3 soak/soak.py
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

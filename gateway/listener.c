@@ -743,9 +743,8 @@ signal_children(struct listener *l, int sig)
 	size_t	i;
 
 	for (i = 0; i < l->nchildren; i++) {
-		if (sig != SIGUSR1) {
-			l->children[i].signalled = true;
-		}
+		/* Even SIGUSR1 ends a child still in its key exchange. */
+		l->children[i].signalled = true;
 		kill(l->children[i].pid, sig);
 	}
 }
