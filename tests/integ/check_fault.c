@@ -27,7 +27,7 @@
 #define ENDING_MS	2000		/* the gateway's timeouts in tests */
 #define FIREHOSE	(100ULL * 1024 * 1024)
 #define SLOW_CHUNK	65536
-#define RSS_BOUND_KIB	(16UL * 1024)
+#define RSS_BOUND_KIB	(4UL * 1024)
 
 static struct harness	*H;
 static struct hdovecot	 D;
