@@ -5,7 +5,8 @@
  *
  * libssh's ssh_send_keepalive() discards its result, so a dead gateway is
  * found by the kernel instead: TCP_USER_TIMEOUT (3 x keepalive) fails the
- * socket when the keepalives go unacknowledged, and the next poll sees it.
+ * socket when the keepalives go unacknowledged, and the next poll sees it;
+ * TCP_INFO's last receive catches a gateway whose host still ACKs.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -89,21 +90,43 @@ set_options(struct conn *c)
 	return rc == 0 ? 0 : -1;
 }
 
+/* 1, 2, 4 ... seconds after the n-th failure in a row, at most max. */
+static unsigned
+backoff_s(unsigned failures, unsigned max)
+{
+	unsigned	s;
+
+	s = failures >= 16 ? max : 1U << (failures - 1);
+	return s > max ? max : s;
+}
+
+/*
+ * Milliseconds to wait after this failure. On demand a mail client
+ * waits: 1, 2, 4, 8 s. In the background (--persist) the wait grows to
+ * CONN_PERSIST_BACKOFF_MAX_S and is drawn from [d/2, d] ("equal
+ * jitter"), so clients of a restarted gateway spread out.
+ */
+static uint64_t
+backoff_ms(const struct conn *c)
+{
+	uint32_t	d;
+
+	if (!c->o->persist) {
+		return (uint64_t)backoff_s(c->failures, CONN_BACKOFF_MAX_S) *
+		    1000;
+	}
+	d = backoff_s(c->failures, CONN_PERSIST_BACKOFF_MAX_S) * 1000;
+	return d / 2 + arc4random_uniform(d / 2 + 1);
+}
+
 /* Records why (prefix: detail) and when the next attempt may be made. */
 static void
 fail(struct conn *c, const char *prefix, const char *detail)
 {
-	unsigned	backoff;
-
 	snprintf(c->error, sizeof(c->error), "%s%s%s", prefix,
 	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	c->failures++;
-	backoff = c->failures >= 4 ? CONN_BACKOFF_MAX_S :
-	    1U << (c->failures - 1);
-	if (backoff > CONN_BACKOFF_MAX_S) {
-		backoff = CONN_BACKOFF_MAX_S;
-	}
-	c->retry_at = clock_ms() + (uint64_t)backoff * 1000;
+	c->retry_at = clock_ms() + backoff_ms(c);
 	if (c->ssh != NULL) {
 		ssh_disconnect(c->ssh);
 		ssh_free(c->ssh);
@@ -202,6 +225,8 @@ conn_drop(struct conn *c, const char *why)
 	if (why != NULL) {
 		log_info("connection to %s closed: %s", c->o->gateway, why);
 		snprintf(c->error, sizeof(c->error), "gateway connection lost");
+		c->retry_at = clock_ms() +
+		    arc4random_uniform(CONN_PERSIST_FIRST_MS + 1);
 	}
 	if (c->up) {
 		ssh_event_remove_session(c->ev, c->ssh);
@@ -215,14 +240,16 @@ conn_drop(struct conn *c, const char *why)
 /*
  * Every keepalive is answered (success or failure) by a live gateway, so
  * the kernel's "last data received" shows whether anybody still answers:
- * this also catches a gateway that hangs while its host still ACKs.
+ * this also catches a gateway that hangs while its host still ACKs. It
+ * is looked at once per interval, so silence of 2 intervals means dead:
+ * found at most 3 intervals after the last answer.
  */
 static bool
 answering(struct conn *c)
 {
 	struct tcp_info	ti;
 	socklen_t	len = sizeof(ti);
-	unsigned	limit = c->o->keepalive * 3 * 1000;
+	unsigned	limit = c->o->keepalive * 2 * 1000;
 
 	if (getsockopt(ssh_get_fd(c->ssh), IPPROTO_TCP, TCP_INFO, &ti,
 	    &len) != 0 || ti.tcpi_last_data_recv <= limit) {
@@ -270,6 +297,10 @@ conn_why_dead(const struct conn *c)
 int
 conn_timeout(const struct conn *c, uint64_t now_ms)
 {
+	if (!c->up && c->o->persist) {
+		return now_ms >= c->retry_at ? 0 :
+		    (int)(c->retry_at - now_ms);
+	}
 	if (!c->up || c->o->keepalive == 0) {
 		return -1;
 	}
@@ -286,6 +317,12 @@ conn_may_retry(const struct conn *c, uint64_t now_ms, unsigned *wait_s)
 	}
 	*wait_s = (unsigned)((c->retry_at - now_ms + 999) / 1000);
 	return false;
+}
+
+bool
+conn_persist_due(const struct conn *c, uint64_t now_ms)
+{
+	return c->o->persist && !c->up && now_ms >= c->retry_at;
 }
 
 const char *

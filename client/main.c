@@ -3,35 +3,50 @@
  * client. Exit codes are chosen here and nowhere else:
  * 0 ok, 2 usage or config, 3 host key verification failed,
  * 4 authentication failed, 5 forward refused or backend unreachable,
- * 6 network error.
+ * 6 network error. With -f the parent exits with the background
+ * process's status once that one serves (0) or gave up before (2).
  */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "popgate/check.h"
 #include "popgate/clock.h"
 #include "popgate/conn.h"
+#include "popgate/detach.h"
+#include "popgate/drain.h"
 #include "popgate/forward.h"
 #include "popgate/log.h"
 #include "popgate/opts.h"
+#include "popgate/pidfile.h"
+#include "popgate/profile.h"
 #include "popgate/relay.h"
 #include "popgate/sigwatch.h"
 
 #define MAIN_MAX_WAIT_MS	30000
 #define MAIN_MAX_POLL_ERRORS	100
-#define MAIN_DRAIN_POLLS	16	/* ready events taken before pumping */
+#define MAIN_DRAIN_POLLS	64	/* ready events taken before pumping */
 
 struct client {
 	struct opts	 o;
 	ssh_event	 ev;
+	struct drain	*drain;		/* reads before relays run */
 	struct conn	*conn;
 	struct forward	*fw[OPTS_MAX_FORWARDS];
 	size_t		 nfw;
 	struct sigwatch	*sig;		/* SIGINT/SIGTERM: clean exit 0 */
+	struct profile	*profile;	/* owns the strings o points to */
+	char		 dest[PROFILE_DEST_MAX];
+	bool		 pid_written;
+	int		 report_fd;	/* -f: to the waiting parent */
 };
 
 static int
@@ -132,12 +147,17 @@ lost(struct client *cl)
 		forward_abort_all(cl->fw[i], "gateway connection lost");
 	}
 	conn_drop(cl->conn, why);
-	if (!cl->o.stdio) {
+	if (cl->o.persist) {
+		log_info("reconnecting in the background (--persist)");
+	} else if (!cl->o.stdio) {
 		log_info("will reconnect when a mail client connects");
 	}
 }
 
-/* A client is waiting and the session is down: try again (backoff). */
+/*
+ * The session is down and a client is waiting, or --persist's wait is
+ * over: try again. Failures back off (conn_may_retry, conn_persist_due).
+ */
 static void
 reconnect(struct client *cl, uint64_t now)
 {
@@ -145,30 +165,21 @@ reconnect(struct client *cl, uint64_t now)
 	size_t		i;
 	bool		pending = false;
 
+	if (conn_is_up(cl->conn)) {
+		return;
+	}
 	for (i = 0; i < cl->nfw; i++) {
 		pending = pending || forward_pending(cl->fw[i]);
 	}
-	if (pending && !conn_is_up(cl->conn) &&
-	    conn_may_retry(cl->conn, now, &wait_s)) {
-		if (conn_establish(cl->conn) == CONN_OK) {
-			log_info("reconnected to %s", cl->o.gateway);
-		}
+	if (!(pending && conn_may_retry(cl->conn, now, &wait_s)) &&
+	    !conn_persist_due(cl->conn, now)) {
+		return;
 	}
-}
-
-/*
- * libssh takes 4 KiB from its socket per poll: let it take what is ready
- * before the relays run, so they move large chunks, not 4 KiB at a time.
- */
-static void
-drain(struct client *cl)
-{
-	int	i;
-
-	for (i = 0; i < MAIN_DRAIN_POLLS; i++) {
-		if (ssh_event_dopoll(cl->ev, 0) != SSH_OK) {
-			break;
-		}
+	if (conn_establish(cl->conn) == CONN_OK) {
+		log_info("reconnected to %s", cl->o.gateway);
+	} else if (cl->o.persist) {
+		conn_may_retry(cl->conn, clock_ms(), &wait_s);
+		log_info("next attempt in %u s", wait_s);
 	}
 }
 
@@ -190,7 +201,10 @@ run(struct client *cl)
 			}
 		} else {
 			errors = 0;
-			drain(cl);
+			if (conn_is_up(cl->conn)) {
+				drain_session(cl->drain, cl->ev,
+				    conn_session(cl->conn), MAIN_DRAIN_POLLS);
+			}
 		}
 		now = clock_ms();
 		if (!conn_tick(cl->conn, now) && conn_is_up(cl->conn)) {
@@ -226,15 +240,121 @@ cleanup(struct client *cl)
 	if (cl->ev != NULL) {
 		ssh_event_free(cl->ev);
 	}
+	drain_free(cl->drain);
 	ssh_finalize();
+	if (cl->pid_written) {
+		pidfile_remove(cl->o.pid_file);
+	}
+	profile_free(cl->profile);
+}
+
+/*
+ * The profile file to look in: -F, else $XDG_CONFIG_HOME/popgate/config
+ * (an absolute XDG_CONFIG_HOME only, as its spec says), else
+ * ~/.config/popgate/config. NULL when there is none to look in.
+ */
+static const char *
+profile_path(const struct opts *o, char *buf, size_t len)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME");
+	const char	*home = getenv("HOME");
+	int		 n;
+
+	if (o->config != NULL) {
+		return o->config;
+	}
+	if (xdg != NULL && xdg[0] == '/') {
+		n = snprintf(buf, len, "%s/popgate/config", xdg);
+	} else if (home != NULL && home[0] != '\0') {
+		n = snprintf(buf, len, "%s/.config/popgate/config", home);
+	} else {
+		return NULL;
+	}
+	if (n < 0 || (size_t)n >= len ||
+	    (access(buf, F_OK) != 0 && errno == ENOENT)) {
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * It names the key, the known hosts and the password file: a profile
+ * file others may write is refused, as OpenSSH refuses ~/.ssh/config.
+ */
+static int
+profile_safe(const char *path, char *err, size_t errlen)
+{
+	struct stat	st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%.512s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		return 0;	/* /dev/null and the like */
+	}
+	if ((st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "%.200s: writable by others (mode %03o); "
+		    "refusing it: chmod go-w %.200s", path,
+		    (unsigned)(st.st_mode & 0777), path);
+		return -1;
+	}
+	if (st.st_uid != getuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "%.512s: owned by uid %u, not by you; "
+		    "refusing it", path, (unsigned)st.st_uid);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * popgate [USER@]NAME with a Host NAME block: the options again, the
+ * block's first and the command line's over them.
+ */
+static int
+use_profile(struct client *cl, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	const struct profile_host	*h = NULL;
+	const char			*path = NULL;
+	char				 buf[PATH_MAX];
+	char *const			*pargv = NULL;
+	int				 pargc;
+
+	path = cl->o.dest != NULL ? profile_path(&cl->o, buf, sizeof(buf)) :
+	    NULL;
+	if (path == NULL) {
+		return 0;
+	}
+	if (profile_safe(path, err, errlen) != 0) {
+		return -1;
+	}
+	cl->profile = profile_load(path, getenv("HOME"), err, errlen);
+	if (cl->profile == NULL || profile_resolve(cl->profile, cl->o.dest,
+	    cl->o.config != NULL, &h, err, errlen) != 0) {
+		return -1;
+	}
+	if (h == NULL) {
+		return 0;	/* a gateway, not a profile */
+	}
+	profile_host_dest(h, cl->o.dest, cl->dest, sizeof(cl->dest));
+	pargv = profile_host_argv(h, &pargc);
+	opts_init(&cl->o);
+	if (opts_scan(&cl->o, pargc, pargv, err, errlen) != 0 ||
+	    opts_scan(&cl->o, argc - 1, argv + 1, err, errlen) != 0) {
+		return -1;
+	}
+	cl->o.dest = cl->dest;
+	return 0;
 }
 
 static int
 parse(struct client *cl, int argc, char **argv)
 {
-	char	err[512];
+	char	err[1024];
 
-	if (opts_parse(argc, argv, &cl->o, err, sizeof(err)) != 0) {
+	opts_init(&cl->o);
+	if (opts_scan(&cl->o, argc - 1, argv + 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "popgate: %s\n(popgate --help lists the "
 		    "options)\n", err);
 		return 2;
@@ -247,7 +367,63 @@ parse(struct client *cl, int argc, char **argv)
 		printf("popgate %s (%s)\n", POPGATE_VERSION, ssh_version(0));
 		return 0;
 	}
+	if (use_profile(cl, argc, argv, err, sizeof(err)) != 0) {
+		fprintf(stderr, "popgate: %s\n", err);
+		return 2;
+	}
+	if (opts_finish(&cl->o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "popgate: %s\n(popgate --help lists the "
+		    "options)\n", err);
+		return 2;
+	}
 	return -1;
+}
+
+/*
+ * Ready: the lines for scripts, then (-f) the background, the pid file,
+ * the signal watch; with -f the parent is told only now.
+ */
+static int
+serve(struct client *cl)
+{
+	char	err[512];
+	int	status;
+
+	if (!cl->o.stdio) {
+		print_ready(cl);
+	}
+	if (cl->o.background) {
+		switch (detach_fork(&cl->report_fd, &status)) {
+		case DETACH_PARENT:
+			_exit(status);	/* the session is the child's now */
+		case DETACH_FAILED:
+			return exit_code(CONN_CONFIG);
+		case DETACH_CHILD:
+			break;
+		}
+	}
+	if (cl->o.pid_file != NULL) {
+		if (pidfile_write(cl->o.pid_file, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			return exit_code(CONN_CONFIG);
+		}
+		cl->pid_written = true;
+	}
+	/* Until here the default action (exit) is right for a signal. */
+	cl->sig = sigwatch_new(cl->ev);
+	if (cl->sig == NULL) {
+		return exit_code(CONN_CONFIG);
+	}
+	if (cl->o.background) {
+		log_use_syslog(LOG_MAIL);
+		detach_stdio();
+		detach_report(&cl->report_fd, 0);
+	}
+	if (cl->o.persist) {
+		log_verbose("keeping the connection to %s up (--persist)",
+		    cl->o.gateway);
+	}
+	return run(cl);
 }
 
 int
@@ -255,20 +431,31 @@ main(int argc, char **argv)
 {
 	struct client		cl;
 	enum conn_status	st;
+	char			err[512];
 	int			status;
 
 	memset(&cl, 0, sizeof(cl));
+	cl.report_fd = -1;
 	log_init("popgate", LOG_LEVEL_INFO);
 	log_show_pid(false);
 	status = parse(&cl, argc, argv);
 	if (status >= 0) {
+		profile_free(cl.profile);
 		return status;
 	}
 	set_log_level(&cl.o);
+	/* A running popgate on the pid file: say so before connecting. */
+	if (cl.o.pid_file != NULL && pidfile_check(cl.o.pid_file, err,
+	    sizeof(err)) != 0) {
+		log_error("%s", err);
+		profile_free(cl.profile);
+		return exit_code(CONN_CONFIG);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	ssh_init();
 	cl.ev = ssh_event_new();
-	if (cl.ev == NULL || open_forwards(&cl) != 0) {
+	cl.drain = drain_new();
+	if (cl.ev == NULL || cl.drain == NULL || open_forwards(&cl) != 0) {
 		cleanup(&cl);
 		return exit_code(CONN_CONFIG);
 	}
@@ -278,15 +465,12 @@ main(int argc, char **argv)
 		st = check_run(cl.conn, &cl.o, stdout);
 		status = exit_code(st);
 	} else if (st == CONN_OK) {
-		if (!cl.o.stdio) {
-			print_ready(&cl);
-		}
-		/* Until here the default action (exit) is right for a signal. */
-		cl.sig = sigwatch_new(cl.ev);
-		status = cl.sig != NULL ? run(&cl) : exit_code(CONN_CONFIG);
+		status = serve(&cl);
 	} else {
 		status = exit_code(st);
 	}
+	/* -f and failed before it was ready: the parent exits with this. */
+	detach_report(&cl.report_fd, status);
 	cleanup(&cl);
 	return status;
 }

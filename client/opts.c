@@ -51,9 +51,11 @@ struct optdef {
 
 static const char usage_text[] =
     "usage: popgate [options] [USER@]GATEWAY\n"
+    "       popgate [options] [USER@]PROFILE\n"
     "\n"
     "Opens an SSH session to the popgated GATEWAY and forwards local POP3\n"
-    "ports through it, like ssh -N -L.\n"
+    "ports through it, like ssh -N -L. A PROFILE is a Host block of the\n"
+    "profile file; options given here override its settings.\n"
     "\n"
     "  -p PORT               gateway SSH port (default 22)\n"
     "  -l USER               user name on the gateway (overrides USER@)\n"
@@ -76,6 +78,15 @@ static const char usage_text[] =
     "  --password-file FILE  read the password from FILE\n"
     "  --keepalive SECS      keepalive interval, 0 = off (default "
     XSTRINGIFY(OPTS_DEFAULT_KEEPALIVE) ")\n"
+    "  --persist             keep the session up: reconnect by itself when\n"
+    "                        it drops, with a growing, jittered wait\n"
+    "  -f, --background      go to the background after the ready lines,\n"
+    "                        logging to syslog\n"
+    "  --pid-file FILE       write the pid to FILE, removed on exit; refuse\n"
+    "                        to start while it names a running popgate\n"
+    "  -F FILE               profile file (default\n"
+    "                        $XDG_CONFIG_HOME/popgate/config, else\n"
+    "                        ~/.config/popgate/config)\n"
     "  --check               connect, authenticate, test the forwards, exit\n"
     "  --version             print the version and exit\n"
     "  --help                print this help and exit\n"
@@ -302,12 +313,17 @@ set_user(struct opts *o, const char *arg, char *err, size_t errlen)
 		return -1;
 	}
 	memcpy(o->user, arg, n + 1);
+	o->user_layer = o->layer;
 	return 0;
 }
 
 static int
 set_forward(struct opts *o, const char *arg, char *err, size_t errlen)
 {
+	if (o->forwards_layer != o->layer) {
+		o->nforwards = 0;	/* this layer's list replaces it */
+		o->forwards_layer = o->layer;
+	}
 	if (o->nforwards == OPTS_MAX_FORWARDS) {
 		snprintf(err, errlen, "-L \"%s\": too many -L (at most %d)",
 		    arg, OPTS_MAX_FORWARDS);
@@ -354,6 +370,18 @@ set_password_file(struct opts *o, const char *arg, char *err,
 }
 
 static int
+set_pid_file(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	return set_path(&o->pid_file, "--pid-file", arg, err, errlen);
+}
+
+static int
+set_config(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	return set_path(&o->config, "-F", arg, err, errlen);
+}
+
+static int
 set_stdio(struct opts *o, const char *arg, char *err, size_t errlen)
 {
 	char	why[REASON_LEN];
@@ -365,6 +393,7 @@ set_stdio(struct opts *o, const char *arg, char *err, size_t errlen)
 		return -1;
 	}
 	o->stdio = true;
+	o->stdio_layer = o->layer;
 	return 0;
 }
 
@@ -404,6 +433,10 @@ set_fingerprint(struct opts *o, const char *arg, char *err, size_t errlen)
 
 	if (check_fingerprint(arg, err, errlen) != 0) {
 		return -1;
+	}
+	if (o->fingerprints_layer != o->layer) {
+		o->nfingerprints = 0;	/* this layer's list replaces it */
+		o->fingerprints_layer = o->layer;
 	}
 	for (i = 0; i < o->nfingerprints; i++) {
 		if (strcmp(o->fingerprints[i], arg) == 0) {
@@ -447,6 +480,8 @@ static const struct optdef optdefs[] = {
 	{ 'L',	NULL,			true,	set_forward,	0 },
 	{ 'i',	NULL,			true,	set_identity,	0 },
 	{ 'W',	NULL,			true,	set_stdio,	0 },
+	{ 'F',	NULL,			true,	set_config,	0 },
+	{ 'f',	"background",		false,	NULL,	FLAG(background) },
 	{ 'v',	NULL,			false,	set_verbose,	0 },
 	{ 'q',	NULL,			false,	NULL,	FLAG(quiet) },
 	{ '\0',	"known-hosts",		true,	set_known_hosts, 0 },
@@ -454,6 +489,8 @@ static const struct optdef optdefs[] = {
 	{ '\0',	"fingerprint",		true,	set_fingerprint, 0 },
 	{ '\0',	"password-file",	true,	set_password_file, 0 },
 	{ '\0',	"keepalive",		true,	set_keepalive,	0 },
+	{ '\0',	"persist",		false,	NULL,	FLAG(persist) },
+	{ '\0',	"pid-file",		true,	set_pid_file,	0 },
 	{ '\0',	"check",		false,	NULL,	FLAG(check) },
 	{ '\0',	"version",		false,	NULL,	FLAG(version) },
 	{ '\0',	"help",			false,	NULL,	FLAG(help) },
@@ -582,7 +619,10 @@ parse_short(int argc, char *const *argv, int *i, struct opts *o, char *err,
 	return 0;
 }
 
-/* The USER of USER@GATEWAY (n bytes at s); -l, if given, wins. */
+/*
+ * The USER of USER@GATEWAY (n bytes at s). -l given in the same layer
+ * wins; -l from an earlier layer (a profile's User) gives way.
+ */
 static int
 set_login(struct opts *o, const char *s, size_t n, char *err,
     size_t errlen)
@@ -601,7 +641,7 @@ set_login(struct opts *o, const char *s, size_t n, char *err,
 		    "'.', '_', '-')", user);
 		return -1;
 	}
-	if (o->user[0] == '\0') {
+	if (o->user[0] == '\0' || o->user_layer < o->dest_layer) {
 		memcpy(o->user, user, n + 1);
 	}
 	return 0;
@@ -622,19 +662,14 @@ has_port(const char *host)
 	return colon != NULL && strchr(colon + 1, ':') == NULL;
 }
 
-/* [USER@]GATEWAY: split at the last '@'; the host goes to gateway_buf. */
+/* The host part of [USER@]GATEWAY into gateway_buf. */
 static int
-set_gateway(struct opts *o, const char *arg, char *err, size_t errlen)
+set_host(struct opts *o, const char *arg, const char *host, char *err,
+    size_t errlen)
 {
-	const char	*at = strrchr(arg, '@');
-	const char	*host = at != NULL ? at + 1 : arg;
 	char		 why[REASON_LEN];
 	struct addr	 a;
 
-	if (at != NULL && set_login(o, arg, (size_t)(at - arg), err,
-	    errlen) != 0) {
-		return -1;
-	}
 	if (host[0] == '-') {
 		snprintf(err, errlen, "gateway \"%s\": must not start with "
 		    "'-'", arg);
@@ -654,26 +689,76 @@ set_gateway(struct opts *o, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
-/* After the last option: the gateway, conflicts, the default forward. */
+/* [USER@]GATEWAY: split at the last '@'. */
 static int
-finish(struct opts *o, const char *gateway, char *err, size_t errlen)
+set_gateway(struct opts *o, const char *arg, char *err, size_t errlen)
 {
-	if (gateway == NULL) {
+	const char	*at = strrchr(arg, '@');
+
+	if (at != NULL && set_login(o, arg, (size_t)(at - arg), err,
+	    errlen) != 0) {
+		return -1;
+	}
+	return set_host(o, arg, at != NULL ? at + 1 : arg, err, errlen);
+}
+
+int
+opts_check_gateway(const char *host, char *err, size_t errlen)
+{
+	struct opts	o;
+
+	opts_init(&o);
+	if (strchr(host, '@') != NULL) {
+		snprintf(err, errlen, "gateway \"%s\": a host only, without "
+		    "USER@", host);
+		return -1;
+	}
+	return set_host(&o, host, host, err, errlen);
+}
+
+/* Options only one layer (the command line) gives: their conflicts. */
+static int
+check_conflicts(const struct opts *o, char *err, size_t errlen)
+{
+	const char	*mode = o->stdio ? "-W" : o->check ? "--check" : NULL;
+
+	if (o->stdio && o->check) {
+		snprintf(err, errlen, "-W cannot be combined with --check");
+		return -1;
+	}
+	if (mode != NULL && o->background) {
+		snprintf(err, errlen, "-f cannot be combined with %s", mode);
+		return -1;
+	}
+	if (mode != NULL && o->pid_file != NULL) {
+		snprintf(err, errlen, "--pid-file cannot be combined with %s",
+		    mode);
+		return -1;
+	}
+	return 0;
+}
+
+int
+opts_finish(struct opts *o, char *err, size_t errlen)
+{
+	if (o->dest == NULL) {
 		snprintf(err, errlen, "missing gateway (usage: popgate "
 		    "[options] [USER@]GATEWAY)");
 		return -1;
 	}
 	if (o->stdio && o->nforwards > 0) {
-		snprintf(err, errlen, "-W cannot be combined with -L");
+		if (o->forwards_layer == o->stdio_layer) {
+			snprintf(err, errlen, "-W cannot be combined with -L");
+			return -1;
+		}
+		o->nforwards = 0;	/* a profile's -L give way to -W */
+	}
+	if (check_conflicts(o, err, errlen) != 0 ||
+	    set_gateway(o, o->dest, err, errlen) != 0) {
 		return -1;
 	}
-	if (o->stdio && o->check) {
-		snprintf(err, errlen, "-W cannot be combined with --check");
-		return -1;
-	}
-	if (set_gateway(o, gateway, err, errlen) != 0) {
-		return -1;
-	}
+	/* --check and -W end by themselves: nothing to keep up. */
+	o->persist = o->persist && !o->stdio && !o->check;
 	if (o->nforwards == 0 && !o->stdio) {
 		if (set_forward(o, OPTS_DEFAULT_FORWARD, err, errlen) != 0) {
 			return -1;
@@ -682,40 +767,61 @@ finish(struct opts *o, const char *gateway, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-reset(struct opts *o, char *err, size_t errlen)
+void
+opts_init(struct opts *o)
 {
-	if (errlen > 0) {
-		err[0] = '\0';
-	}
 	memset(o, 0, sizeof(*o));
 	o->port = DEFAULT_PORT;
 	o->keepalive = OPTS_DEFAULT_KEEPALIVE;
 }
 
 int
-opts_parse(int argc, char *const *argv, struct opts *o, char *err,
+opts_set(struct opts *o, const char *opt, const char *arg, char *err,
+    size_t errlen)
+{
+	const struct optdef	*d = NULL;
+
+	if (opt[0] == '-' && opt[1] == '-') {
+		d = find_long(opt + 2, strlen(opt + 2));
+	} else if (opt[0] == '-' && opt[1] != '\0' && opt[2] == '\0') {
+		d = find_short(opt[1]);
+	}
+	if (d == NULL) {
+		snprintf(err, errlen, "unknown option \"%s\"", opt);
+		return -1;
+	}
+	if (d->takes_arg != (arg != NULL)) {
+		snprintf(err, errlen, "option \"%s\" %s", opt, d->takes_arg ?
+		    "needs an argument" : "takes no argument");
+		return -1;
+	}
+	return apply(d, o, arg, err, errlen);
+}
+
+int
+opts_scan(struct opts *o, int argc, char *const *argv, char *err,
     size_t errlen)
 {
 	const char	*arg = NULL;
-	const char	*gateway = NULL;
+	const char	*dest = NULL;
 	bool		 dashdash = false;
 	int		 i, rc;
 
-	reset(o, err, errlen);
-	for (i = 1; i < argc; i++) {
+	o->layer++;
+	for (i = 0; i < argc; i++) {
 		arg = argv[i];
 		if (!dashdash && strcmp(arg, "--") == 0) {
 			dashdash = true;
 			continue;
 		}
 		if (dashdash || arg[0] != '-' || arg[1] == '\0') {
-			if (gateway != NULL) {
+			if (dest != NULL) {
 				snprintf(err, errlen, "unexpected argument "
 				    "\"%s\" (gateway already given)", arg);
 				return -1;
 			}
-			gateway = arg;
+			dest = o->dest = arg;
+			o->dest_layer = o->layer;
 			continue;
 		}
 		if (arg[1] == '-') {
@@ -730,5 +836,23 @@ opts_parse(int argc, char *const *argv, struct opts *o, char *err,
 			return 0;	/* the rest is not looked at */
 		}
 	}
-	return finish(o, gateway, err, errlen);
+	return 0;
+}
+
+int
+opts_parse(int argc, char *const *argv, struct opts *o, char *err,
+    size_t errlen)
+{
+	if (errlen > 0) {
+		err[0] = '\0';
+	}
+	opts_init(o);
+	if (opts_scan(o, argc > 0 ? argc - 1 : 0, argv + (argc > 0), err,
+	    errlen) != 0) {
+		return -1;
+	}
+	if (o->help || o->version) {
+		return 0;
+	}
+	return opts_finish(o, err, errlen);
 }

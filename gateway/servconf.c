@@ -17,6 +17,7 @@
 
 #include "popgate/algos.h"
 #include "popgate/cfgfile.h"
+#include "popgate/proxyproto.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
 #include "popgate/xmem.h"
@@ -50,6 +51,8 @@ struct load {
 	unsigned	*fwd_line;	/* line of each Forward entry */
 	int		 fwd_level;	/* ...all from this level */
 	size_t		 nfwd;
+	unsigned	 proxy_line;	/* first "ListenAddress ... proxy" */
+	int		 proxy_level;	/* ...at this level */
 	unsigned	 line;		/* the line being parsed, 0: default */
 };
 
@@ -95,7 +98,10 @@ print_word(FILE *fp, const char *name, const char *w)
 	}
 }
 
-/* ListenAddress: host[:port] (default port 22, 0 picks a free one). */
+/*
+ * ListenAddress: host[:port] (default port 22, 0 picks a free one), then
+ * "proxy" for a listener behind a balancer (sc->listen_proxy, parallel).
+ */
 static int
 listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
     char **argv, char *err, size_t errlen)
@@ -105,13 +111,24 @@ listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 	struct addr	  a;
 	char		  why[WHY_MAX];
 
-	(void)ld;
 	if (addr_parse(argv[0], 22, true, &a, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "expected HOST[:PORT], got \"%s\": %s",
 		    argv[0], why);
 		return -1;
 	}
+	if (argv[1] != NULL && strcasecmp(argv[1], "proxy") != 0) {
+		snprintf(err, errlen, "expected \"proxy\" after the address, "
+		    "got \"%s\"", argv[1]);
+		return -1;
+	}
+	if (argv[1] != NULL && ld->proxy_line == 0) {
+		ld->proxy_line = ld->line;
+		ld->proxy_level = ld->level;
+	}
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	sc->listen_proxy = xreallocarray(sc->listen_proxy, *n + 1,
+	    sizeof(*sc->listen_proxy));
+	sc->listen_proxy[*n] = argv[1] != NULL;
 	(*v)[(*n)++] = a;
 	return 0;
 }
@@ -119,9 +136,13 @@ listen_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 static void
 listen_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
 {
-	(void)ld;
+	if (ld != NULL) {
+		ld->proxy_line = 0;
+	}
 	free(*FIELD(sc, kw, struct addr *));
 	*FIELD(sc, kw, struct addr *) = NULL;
+	free(sc->listen_proxy);
+	sc->listen_proxy = NULL;
 	*COUNT(sc, kw) = 0;
 }
 
@@ -133,8 +154,43 @@ listen_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 	size_t			 i;
 
 	for (i = 0; i < CCOUNT(sc, kw); i++) {
+		fprintf(fp, "%s %s%s\n", kw->name,
+		    addr_format(v[i].host, v[i].port, buf, sizeof(buf)),
+		    sc->listen_proxy[i] ? " proxy" : "");
+	}
+}
+
+/* ProxyFrom: ADDR[/PREFIX][,...]; each line adds, one printed a line. */
+static int
+nets_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	(void)ld;
+	return proxyproto_nets_parse(argv[0],
+	    FIELD(sc, kw, struct proxyproto_net *), COUNT(sc, kw), err,
+	    errlen);
+}
+
+static void
+nets_clear(struct servconf *sc, const struct keyword *kw, struct load *ld)
+{
+	(void)ld;
+	free(*FIELD(sc, kw, struct proxyproto_net *));
+	*FIELD(sc, kw, struct proxyproto_net *) = NULL;
+	*COUNT(sc, kw) = 0;
+}
+
+static void
+nets_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	const struct proxyproto_net *v =
+	    *CFIELD(sc, kw, struct proxyproto_net *);
+	char			 buf[PROXYPROTO_NET_STRLEN];
+	size_t			 i;
+
+	for (i = 0; i < CCOUNT(sc, kw); i++) {
 		fprintf(fp, "%s %s\n", kw->name,
-		    addr_format(v[i].host, v[i].port, buf, sizeof(buf)));
+		    proxyproto_net_format(&v[i], buf, sizeof(buf)));
 	}
 }
 
@@ -590,7 +646,10 @@ static const struct kwtype kw_algos = {
 	algos_parse, path_clear, algos_print, 1, 0, "NAME[,NAME]..."
 };
 static const struct kwtype kw_listen = {
-	listen_parse, listen_clear, listen_print, 1, 0, "HOST[:PORT]"
+	listen_parse, listen_clear, listen_print, 1, 2, "HOST[:PORT] [proxy]"
+};
+static const struct kwtype kw_nets = {
+	nets_parse, nets_clear, nets_print, 1, 0, "ADDR[/PREFIX][,...]"
 };
 static const struct kwtype kw_paths = {
 	paths_parse, paths_clear, paths_print, 1, 0, "PATH"
@@ -633,6 +692,8 @@ static const struct kwtype kw_socket = {
 static const struct keyword keywords[] = {
 	{ "ListenAddress", &kw_listen, SC_OFF(listen), SC_OFF(nlisten),
 	    KW_REPEAT, 0, 0, { "0.0.0.0:22", "[::]:22" } },
+	{ "ProxyFrom", &kw_nets, SC_OFF(proxy_from), SC_OFF(nproxy_from),
+	    KW_REPEAT, 0, 0, { NULL, NULL } },
 	{ "HostKey", &kw_paths, SC_OFF(host_keys), SC_OFF(nhost_keys),
 	    KW_REPEAT, 0, 0, { "ssh_host_ed25519_key", NULL } },
 	{ "AuthorizedKeysFile", &kw_path, SC_OFF(authorized_keys_file), 0,
@@ -922,10 +983,38 @@ resolve_all(struct servconf *sc, const struct load *ld, char *err,
 	return 0;
 }
 
+/*
+ * A proxy listener trusts the PROXY header for the client's address:
+ * without ProxyFrom naming the balancers, anyone could claim any address
+ * in the logs and escape (or cause) per-source penalties.
+ */
+static int
+check_proxy(const struct servconf *sc, const struct load *ld, char *err,
+    size_t errlen)
+{
+	const char	*msg = "ListenAddress: a proxy listener needs "
+	    "\"ProxyFrom ADDR[/PREFIX]\" naming the balancers that may "
+	    "send PROXY headers";
+
+	if (ld->proxy_line == 0 || sc->nproxy_from > 0) {
+		return 0;
+	}
+	if (ld->proxy_level == LEVEL_OPT) {
+		snprintf(err, errlen, "-o:%u: %s", ld->proxy_line, msg);
+	} else {
+		snprintf(err, errlen, "%s:%u: %s", sc->path, ld->proxy_line,
+		    msg);
+	}
+	return -1;
+}
+
 static int
 validate(struct servconf *sc, const struct load *ld, bool resolve,
     char *err, size_t errlen)
 {
+	if (check_proxy(sc, ld, err, errlen) != 0) {
+		return -1;
+	}
 	if (policy_count(sc->forwards) == 0) {
 		snprintf(err, errlen, "%s: no Forward configured: add a line "
 		    "\"Forward NAME:PORT BACKEND:PORT\"", sc->path);

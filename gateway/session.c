@@ -20,6 +20,7 @@
 #include "popgate/addr.h"
 #include "popgate/auth.h"
 #include "popgate/clock.h"
+#include "popgate/drain.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
@@ -33,7 +34,7 @@
 
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
-#define SESSION_DRAIN_POLLS	16	/* ready events taken before pumping */
+#define SESSION_DRAIN_POLLS	64	/* ready events taken before pumping */
 #define SESSION_ADMIT_MS	10000	/* the parent answers within this */
 
 struct sesschan {
@@ -46,6 +47,7 @@ struct session {
 	const struct servconf	*sc;
 	ssh_session		 ssh;
 	ssh_event		 ev;
+	struct drain		*drain;		/* reads before tunnels run */
 	struct auth		*auth;
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
@@ -595,22 +597,6 @@ session_alive(const struct session *s)
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
 }
 
-/*
- * libssh takes 4 KiB from its socket per poll: let it take what is ready
- * before the tunnels run, so they move large chunks, not 4 KiB at a time.
- */
-static void
-drain(struct session *s)
-{
-	int	i;
-
-	for (i = 0; i < SESSION_DRAIN_POLLS; i++) {
-		if (ssh_event_dopoll(s->ev, 0) != SSH_OK) {
-			break;
-		}
-	}
-}
-
 /* The event loop after key exchange. Returns why it ended. */
 static const char *
 run(struct session *s)
@@ -628,7 +614,7 @@ run(struct session *s)
 			}
 		} else {
 			errors = 0;
-			drain(s);
+			drain_session(s->drain, s->ev, s->ssh, SESSION_DRAIN_POLLS);
 		}
 		now = clock_ms();
 		if (sigwatch_seen(s->sig, SIGTERM) ||
@@ -686,6 +672,7 @@ teardown(struct session *s, const char *why)
 	s->chans = NULL;
 	s->nchans = 0;
 	sigwatch_free(s->sig);
+	drain_free(s->drain);
 	if (s->ev != NULL) {
 		ssh_event_remove_session(s->ev, s->ssh);
 		ssh_event_free(s->ev);
@@ -742,7 +729,9 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	}
 	ssh_set_blocking(s->ssh, 0);
 	s->ev = ssh_event_new();
-	if (s->ev == NULL || ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
+	s->drain = drain_new();
+	if (s->ev == NULL || s->drain == NULL ||
+	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
 	    (s->sig = sigwatch_new_set(s->ev, session_signals,
 	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
 		log_error("cannot set up the event loop for from=%s", s->peer);

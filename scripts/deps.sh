@@ -8,11 +8,12 @@ set -u
 
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
 dovecot-pop3d openssh-client openssh-server curl fetchmail python3 cppcheck
-valgrind procps"
+valgrind procps haproxy"
 
 # System services a package may start through invoke-rc.d, and the pid
 # files they write.
-SERVICES="dovecot:/run/dovecot/master.pid ssh:/run/sshd.pid"
+SERVICES="dovecot:/run/dovecot/master.pid ssh:/run/sshd.pid
+haproxy:/run/haproxy.pid"
 
 installed() {
 	case "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" in

@@ -6,12 +6,12 @@
  * resolved) -> print. Errors are "FILE:LINE: message" ("-o:N:" for the
  * N-th -o option).
  *
- * Keywords: ListenAddress, HostKey, AuthorizedKeysFile, PasswordFile,
- * Forward, MaxAuthTries, LoginGraceTime, MaxStartups, ChannelsPerSession,
- * BackendConnectTimeout, LogLevel, KexAlgorithms, Ciphers, MACs,
- * HostKeyAlgorithms, PerSourcePenalties, PerSourceMaxStartups,
- * MaxSessionsPerUser, IdleTimeout, UnusedConnectionTimeout, ShutdownGrace,
- * ControlSocket.
+ * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
+ * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
+ * ChannelsPerSession, BackendConnectTimeout, LogLevel, KexAlgorithms,
+ * Ciphers, MACs, HostKeyAlgorithms, PerSourcePenalties,
+ * PerSourceMaxStartups, MaxSessionsPerUser, IdleTimeout,
+ * UnusedConnectionTimeout, ShutdownGrace, ControlSocket.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -24,6 +24,7 @@
 #include "popgate/log.h"
 #include "popgate/penalty.h"
 #include "popgate/policy.h"
+#include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 #define SERVCONF_DEFAULT_CONTROL	"/run/popgated.sock"
@@ -39,7 +40,13 @@ struct servconf {
 	char		*dir;		/* its folder: relative paths start here */
 
 	struct addr	*listen;	/* ListenAddress, in order */
+	bool		*listen_proxy;	/* ...each one's "proxy" word: PROXY
+					   header first (nlisten of them) */
 	size_t		 nlisten;
+	struct proxyproto_net *proxy_from;	/* ProxyFrom: who may send
+						   it; needed by any proxy
+						   listener */
+	size_t		 nproxy_from;
 	char		**host_keys;	/* HostKey paths, resolved */
 	size_t		 nhost_keys;
 	char		*authorized_keys_file;	/* with %u; NULL: no publickey */

@@ -21,7 +21,8 @@
  * polling), hproc.c (processes), hnet.c (loopback sockets), hmail.c
  * (Maildir + SHA-256), hdovecot.c, hgate.c (popgated), hclient.c (ssh,
  * sftp, curl, poplib), hfix.c (the usual fixture). The client side of
- * popgate (bin/popgate, sshd, fetchmail, a fake backend) is in hpopgate.h.
+ * popgate (bin/popgate, sshd, fetchmail, a fake backend) is in hpopgate.h;
+ * HAProxy in front of servers (PROXY protocol) in hhaproxy.h.
  */
 #ifndef POPGATE_INTEG_HARNESS_H
 #define POPGATE_INTEG_HARNESS_H
@@ -394,9 +395,11 @@ Suite		*cli_suite(void);
 Suite		*demo_suite(void);
 Suite		*client_suite(void);
 Suite		*client_fail_suite(void);
+Suite		*client_persist_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
 Suite		*fault_suite(void);
 Suite		*limits_suite(void);
+Suite		*proxy_suite(void);
 
 #endif

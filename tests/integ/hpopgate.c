@@ -1,9 +1,10 @@
 /*
  * hpopgate: the real bin/popgate of a test. It runs with HOME set to the
- * work folder, so neither the ~/.ssh keys nor the known_hosts of whoever
- * runs the tests can make a test pass (or fail), and it is ready once it
- * printed one "listening 127.0.0.1:PORT -> TARGET" line per forward on
- * stdout: the ports come from there (tests ask for port 0).
+ * work folder, so neither the ~/.ssh keys, the known_hosts nor the
+ * profiles of whoever runs the tests can make a test pass (or fail), and
+ * it is ready once it printed one "listening 127.0.0.1:PORT -> TARGET"
+ * line per forward on stdout: the ports come from there (tests ask for
+ * port 0).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,15 +39,19 @@ hpopgate_argv_gate(struct hargv *a, const struct hgate *g)
 	hpopgate_argv(a, g->port, g->userkey, g->known_hosts);
 }
 
-/* Spawns a as name with HOME=the work folder. */
+/*
+ * Spawns a as name with HOME=the work folder, and the profile file in
+ * it too (XDG_CONFIG_HOME=folder/.config), whatever the runner has.
+ */
 static struct hproc *
 spawn(struct harness *h, const char *name, struct hargv *a)
 {
-	char		 home[HARNESS_PATH];
-	const char	*env[] = { home, NULL };
+	char		 home[HARNESS_PATH], xdg[HARNESS_PATH + 32];
+	const char	*env[] = { home, xdg, NULL };
 
 	ck_assert_msg(!a->overflow, "popgate argv too long");
 	snprintf(home, sizeof(home), "HOME=%s", h->dir);
+	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s/.config", h->dir);
 	return hproc_spawn(h, name, a->argv, env, NULL);
 }
 

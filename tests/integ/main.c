@@ -26,9 +26,11 @@ main(void)
 	srunner_add_suite(sr, client_suite());
 	srunner_add_suite(sr, client_trust_suite());
 	srunner_add_suite(sr, client_fail_suite());
+	srunner_add_suite(sr, client_persist_suite());
 	srunner_add_suite(sr, interop_suite());
 	srunner_add_suite(sr, fault_suite());
 	srunner_add_suite(sr, limits_suite());
+	srunner_add_suite(sr, proxy_suite());
 	srunner_add_suite(sr, demo_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, getenv("CK_VERBOSITY") != NULL ? CK_ENV :

@@ -220,6 +220,197 @@ START_TEST(test_opts_defaults)
 	ck_assert(!o.quiet);
 	ck_assert(!o.help);
 	ck_assert(!o.version);
+	ck_assert(!o.persist);
+	ck_assert(!o.background);
+	ck_assert_ptr_null(o.pid_file);
+	ck_assert_ptr_null(o.config);
+	ck_assert_str_eq(o.dest, "gw.example.com");
+}
+END_TEST
+
+START_TEST(test_opts_persist_background)
+{
+	struct opts	o;
+
+	parse_ok(&o, ARGS("--persist", "-f", "--pid-file", "p.pid", "-F",
+	    "conf", "gw"));
+	ck_assert(o.persist);
+	ck_assert(o.background);
+	ck_assert_str_eq(o.pid_file, "p.pid");
+	ck_assert_str_eq(o.config, "conf");
+	parse_ok(&o, ARGS("--background", "--pid-file=x", "-Fc", "gw"));
+	ck_assert(o.background);
+	ck_assert(!o.persist);
+	ck_assert_str_eq(o.pid_file, "x");
+	ck_assert_str_eq(o.config, "c");
+	parse_ok(&o, ARGS("-vfq", "gw"));
+	ck_assert(o.background);
+	ck_assert(o.quiet);
+	/* --check and -W end by themselves: --persist has nothing to do. */
+	parse_ok(&o, ARGS("--persist", "--check", "gw"));
+	ck_assert(!o.persist);
+	parse_ok(&o, ARGS("--persist", "-W", "pop3:110", "gw"));
+	ck_assert(!o.persist);
+	/* A pid file needs no -f. */
+	parse_ok(&o, ARGS("--pid-file", "p", "gw"));
+	ck_assert(!o.background);
+}
+END_TEST
+
+/* opts_scan layers: a later layer's values and lists replace. */
+
+static void
+scan_ok(struct opts *o, const char *const *args)
+{
+	char	err[512] = "";
+	int	argc = 0;
+
+	while (args[argc] != NULL) {
+		argc++;
+	}
+	ck_assert_msg(opts_scan(o, argc, (char *const *)args, err,
+	    sizeof(err)) == 0, "%s", err);
+}
+
+static void
+finish_ok(struct opts *o)
+{
+	char	err[512] = "";
+
+	ck_assert_msg(opts_finish(o, err, sizeof(err)) == 0, "%s", err);
+}
+
+START_TEST(test_opts_layers)
+{
+	struct opts	o;
+
+	opts_init(&o);
+	scan_ok(&o, ARGS("-p", "2222", "-L", "1:a:1", "-L", "2:b:2",
+	    "--fingerprint", FP_A, "--keepalive", "5", "al@gw1"));
+	scan_ok(&o, ARGS("-p", "22", "-L", "3:c:3", "gw2"));
+	finish_ok(&o);
+	ck_assert_uint_eq(o.port, 22);
+	ck_assert_uint_eq(o.nforwards, 1);
+	ck_assert_uint_eq(o.forwards[0].bind.port, 3);
+	ck_assert_uint_eq(o.nfingerprints, 1);
+	ck_assert_uint_eq(o.keepalive, 5);
+	ck_assert_str_eq(o.gateway, "gw2");
+	ck_assert_str_eq(o.user, "");	/* gw2 has no USER@ */
+	/* The second layer's fingerprints replace, its -L add to none. */
+	opts_init(&o);
+	scan_ok(&o, ARGS("--fingerprint", FP_A, "gw"));
+	scan_ok(&o, ARGS("--fingerprint", FP_B, "--fingerprint", FP_A));
+	finish_ok(&o);
+	ck_assert_uint_eq(o.nfingerprints, 2);
+	ck_assert_str_eq(o.fingerprints[0], FP_B);
+	ck_assert_uint_eq(o.nforwards, 1);	/* the default */
+	ck_assert_str_eq(o.gateway, "gw");
+}
+END_TEST
+
+START_TEST(test_opts_layers_user)
+{
+	struct opts	o;
+
+	opts_init(&o);
+	scan_ok(&o, ARGS("-l", "al"));
+	scan_ok(&o, ARGS("bob@gw"));
+	finish_ok(&o);
+	ck_assert_str_eq(o.user, "bob");	/* a later USER@ wins */
+	opts_init(&o);
+	scan_ok(&o, ARGS("-l", "al"));
+	scan_ok(&o, ARGS("-l", "carol", "bob@gw"));
+	finish_ok(&o);
+	ck_assert_str_eq(o.user, "carol");	/* -l of the same layer */
+	opts_init(&o);
+	scan_ok(&o, ARGS("-l", "al"));
+	scan_ok(&o, ARGS("gw"));
+	finish_ok(&o);
+	ck_assert_str_eq(o.user, "al");
+}
+END_TEST
+
+START_TEST(test_opts_layers_stdio)
+{
+	struct opts	o;
+	char		err[512] = "";
+
+	opts_init(&o);
+	scan_ok(&o, ARGS("-L", "1:a:1"));
+	scan_ok(&o, ARGS("-W", "pop3:110", "gw"));
+	finish_ok(&o);
+	ck_assert(o.stdio);
+	ck_assert_uint_eq(o.nforwards, 0);
+	opts_init(&o);
+	scan_ok(&o, ARGS("-L", "1:a:1"));
+	scan_ok(&o, ARGS("-W", "pop3:110", "-L", "2:b:2", "gw"));
+	ck_assert_int_eq(opts_finish(&o, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "-W cannot be combined with -L");
+}
+END_TEST
+
+/* opts_set: one option by its spelling, the command line's parser. */
+
+struct set_case {
+	const char	*opt;
+	const char	*arg;
+	const char	*err;		/* NULL: accepted */
+};
+
+static const struct set_case set_cases[] = {
+	{ "-p", "2222", NULL },
+	{ "-L", "1:a:1", NULL },
+	{ "--persist", NULL, NULL },
+	{ "--keepalive", "0", NULL },
+	{ "-f", NULL, NULL },
+	{ "--background", NULL, NULL },
+	{ "-p", "x", "-p \"x\": bad port" },
+	{ "-p", NULL, "option \"-p\" needs an argument" },
+	{ "--persist", "yes", "option \"--persist\" takes no argument" },
+	{ "--keepalive", "1x", "--keepalive \"1x\"" },
+	{ "-x", "1", "unknown option \"-x\"" },
+	{ "-pp", "1", "unknown option \"-pp\"" },
+	{ "p", "1", "unknown option \"p\"" },
+	{ "--", NULL, "unknown option \"--\"" },
+	{ "-", NULL, "unknown option \"-\"" },
+	{ "--port", "1", "unknown option \"--port\"" },
+};
+
+START_TEST(test_opts_set)
+{
+	const struct set_case	*c = &set_cases[_i];
+	struct opts		 o;
+	char			 err[512] = "";
+	int			 rc;
+
+	opts_init(&o);
+	rc = opts_set(&o, c->opt, c->arg, err, sizeof(err));
+	if (c->err == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", c->opt, err);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, c->err) != NULL, "\"%s\" lacks \"%s\"",
+	    err, c->err);
+}
+END_TEST
+
+START_TEST(test_opts_check_gateway)
+{
+	char	err[512] = "";
+
+	ck_assert_int_eq(opts_check_gateway("gw.example.org", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(opts_check_gateway("[::1]", err, sizeof(err)), 0);
+	ck_assert_int_eq(opts_check_gateway("::1", err, sizeof(err)), 0);
+	ck_assert_int_eq(opts_check_gateway("al@gw", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "gateway \"al@gw\": a host only, without "
+	    "USER@");
+	ck_assert_int_eq(opts_check_gateway("gw:22", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "give the port with -p"));
+	ck_assert_int_eq(opts_check_gateway("-gw", err, sizeof(err)), -1);
+	ck_assert_int_eq(opts_check_gateway("", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "missing host"));
 }
 END_TEST
 
@@ -632,6 +823,21 @@ static const struct bad_case bad_cases[] = {
 	{ { "-i", "", "gw" }, "-i: empty file name" },
 	{ { "--known-hosts=", "gw" }, "--known-hosts: empty file name" },
 	{ { "--password-file", "", "gw" }, "--password-file: empty file" },
+	{ { "-f", "-W", "pop3:110", "gw" }, "-f cannot be combined with -W" },
+	{ { "--background", "--check", "gw" },
+	    "-f cannot be combined with --check" },
+	{ { "--pid-file", "p", "--check", "gw" },
+	    "--pid-file cannot be combined with --check" },
+	{ { "--pid-file", "p", "-W", "h:1", "gw" },
+	    "--pid-file cannot be combined with -W" },
+	{ { "gw", "--pid-file" }, "option \"--pid-file\" needs" },
+	{ { "--pid-file=", "gw" }, "--pid-file: empty file name" },
+	{ { "gw", "-F" }, "option \"-F\" needs an argument" },
+	{ { "-F", "", "gw" }, "-F: empty file name" },
+	{ { "--persist=yes", "gw" }, "\"--persist\" takes no argument" },
+	{ { "--background=1", "gw" }, "\"--background\" takes no argument" },
+	{ { "--f", "gw" }, "unknown option \"--f\"" },
+	{ { "-f" }, "missing gateway" },
 };
 
 START_TEST(test_opts_rejects)
@@ -703,6 +909,9 @@ START_TEST(test_opts_usage_lists_everything)
 		"-v ", "-q ", "--known-hosts FILE", "--accept-new",
 		"--fingerprint SHA256:", "--password-file FILE",
 		"--keepalive SECS", "--check", "--version", "--help",
+		"[USER@]PROFILE", "--persist", "-f, --background",
+		"--pid-file FILE", "-F FILE", "XDG_CONFIG_HOME",
+		"~/.config/popgate/config",
 		OPTS_DEFAULT_FORWARD, "0 ok", "2 usage",
 		"3 host key verification", "4 authentication", "5 forward",
 		"6 network",
@@ -739,6 +948,12 @@ opts_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("parse");
 	tcase_add_test(tc, test_opts_defaults);
+	tcase_add_test(tc, test_opts_persist_background);
+	tcase_add_test(tc, test_opts_layers);
+	tcase_add_test(tc, test_opts_layers_user);
+	tcase_add_test(tc, test_opts_layers_stdio);
+	tcase_add_loop_test(tc, test_opts_set, 0, NELEM(set_cases));
+	tcase_add_test(tc, test_opts_check_gateway);
 	tcase_add_loop_test(tc, test_opts_gateway_forms, 0, NELEM(gw_cases));
 	tcase_add_test(tc, test_opts_user_length);
 	tcase_add_test(tc, test_opts_port_bounds);

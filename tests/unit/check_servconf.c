@@ -154,6 +154,18 @@ static const struct accept_case accept_cases[] = {
 	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:0\n"
 	    "listenaddress [::1]:0\n",
 	    "ListenAddress 127.0.0.1:0\nListenAddress [::1]:0\n" },
+	{ "ListenAddress", FWD AUTH "ProxyFrom 127.0.0.1\n"
+	    "ListenAddress 127.0.0.1:2222 proxy\nListenAddress [::1]:2223\n",
+	    "ListenAddress 127.0.0.1:2222 proxy\nListenAddress [::1]:2223\n" },
+	{ "ListenAddress", FWD AUTH "ListenAddress=0.0.0.0 PROXY\n"
+	    "ProxyFrom 10.0.0.0/8\n", "ListenAddress 0.0.0.0:22 proxy\n" },
+	{ "ProxyFrom", FWD AUTH, "" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom 10.0.0.0/8,192.0.2.7\n"
+	    "proxyfrom ::1\nProxyFrom=2001:DB8::/32\n",
+	    "ProxyFrom 10.0.0.0/8\nProxyFrom 192.0.2.7/32\n"
+	    "ProxyFrom ::1/128\nProxyFrom 2001:db8::/32\n" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom ::ffff:10.1.0.0/112\n",
+	    "ProxyFrom 10.1.0.0/16\n" },
 	{ "HostKey", FWD AUTH, "HostKey @/ssh_host_ed25519_key\n" },
 	{ "HostKey", FWD AUTH "HostKey keys/host\n", "HostKey @/keys/host\n" },
 	{ "HostKey", FWD AUTH "HostKey /etc/k1\nHOSTKEY k2\n",
@@ -329,10 +341,41 @@ struct reject_case {
 static const struct reject_case reject_cases[] = {
 	{ "ListenAddress", FWD AUTH "ListenAddress\n",
 	    ":3: ListenAddress: missing argument (usage: ListenAddress "
-	    "HOST[:PORT])" },
+	    "HOST[:PORT] [proxy])" },
 	{ "ListenAddress", FWD AUTH "ListenAddress a:1 b:2\n",
-	    ":3: ListenAddress: too many arguments (usage: ListenAddress "
-	    "HOST[:PORT])" },
+	    ":3: ListenAddress: expected \"proxy\" after the address, got "
+	    "\"b:2\"" },
+	{ "ListenAddress", FWD AUTH "ProxyFrom ::1\n"
+	    "ListenAddress a:1 proxy x\n",
+	    ":4: ListenAddress: too many arguments (usage: ListenAddress "
+	    "HOST[:PORT] [proxy])" },
+	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:2222 proxy\n",
+	    ":3: ListenAddress: a proxy listener needs \"ProxyFrom "
+	    "ADDR[/PREFIX]\" naming the balancers that may send PROXY "
+	    "headers" },
+	{ "ListenAddress", FWD AUTH "ListenAddress 127.0.0.1:1\n"
+	    "ListenAddress 127.0.0.1:2 proxy\n"
+	    "ListenAddress 127.0.0.1:3 proxy\n",
+	    ":4: ListenAddress: a proxy listener needs \"ProxyFrom "
+	    "ADDR[/PREFIX]\" naming the balancers that may send PROXY "
+	    "headers" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom\n",
+	    ":3: ProxyFrom: missing argument (usage: ProxyFrom "
+	    "ADDR[/PREFIX][,...])" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom 10.0.0.0/8 10.1.0.0/16\n",
+	    ":3: ProxyFrom: too many arguments (usage: ProxyFrom "
+	    "ADDR[/PREFIX][,...])" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom 10.0.0.1/8\n",
+	    ":3: ProxyFrom: \"10.0.0.1/8\" has bits set after the prefix (the "
+	    "network is 10.0.0.0/8)" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom ::1\nProxyFrom lb.example\n",
+	    ":4: ProxyFrom: \"lb.example\" is not an IPv4 or IPv6 address "
+	    "(names are not accepted here)" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom 10.0.0.0/8,\n",
+	    ":3: ProxyFrom: empty entry in \"10.0.0.0/8,\"" },
+	{ "ProxyFrom", FWD AUTH "ProxyFrom 10.0.0.0/40\n",
+	    ":3: ProxyFrom: bad prefix \"/40\" in \"10.0.0.0/40\" (expected 0 "
+	    "to 32)" },
 	{ "ListenAddress", FWD AUTH "ListenAddress host:99999\n",
 	    ":3: ListenAddress: expected HOST[:PORT], got \"host:99999\": "
 	    "bad port \"99999\" (expected 0 to 65535)" },
@@ -546,8 +589,9 @@ START_TEST(test_servconf_keyword_rejects)
 END_TEST
 
 static const char *const all_keywords[] = {
-	"ListenAddress", "HostKey", "AuthorizedKeysFile", "PasswordFile",
-	"Forward", "MaxAuthTries", "LoginGraceTime", "MaxStartups",
+	"ListenAddress", "ProxyFrom", "HostKey", "AuthorizedKeysFile",
+	"PasswordFile", "Forward", "MaxAuthTries", "LoginGraceTime",
+	"MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
 	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms",
 	"PerSourcePenalties", "PerSourceMaxStartups", "MaxSessionsPerUser",
@@ -567,8 +611,8 @@ START_TEST(test_servconf_every_keyword_covered)
 	unsigned	 nacc;
 	unsigned	 nrej;
 
-	ck_assert_int_eq(load_text(FWD "AuthorizedKeysFile k/%u\n" AUTH, NULL,
-	    0, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(load_text(FWD "AuthorizedKeysFile k/%u\n" AUTH
+	    "ProxyFrom 127.0.0.1\n", NULL, 0, &sc, err, sizeof(err)), 0);
 	all = print_all(&sc);
 	p = all;
 	for (i = 0; i < NELEM(all_keywords); i++) {
@@ -634,10 +678,14 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_uint_eq(sc.unused_connection_timeout, 3600);
 	ck_assert_uint_eq(sc.shutdown_grace, 30);
 	ck_assert_str_eq(sc.control_socket, "/run/popgated.sock");
+	ck_assert(!sc.listen_proxy[0]);
+	ck_assert(!sc.listen_proxy[1]);
+	ck_assert_uint_eq(sc.nproxy_from, 0);
 	/* set[] tells file values from defaults: Forward, PasswordFile. */
 	ck_assert_uint_eq(sc.set[0], 0);
-	ck_assert_uint_eq(sc.set[3], 1);
+	ck_assert_uint_eq(sc.set[1], 0);
 	ck_assert_uint_eq(sc.set[4], 1);
+	ck_assert_uint_eq(sc.set[5], 1);
 	servconf_free(&sc);
 	free(key);
 }
@@ -738,7 +786,7 @@ START_TEST(test_servconf_o_replaces_file_values)
 	    "ListenAddress 10.0.0.1\nListenAddress 10.0.0.2\nHostKey a\n",
 	    opts, NELEM(opts), &sc, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(sc.max_auth_tries, 7);
-	ck_assert_uint_eq(sc.set[5], 2);
+	ck_assert_uint_eq(sc.set[6], 2);
 	got = print_keyword(&sc, "ListenAddress");
 	ck_assert_str_eq(got, "ListenAddress [::1]:0\n"
 	    "ListenAddress 127.0.0.1:0\n");
@@ -803,6 +851,12 @@ static const struct opt_case opt_cases[] = {
 	    "Forward=POP3S:995 y:1" }, 3,
 	    "-o:3: Forward: POP3S:995 given twice (first at -o:1)" },
 	{ { "=1" }, 1, "-o:1: missing keyword before '='" },
+	{ { "LogLevel=INFO", "ListenAddress=127.0.0.1:0 proxy" }, 2,
+	    "-o:2: ListenAddress: a proxy listener needs \"ProxyFrom "
+	    "ADDR[/PREFIX]\" naming the balancers that may send PROXY "
+	    "headers" },
+	{ { "ProxyFrom=10.0.0.0/8,bad" }, 1, "-o:1: ProxyFrom: \"bad\" is not "
+	    "an IPv4 or IPv6 address (names are not accepted here)" },
 };
 
 START_TEST(test_servconf_o_rejects)
@@ -816,6 +870,53 @@ START_TEST(test_servconf_o_rejects)
 	    -1);
 	ck_assert_str_eq(err, c->err);
 	ck_assert_ptr_null(sc.forwards);
+}
+END_TEST
+
+/* The proxy flag follows its listener; ProxyFrom may come from -o. */
+START_TEST(test_servconf_proxy_listeners)
+{
+	const char *const from[] = { "ProxyFrom=192.0.2.0/24" };
+	const char *const plain[] = { "ListenAddress=127.0.0.1:0" };
+	const char *const both[] = {
+		"ListenAddress=[::1]:0 proxy", "ListenAddress=127.0.0.1:0"
+	};
+	struct servconf	 sc;
+	char		 err[1024] = "";
+	char		 buf[PROXYPROTO_NET_STRLEN];
+	char		*want = NULL;
+
+	ck_assert_msg(load_text(FWD AUTH "ListenAddress 127.0.0.1:1\n"
+	    "ListenAddress 127.0.0.1:2 proxy\nProxyFrom 10.0.0.0/8\n", from, 1,
+	    &sc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(sc.nlisten, 2);
+	ck_assert(!sc.listen_proxy[0]);
+	ck_assert(sc.listen_proxy[1]);
+	ck_assert_uint_eq(sc.nproxy_from, 1);
+	ck_assert_str_eq(proxyproto_net_format(&sc.proxy_from[0], buf,
+	    sizeof(buf)), "192.0.2.0/24");
+	servconf_free(&sc);
+	ck_assert_ptr_null(sc.listen_proxy);
+	/* The file's proxy listener replaced by -o: nothing to trust. */
+	ck_assert_msg(load_text(FWD AUTH "ListenAddress 127.0.0.1:2 proxy\n",
+	    plain, 1, &sc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(sc.nlisten, 1);
+	ck_assert(!sc.listen_proxy[0]);
+	servconf_free(&sc);
+	/* A proxy listener from -o, and the file's ProxyFrom is enough. */
+	ck_assert_msg(load_text(FWD AUTH "ProxyFrom ::1\n", both, 2, &sc, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert(sc.listen_proxy[0]);
+	ck_assert(!sc.listen_proxy[1]);
+	servconf_free(&sc);
+	/* Without: the error names the file's line. */
+	ck_assert_int_eq(load_text(FWD AUTH "\nListenAddress [::1]:0 proxy\n",
+	    NULL, 0, &sc, err, sizeof(err)), -1);
+	want = xasprintf("%s:4: ListenAddress: a proxy listener needs "
+	    "\"ProxyFrom ADDR[/PREFIX]\" naming the balancers that may send "
+	    "PROXY headers", conf);
+	ck_assert_str_eq(err, want);
+	free(want);
 }
 END_TEST
 
@@ -991,6 +1092,7 @@ servconf_suite(void)
 	tcase_add_test(ld, test_servconf_o_replaces_file_values);
 	tcase_add_test(ld, test_servconf_o_forward_replaces_and_supplies);
 	tcase_add_loop_test(ld, test_servconf_o_rejects, 0, NELEM(opt_cases));
+	tcase_add_test(ld, test_servconf_proxy_listeners);
 	tcase_add_test(ld, test_servconf_validation_names_file);
 	tcase_add_test(ld, test_servconf_missing_file);
 	tcase_add_test(ld, test_servconf_percent_in_folder);

@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, pwfile_suite());
 	srunner_add_suite(sr, servconf_suite());
 	srunner_add_suite(sr, opts_suite());
+	srunner_add_suite(sr, profile_suite());
 	srunner_add_suite(sr, fingerprint_suite());
 	srunner_add_suite(sr, listener_suite());
 	srunner_add_suite(sr, log_suite());
@@ -28,6 +29,8 @@ main(void)
 	srunner_add_suite(sr, penalty_suite());
 	srunner_add_suite(sr, scoreboard_suite());
 	srunner_add_suite(sr, status_suite());
+	srunner_add_suite(sr, proxyproto_suite());
+	srunner_add_suite(sr, proxyread_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -17,6 +17,7 @@ Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
 Suite	*log_suite(void);
@@ -24,6 +25,8 @@ Suite	*algos_suite(void);
 Suite	*penalty_suite(void);
 Suite	*scoreboard_suite(void);
 Suite	*status_suite(void);
+Suite	*proxyproto_suite(void);
+Suite	*proxyread_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
