@@ -33,6 +33,7 @@ struct cclient {
 	size_t		 rlen;
 	char		*out;		/* the answer, once made */
 	size_t		 olen, ooff;
+	bool		 denied;	/* a stranger: told so, nothing else */
 };
 
 struct control {
@@ -232,16 +233,19 @@ allowed(int fd, uid_t *uid)
 	return cred.uid == 0 || cred.uid == geteuid();
 }
 
+/*
+ * A stranger still gets a client slot: its request is read before the
+ * refusal is sent, since closing a local socket with unread data resets
+ * it, and the refusal would be lost.
+ */
 static void
 take_clients(struct control *c, uint64_t now)
 {
-	struct cclient	*cl = NULL;
-	static const char denied[] = "error: permission denied (root or the "
-	    "gateway's user only)\n";
-	struct sockaddr_storage ss;
-	uid_t		 uid;
-	size_t		 i;
-	int		 fd;
+	struct cclient		*cl = NULL;
+	struct sockaddr_storage	 ss;
+	uid_t			 uid;
+	size_t			 i;
+	int			 fd;
 
 	for (i = 0; i < CONTROL_CLIENTS; i++) {
 		cl = &c->clients[i];
@@ -255,19 +259,13 @@ take_clients(struct control *c, uint64_t now)
 			}
 			return;
 		}
-		if (!allowed(fd, &uid)) {
-			log_info("control socket: refused uid=%ld",
-			    (long)(int)uid);
-			if (send(fd, denied, sizeof(denied) - 1,
-			    MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-				log_debug("control socket: %s",
-				    strerror(errno));
-			}
-			close(fd);
-			continue;
-		}
 		cl->fd = fd;
 		cl->deadline = now + CONTROL_TIMEOUT_MS;
+		cl->denied = !allowed(fd, &uid);
+		if (cl->denied) {
+			log_info("control socket: refused uid=%ld",
+			    (long)(int)uid);
+		}
 	}
 }
 
@@ -299,7 +297,10 @@ answer(struct cclient *cl, control_answer_fn fn, void *arg)
 {
 	char	*nl = memchr(cl->req, '\n', cl->rlen);
 
-	if (nl == NULL) {
+	if (cl->denied) {
+		cl->out = xasprintf("error: permission denied (root or the "
+		    "gateway's user only)\n");
+	} else if (nl == NULL) {
 		cl->out = xasprintf("error: request too long\n");
 	} else {
 		*nl = '\0';
@@ -435,6 +436,9 @@ read_all(int fd, uint64_t deadline, size_t *len)
 		r = read(fd, buf + n, cap - n - 1);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
 			continue;
+		}
+		if (r < 0 && errno == ECONNRESET && n > 0) {
+			break;	/* the answer came, then the end */
 		}
 		if (r < 0) {
 			free(buf);
