@@ -70,6 +70,7 @@ parse_pair(struct penalty_conf *c, const char *word, unsigned *seen,
 	const char	*colon = strchr(word, ':');
 	const char	*value = NULL;
 	unsigned	*field = NULL;
+	unsigned	 least;
 	size_t		 klen, i, key = PENALTY_KINDS + 3;
 
 	klen = colon != NULL ? (size_t)(colon - word) : strlen(word);
@@ -104,11 +105,11 @@ parse_pair(struct penalty_conf *c, const char *word, unsigned *seen,
 	}
 	field = key < PENALTY_KINDS ? &c->secs[key] :
 	    key == PENALTY_KINDS ? &c->min : &c->max;
-	if (!str_to_seconds(value, key == PENALTY_KINDS + 1 ? 1 : 0,
-	    PENALTY_TIME_MAX, field)) {
+	least = key == PENALTY_KINDS + 1 ? 1u : 0u;	/* max: at least 1 */
+	if (!str_to_seconds(value, least, PENALTY_TIME_MAX, field)) {
 		snprintf(err, errlen, "%s: expected a time from %u to %u "
-		    "seconds (30, 30s, 5m, 1h)", word,
-		    key == PENALTY_KINDS + 1 ? 1 : 0, PENALTY_TIME_MAX);
+		    "seconds (30, 30s, 5m, 1h)", word, least,
+		    PENALTY_TIME_MAX);
 		return -1;
 	}
 	return 0;
