@@ -19,7 +19,7 @@
 #include "popgate/scoreboard.h"
 #include "popgate/xmem.h"
 
-#define SCOREBOARD_READ_TRIES	1000
+#define SCOREBOARD_READ_TRIES	10000
 
 struct scoreboard_slot {
 	_Atomic uint32_t	seq;
