@@ -29,6 +29,7 @@
 #include "popgate/control.h"
 #include "popgate/gwconf.h"
 #include "popgate/listener.h"
+#include "popgate/listenset.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/penalty.h"
@@ -59,16 +60,10 @@ struct child {
 	char			user[SCOREBOARD_USER_LEN];
 };
 
-struct lsock {
-	int		fd;
-	struct addr	addr;		/* as configured (port 0 kept) */
-};
-
 struct listener {
 	struct gwconf			*g;	/* what new sessions get */
 	const struct listener_opts	*o;
-	struct lsock			*socks;
-	size_t				 nsocks;
+	struct listenset		*ls;
 	struct child			*children;
 	size_t				 nchildren;
 	unsigned			 startups;
@@ -175,105 +170,6 @@ log_drop(struct listener *l, const char *peer, const char *why)
 	l->droplog_at = now + LISTENER_DROPLOG_MS;
 }
 
-static int
-bind_one(const struct addr *a, char *err, size_t errlen)
-{
-	char		where[ADDR_STRLEN];
-	unsigned short	port = 0;
-	int		fd;
-
-	fd = net_listen(a, &port, err, errlen);
-	if (fd != -1) {
-		log_info("listening on %s", addr_format(a->host, port, where,
-		    sizeof(where)));
-	}
-	return fd;
-}
-
-static bool
-same_addr(const struct addr *a, const struct addr *b)
-{
-	return a->port == b->port && strcmp(a->host, b->host) == 0;
-}
-
-/*
- * The listeners for sc: the ones already bound to an address still
- * configured are kept as they are (port 0 included: the port stays the
- * one the kernel picked), new addresses are bound, dropped ones closed.
- * All or nothing: when one cannot be bound the old set stays.
- */
-static int
-rebind(struct listener *l, const struct servconf *sc, char *err,
-    size_t errlen)
-{
-	struct lsock	*socks = xcalloc(sc->nlisten, sizeof(*socks));
-	char		 where[ADDR_STRLEN];
-	size_t		 i, j;
-
-	for (i = 0; i < sc->nlisten; i++) {
-		socks[i].fd = -1;
-		socks[i].addr = sc->listen[i];
-		for (j = 0; j < l->nsocks; j++) {
-			if (l->socks[j].fd >= 0 &&
-			    same_addr(&l->socks[j].addr, &sc->listen[i])) {
-				socks[i].fd = l->socks[j].fd;
-				l->socks[j].fd = -1;
-				break;
-			}
-		}
-		if (socks[i].fd == -1) {
-			socks[i].fd = bind_one(&sc->listen[i], err, errlen);
-		}
-		if (socks[i].fd == -1) {
-			break;
-		}
-	}
-	if (i < sc->nlisten) {
-		/* Give the kept ones back, close what was new. */
-		for (j = 0; j < i; j++) {
-			size_t	k;
-
-			for (k = 0; k < l->nsocks; k++) {
-				if (l->socks[k].fd == -1 &&
-				    same_addr(&l->socks[k].addr,
-				    &socks[j].addr)) {
-					l->socks[k].fd = socks[j].fd;
-					socks[j].fd = -1;
-					break;
-				}
-			}
-			net_close(&socks[j].fd);
-		}
-		free(socks);
-		return -1;
-	}
-	for (j = 0; j < l->nsocks; j++) {
-		if (l->socks[j].fd >= 0) {
-			log_info("stopped listening on %s", addr_format(
-			    l->socks[j].addr.host, l->socks[j].addr.port,
-			    where, sizeof(where)));
-			net_close(&l->socks[j].fd);
-		}
-	}
-	free(l->socks);
-	l->socks = socks;
-	l->nsocks = sc->nlisten;
-	return 0;
-}
-
-static void
-close_listeners(struct listener *l)
-{
-	size_t	i;
-
-	for (i = 0; i < l->nsocks; i++) {
-		net_close(&l->socks[i].fd);
-	}
-	free(l->socks);
-	l->socks = NULL;
-	l->nsocks = 0;
-}
-
 /* ControlSocket for sc, when it names another path than the open one. */
 static void
 open_control(struct listener *l, const struct servconf *sc)
@@ -321,7 +217,8 @@ reload(struct listener *l)
 	}
 	g = gwconf_load(l->o->path, l->o->opts, l->o->nopts, err,
 	    sizeof(err));
-	if (g == NULL || rebind(l, &g->sc, err, sizeof(err)) != 0) {
+	if (g == NULL || listenset_apply(l->ls, &g->sc, err,
+	    sizeof(err)) != 0) {
 		log_error("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		gwconf_free(g);
@@ -354,23 +251,19 @@ static int
 offence(const struct child *c, const struct scoreboard_entry *e,
     int status)
 {
-	if (WIFSIGNALED(status) && !c->signalled) {
-		return PENALTY_CRASH;
-	}
-	if (e->state != SCOREBOARD_PREAUTH) {
-		return -1;	/* logged in, or never started */
-	}
-	if (e->end == SCOREBOARD_END_GRACE) {
-		return PENALTY_GRACE;
-	}
-	if (e->auth_failures > 0) {
-		return PENALTY_AUTHFAIL;
-	}
-	if (e->auth_attempts == 0 && (e->end == SCOREBOARD_END_CLOSED ||
-	    e->end == SCOREBOARD_END_KEX_FAILED)) {
-		return PENALTY_NOAUTH;
-	}
-	return -1;
+	struct penalty_outcome	o;
+
+	memset(&o, 0, sizeof(o));
+	o.crashed = WIFSIGNALED(status) && !c->signalled;
+	o.started = e->state != SCOREBOARD_FREE;
+	o.logged_in = e->state != SCOREBOARD_FREE &&
+	    e->state != SCOREBOARD_PREAUTH;
+	o.grace_exceeded = e->end == SCOREBOARD_END_GRACE;
+	o.left = e->end == SCOREBOARD_END_CLOSED ||
+	    e->end == SCOREBOARD_END_KEX_FAILED;
+	o.attempts = e->auth_attempts;
+	o.failures = e->auth_failures;
+	return penalty_offence(&o);
 }
 
 static void
@@ -507,7 +400,8 @@ child_main(struct listener *l, int fd, int ctl, int slot)
 	const struct gwconf	*g = l->g;
 	size_t			 i;
 
-	close_listeners(l);
+	listenset_free(l->ls);
+	l->ls = NULL;
 	for (i = 0; i < l->nchildren; i++) {
 		net_close(&l->children[i].ctl);
 	}
@@ -761,7 +655,7 @@ stop_step(struct listener *l)
 
 	if (l->stop > 0 && !l->stopping) {
 		l->stopping = true;
-		close_listeners(l);
+		listenset_close(l->ls);
 		log_info("shutting down: %zu sessions may finish their tunnels "
 		    "for up to %us (ShutdownGrace)", l->nchildren,
 		    conf(l)->shutdown_grace);
@@ -813,16 +707,17 @@ wait_ms(const struct listener *l, uint64_t now)
 static size_t
 fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
 {
-	size_t	i, n = 0, max = 1 + l->nsocks + l->nchildren + 1 +
-	    CONTROL_CLIENTS;
+	size_t	i, n = 0, max = 1 + listenset_count(l->ls) + l->nchildren +
+	    1 + CONTROL_CLIENTS;
 
 	l->pfds = xreallocarray(l->pfds, max, sizeof(*l->pfds));
 	l->owner = xreallocarray(l->owner, max, sizeof(*l->owner));
 	l->pfds[n].fd = l->sigfd;
 	l->pfds[n++].events = POLLIN;
-	for (i = 0; i < l->nsocks; i++) {
+	for (i = 0; i < listenset_count(l->ls); i++) {
 		/* A negative fd is skipped by poll(2): paused. */
-		l->pfds[n].fd = now < l->paused_until ? -1 : l->socks[i].fd;
+		l->pfds[n].fd = now < l->paused_until ? -1 :
+		    listenset_fd(l->ls, i);
 		l->pfds[n++].events = POLLIN;
 	}
 	for (i = 0; i < l->nchildren; i++) {
@@ -848,7 +743,7 @@ serve(struct listener *l)
 
 	while (!(l->stopping && l->nchildren == 0)) {
 		now = clock_ms();
-		nsocks = l->nsocks;
+		nsocks = listenset_count(l->ls);
 		n = fill_pollfds(l, &nctl_at, now);
 		pfds = l->pfds;
 		for (i = 0; i < n; i++) {
@@ -863,9 +758,9 @@ serve(struct listener *l)
 					child_readable(l, l->owner[i]);
 				}
 			}
-			for (i = 0; i < nsocks && i < l->nsocks; i++) {
+			for (i = 0; i < nsocks; i++) {
 				if (pfds[1 + i].revents & POLLIN) {
-					accept_on(l, l->socks[i].fd);
+					accept_on(l, pfds[1 + i].fd);
 				}
 			}
 		}
@@ -903,13 +798,14 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 	}
 	l.pen = penalty_new(&g->sc.penalties);
 	watch_signals(&l);
-	if (rebind(&l, &g->sc, err, sizeof(err)) != 0) {
+	l.ls = listenset_new();
+	if (listenset_apply(l.ls, &g->sc, err, sizeof(err)) != 0) {
 		fatal("cannot listen on %s", err);
 	}
 	open_control(&l, &g->sc);
 	serve(&l);
 	log_info("stopped");
-	close_listeners(&l);
+	listenset_free(l.ls);
 	control_free(l.ctl);
 	free(l.children);
 	free(l.pfds);

@@ -55,6 +55,27 @@ penalty_conf_default(struct penalty_conf *c)
 	c->max_sources = 65536;
 }
 
+int
+penalty_offence(const struct penalty_outcome *o)
+{
+	if (o->crashed) {
+		return PENALTY_CRASH;
+	}
+	if (!o->started || o->logged_in) {
+		return -1;
+	}
+	if (o->grace_exceeded) {
+		return PENALTY_GRACE;
+	}
+	if (o->failures > 0) {
+		return PENALTY_AUTHFAIL;
+	}
+	if (o->attempts == 0 && o->left) {
+		return PENALTY_NOAUTH;
+	}
+	return -1;
+}
+
 const char *
 penalty_kind_name(enum penalty_kind kind)
 {

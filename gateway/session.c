@@ -5,7 +5,6 @@
  * authentication service is allowed before authentication succeeds.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
 #include "popgate/session.h"
+#include "popgate/sesslink.h"
 #include "popgate/sigwatch.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -35,7 +35,6 @@
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
 #define SESSION_DRAIN_POLLS	64	/* ready events taken before pumping */
-#define SESSION_ADMIT_MS	10000	/* the parent answers within this */
 
 struct sesschan {
 	ssh_channel	chan;
@@ -52,7 +51,6 @@ struct session {
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
 	char			*targets;	/* "pop3:110" for messages */
-	int			 ctl_fd;	/* to the parent, until admitted */
 	uint64_t		 grace_deadline;
 	struct tunnel		**tunnels;
 	size_t			 ntunnels;
@@ -61,9 +59,9 @@ struct session {
 	struct sigwatch		*sig;		/* SIGTERM, SIGUSR1 (drain) */
 	bool			 closing;	/* in teardown: refuse all */
 
-	/* What the parent sees of it (scoreboard) and what it decided. */
-	struct scoreboard_slot	*slot;
-	struct scoreboard_entry	 entry;
+	/* What the parent sees of it and what it decided. */
+	struct sesslink		*link;
+	bool			 admitted;	/* asked the parent already */
 	bool			 refused;	/* MaxSessionsPerUser */
 	bool			 draining;	/* gateway shutting down */
 	uint64_t		 closed_up;	/* bytes of freed tunnels */
@@ -86,57 +84,24 @@ log_refused(const struct session *s, const char *request, const char *target)
 }
 
 static void
-publish(struct session *s)
+publish_auth(struct session *s)
 {
-	s->entry.auth_attempts = auth_attempts(s->auth);
-	s->entry.auth_failures = auth_failures(s->auth);
-	scoreboard_publish(s->slot, &s->entry);
-}
-
-/* The parent's answer to 'a', within SESSION_ADMIT_MS: 'y' or not. */
-static bool
-parent_admits(struct session *s)
-{
-	struct pollfd	pfd = { s->ctl_fd, POLLIN, 0 };
-	uint64_t	deadline = clock_ms() + SESSION_ADMIT_MS, now;
-	char		b = 0;
-	ssize_t		n = -1;
-
-	if (write(s->ctl_fd, "a", 1) != 1) {
-		return false;
-	}
-	while ((now = clock_ms()) < deadline) {
-		if (poll(&pfd, 1, (int)(deadline - now)) < 0 &&
-		    errno != EINTR) {
-			return false;
-		}
-		n = read(s->ctl_fd, &b, 1);
-		if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
-			break;
-		}
-	}
-	return n == 1 && b == 'y';
+	sesslink_auth(s->link, auth_attempts(s->auth), auth_failures(s->auth));
 }
 
 /*
- * A user just logged in. The parent decides whether the session may go
- * on (MaxSessionsPerUser): it reads the user from the scoreboard, so that
- * is published first. A short, bounded wait inside the auth callback, so
- * no channel request can arrive before the answer.
+ * A user just logged in: the parent decides whether the session may go
+ * on (MaxSessionsPerUser). Asked inside the auth callback, so no
+ * channel request can arrive before the answer.
  */
 static void
 admit(struct session *s)
 {
-	snprintf(s->entry.user, sizeof(s->entry.user), "%s",
-	    auth_user(s->auth));
-	s->entry.state = SCOREBOARD_AUTHED;
-	s->entry.last_active_ms = clock_ms();
-	s->unused_since = s->entry.last_active_ms;
-	publish(s);
-	if (s->ctl_fd >= 0) {
-		s->refused = !parent_admits(s);
-		net_close(&s->ctl_fd);
-	}
+	s->admitted = true;
+	s->unused_since = clock_ms();
+	publish_auth(s);
+	s->refused = !sesslink_admit(s->link, auth_user(s->auth),
+	    s->unused_since);
 }
 
 static int
@@ -151,7 +116,7 @@ password_cb(ssh_session ssh, const char *user, const char *password,
 	if (rc == SSH_AUTH_SUCCESS) {
 		admit(s);
 	}
-	publish(s);
+	publish_auth(s);
 	return rc;
 }
 
@@ -166,10 +131,10 @@ pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
 	rc = auth_pubkey(s->auth, user, key, state);
 	/* SUCCESS to a probe only says "this key would do". */
 	if (rc == SSH_AUTH_SUCCESS && auth_succeeded(s->auth) &&
-	    s->entry.state == SCOREBOARD_PREAUTH) {
+	    !s->admitted) {
 		admit(s);
 	}
-	publish(s);
+	publish_auth(s);
 	return rc;
 }
 
@@ -537,34 +502,22 @@ next_timeout(const struct session *s, uint64_t now)
  * published only when something changed, so an idle session writes
  * nothing.
  */
+/* Tunnels and bytes for the scoreboard (published when they change). */
 static void
 account(struct session *s, uint64_t now)
 {
-	struct scoreboard_entry	 e = s->entry;
-	uint64_t		 up, down;
-	size_t			 i;
+	uint64_t	up, down, tup = s->closed_up, tdown = s->closed_down;
+	size_t		i;
 
-	e.tunnels = (uint32_t)s->ntunnels;
-	e.bytes_up = s->closed_up;
-	e.bytes_down = s->closed_down;
 	for (i = 0; i < s->ntunnels; i++) {
 		tunnel_counts(s->tunnels[i], &up, &down);
-		e.bytes_up += up;
-		e.bytes_down += down;
-	}
-	if (e.tunnels > s->entry.tunnels) {
-		e.tunnels_total += e.tunnels - s->entry.tunnels;
+		tup += up;
+		tdown += down;
 	}
 	if (s->ntunnels > 0 || s->nchans > 0) {
 		s->unused_since = now;
 	}
-	if (e.tunnels == s->entry.tunnels && e.bytes_up == s->entry.bytes_up &&
-	    e.bytes_down == s->entry.bytes_down) {
-		return;
-	}
-	e.last_active_ms = now;
-	s->entry = e;
-	publish(s);
+	sesslink_traffic(s->link, (unsigned)s->ntunnels, tup, tdown, now);
 }
 
 /* The gateway is stopping (SIGUSR1): no new tunnels, end with the last. */
@@ -579,8 +532,7 @@ drained(struct session *s)
 	}
 	if (!s->draining) {
 		s->draining = true;
-		s->entry.state = SCOREBOARD_DRAINING;
-		publish(s);
+		sesslink_state(s->link, SCOREBOARD_DRAINING);
 		log_verbose("gateway shutting down: user=%.100s from=%s ends "
 		    "with its %zu open tunnels", auth_user(s->auth), s->peer,
 		    s->ntunnels);
@@ -683,7 +635,7 @@ teardown(struct session *s, const char *why)
 	}
 	auth_free(s->auth);
 	free(s->targets);
-	net_close(&s->ctl_fd);
+	sesslink_free(s->link);
 }
 
 static void
@@ -804,8 +756,7 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
-	s.ctl_fd = ctl_fd;
-	s.slot = slot;
+	s.link = sesslink_new(ctl_fd, slot, clock_ms());
 	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
 		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
 	} else {
@@ -819,9 +770,6 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	s.auth = auth_new(sc, pw, s.peer);
 	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
-	s.entry.state = SCOREBOARD_PREAUTH;
-	s.entry.last_active_ms = clock_ms();
-	publish(&s);
 	log_verbose("connection from=%s", s.peer);
 	rc = key_exchange(&s, bind, fd);
 	if (rc == 0) {
@@ -832,8 +780,8 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	log_verbose("session closed user=%.100s from=%s reason=%s",
 	    user_or_dash(&s), s.peer, why);
 	account(&s, clock_ms());
-	s.entry.end = end_of(why);
-	publish(&s);
+	publish_auth(&s);
+	sesslink_end(s.link, end_of(why));
 	say_why(&s, why);
 	teardown(&s, why);
 	return 0;

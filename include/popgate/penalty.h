@@ -63,7 +63,25 @@ enum penalty_verdict {
 	PENALTY_EXTENDED	/* the source was refused already */
 };
 
+/* How a connection ended, as far as penalties care. */
+struct penalty_outcome {
+	bool		crashed;	/* its process died of a signal */
+	bool		started;	/* it said anything about itself */
+	bool		logged_in;
+	bool		grace_exceeded;	/* LoginGraceTime ended it */
+	bool		left;		/* the client went away (or kex broke) */
+	unsigned	attempts;	/* authentication attempts, not "none" */
+	unsigned	failures;
+};
+
 struct penalty;
+
+/*
+ * The offence a connection committed: crash (whatever else), else for
+ * one never logged in grace-exceeded, authfail (it failed at least once)
+ * or noauth (it left without an attempt). -1: none.
+ */
+int		 penalty_offence(const struct penalty_outcome *o);
 
 /* authfail:5 grace-exceeded:10 noauth:1 crash:90 min:15 max:600 ... */
 void		 penalty_conf_default(struct penalty_conf *c);

@@ -198,6 +198,37 @@ START_TEST(test_penalty_sources)
 }
 END_TEST
 
+/* Which ending is which offence; crash beats everything. */
+START_TEST(test_penalty_offences)
+{
+	static const struct {
+		struct penalty_outcome	o;
+		int			want;
+	} cases[] = {
+		/* crashed, started, in, grace, left, attempts, failures */
+		{ { true, false, false, false, false, 0, 0 }, PENALTY_CRASH },
+		{ { true, true, true, false, false, 1, 0 }, PENALTY_CRASH },
+		{ { false, false, false, false, true, 0, 0 }, -1 },
+		{ { false, true, true, false, true, 3, 2 }, -1 },
+		{ { false, true, false, true, false, 0, 0 }, PENALTY_GRACE },
+		{ { false, true, false, true, false, 2, 2 }, PENALTY_GRACE },
+		{ { false, true, false, false, false, 3, 3 },
+		    PENALTY_AUTHFAIL },
+		{ { false, true, false, false, true, 1, 1 },
+		    PENALTY_AUTHFAIL },
+		{ { false, true, false, false, true, 0, 0 }, PENALTY_NOAUTH },
+		{ { false, true, false, false, false, 0, 0 }, -1 },
+		{ { false, true, false, false, true, 1, 0 }, -1 },
+	};
+	size_t	i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		ck_assert_msg(penalty_offence(&cases[i].o) == cases[i].want,
+		    "case %zu", i);
+	}
+}
+END_TEST
+
 static struct penalty	*P;
 static struct penalty_conf C;
 
@@ -703,6 +734,7 @@ penalty_suite(void)
 	tcase_add_loop_test(tc, test_penalty_conf_rejects, 0,
 	    NELEM(reject_cases));
 	tcase_add_test(tc, test_penalty_sources);
+	tcase_add_test(tc, test_penalty_offences);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("table");
 	tcase_add_checked_fixture(tc, table_setup, table_teardown);
