@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "popgate/addr.h"
+#include "popgate/children.h"
 #include "popgate/clock.h"
 #include "popgate/control.h"
 #include "popgate/gwconf.h"
@@ -36,7 +37,6 @@
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
 #include "popgate/status.h"
-#include "popgate/str.h"
 #include "popgate/xmem.h"
 
 #define LISTENER_POLL_MS	1000	/* bound on one wait */
@@ -46,27 +46,11 @@
 #define LISTENER_EXPIRE_MS	10000	/* penalty records swept */
 #define LISTENER_DROPLOG_MS	1000	/* at most one drop line per second */
 
-struct child {
-	pid_t			pid;
-	int			ctl;		/* -1 once admitted or gone */
-	int			slot;		/* scoreboard */
-	bool			has_src;
-	struct penalty_source	src;		/* ours, from accept() */
-	char			peer[ADDR_STRLEN];
-	int64_t			since;		/* wall clock */
-	uint64_t		started;	/* monotonic */
-	bool			admitted;
-	bool			signalled;	/* by us: no crash penalty */
-	char			user[SCOREBOARD_USER_LEN];
-};
-
 struct listener {
 	struct gwconf			*g;	/* what new sessions get */
 	const struct listener_opts	*o;
 	struct listenset		*ls;
-	struct child			*children;
-	size_t				 nchildren;
-	unsigned			 startups;
+	struct children			 ch;
 	uint64_t			 paused_until;	/* out of fds */
 	struct scoreboard		*sb;
 	struct penalty			*pen;
@@ -230,40 +214,7 @@ reload(struct listener *l)
 	gwconf_free(l->g);
 	l->g = g;
 	log_info("reloaded %s: new connections get it, %zu open sessions "
-	    "keep theirs", l->o->path, l->nchildren);
-}
-
-static size_t
-find_child(const struct listener *l, pid_t pid)
-{
-	size_t	i;
-
-	for (i = 0; i < l->nchildren; i++) {
-		if (l->children[i].pid == pid) {
-			return i;
-		}
-	}
-	return l->nchildren;
-}
-
-/* What a session that ended did wrong, from its entry and its status. */
-static int
-offence(const struct child *c, const struct scoreboard_entry *e,
-    int status)
-{
-	struct penalty_outcome	o;
-
-	memset(&o, 0, sizeof(o));
-	o.crashed = WIFSIGNALED(status) && !c->signalled;
-	o.started = e->state != SCOREBOARD_FREE;
-	o.logged_in = e->state != SCOREBOARD_FREE &&
-	    e->state != SCOREBOARD_PREAUTH;
-	o.grace_exceeded = e->end == SCOREBOARD_END_GRACE;
-	o.left = e->end == SCOREBOARD_END_CLOSED ||
-	    e->end == SCOREBOARD_END_KEX_FAILED;
-	o.attempts = e->auth_attempts;
-	o.failures = e->auth_failures;
-	return penalty_offence(&o);
+	    "keep theirs", l->o->path, l->ch.n);
 }
 
 static void
@@ -286,17 +237,6 @@ charge(struct listener *l, const struct child *c, int kind)
 }
 
 static void
-forget_child(struct listener *l, size_t i)
-{
-	if (l->children[i].ctl >= 0) {
-		net_close(&l->children[i].ctl);
-		l->startups--;
-	}
-	scoreboard_release(l->sb, l->children[i].slot);
-	l->children[i] = l->children[--l->nchildren];
-}
-
-static void
 reap(struct listener *l)
 {
 	struct scoreboard_entry	 e;
@@ -306,11 +246,11 @@ reap(struct listener *l)
 	int			 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		i = find_child(l, pid);
-		if (i == l->nchildren) {
+		i = children_find(&l->ch, pid);
+		if (i == l->ch.n) {
 			continue;
 		}
-		c = &l->children[i];
+		c = &l->ch.v[i];
 		scoreboard_read(l->sb, c->slot, &e);
 		l->auth_failures += e.auth_failures;
 		if (WIFSIGNALED(status) && !c->signalled) {
@@ -318,78 +258,10 @@ reap(struct listener *l)
 			    "signal %d", (long)pid, c->peer, WTERMSIG(status));
 		}
 		if (!l->stopping) {
-			charge(l, c, offence(c, &e, status));
+			charge(l, c, children_offence(&l->ch, i, &e, status));
 		}
-		forget_child(l, i);
+		children_forget(&l->ch, i, l->sb);
 	}
-}
-
-/* A session counting c->user's others: admitted, same user. */
-static unsigned
-user_sessions(const struct listener *l, const char *user)
-{
-	unsigned	n = 0;
-	size_t		i;
-
-	for (i = 0; i < l->nchildren; i++) {
-		n += l->children[i].admitted &&
-		    strcmp(l->children[i].user, user) == 0;
-	}
-	return n;
-}
-
-/*
- * The child logged someone in and asks to go on. The parent alone
- * decides, one request at a time, so two logins can never both take the
- * last place MaxSessionsPerUser leaves.
- */
-static void
-admit(struct listener *l, struct child *c)
-{
-	struct scoreboard_entry	e;
-	unsigned		max = conf(l)->max_sessions_per_user;
-	unsigned		n;
-	char			answer = 'y';
-
-	scoreboard_read(l->sb, c->slot, &e);
-	if (e.state != SCOREBOARD_AUTHED || !str_valid_user(e.user)) {
-		answer = 'n';
-		log_error("session process %ld from=%s asked to be admitted "
-		    "without a valid user", (long)c->pid, c->peer);
-	} else if (max != 0 && (n = user_sessions(l, e.user)) >= max) {
-		answer = 'n';
-		log_info("refused user=%.100s from=%s request=session "
-		    "reason=MaxSessionsPerUser sessions=%u", e.user, c->peer,
-		    n);
-	}
-	if (write(c->ctl, &answer, 1) != 1) {
-		log_debug("cannot answer session process %ld: %s",
-		    (long)c->pid, strerror(errno));
-	}
-	if (answer == 'y') {
-		c->admitted = true;
-		snprintf(c->user, sizeof(c->user), "%s", e.user);
-	}
-}
-
-/* The child's control socket: 'a' (admission) or EOF (it left). */
-static void
-child_readable(struct listener *l, size_t i)
-{
-	struct child	*c = &l->children[i];
-	char		 b;
-	ssize_t		 n;
-
-	n = read(c->ctl, &b, 1);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-		return;
-	}
-	if (n == 1 && b == 'a') {
-		admit(l, c);
-	}
-	/* Either way it is no longer a startup. */
-	net_close(&c->ctl);
-	l->startups--;
 }
 
 /* In the forked child: drop every parent resource, then serve. */
@@ -398,16 +270,10 @@ child_main(struct listener *l, int fd, int ctl, int slot)
 {
 	struct scoreboard_slot	*mine = NULL;
 	const struct gwconf	*g = l->g;
-	size_t			 i;
 
 	listenset_free(l->ls);
 	l->ls = NULL;
-	for (i = 0; i < l->nchildren; i++) {
-		net_close(&l->children[i].ctl);
-	}
-	free(l->children);
-	l->children = NULL;
-	l->nchildren = 0;
+	children_drop(&l->ch);
 	free(l->pfds);
 	free(l->owner);
 	l->pfds = NULL;
@@ -427,9 +293,8 @@ child_main(struct listener *l, int fd, int ctl, int slot)
 
 static void
 spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
-    const struct penalty_source *src, bool has_src)
+    const struct penalty_source *src)
 {
-	struct child	*c = NULL;
 	int		 sv[2], slot;
 	pid_t		 pid;
 
@@ -461,34 +326,7 @@ spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
 	close(sv[1]);
 	close(fd);
 	net_set_nonblock(sv[0]);
-	l->children = xreallocarray(l->children, l->nchildren + 1,
-	    sizeof(*l->children));
-	c = &l->children[l->nchildren++];
-	memset(c, 0, sizeof(*c));
-	c->pid = pid;
-	c->ctl = sv[0];
-	c->slot = slot;
-	c->has_src = has_src;
-	if (has_src) {
-		c->src = *src;
-	}
-	addr_format_sa((const struct sockaddr *)ss, c->peer, sizeof(c->peer));
-	c->since = (int64_t)time(NULL);
-	c->started = clock_ms();
-	l->startups++;
-}
-
-static unsigned
-source_startups(const struct listener *l, const struct penalty_source *src)
-{
-	unsigned	n = 0;
-	size_t		i;
-
-	for (i = 0; i < l->nchildren; i++) {
-		n += l->children[i].ctl >= 0 && l->children[i].has_src &&
-		    penalty_source_equal(&l->children[i].src, src);
-	}
-	return n;
+	children_add(&l->ch, pid, sv[0], slot, ss, src);
 }
 
 /* Penalties and floods are turned away here, before any fork. */
@@ -508,17 +346,18 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 		return true;
 	}
 	if (has_src && sc->per_source_max_startups != 0 &&
-	    (n = source_startups(l, src)) >= sc->per_source_max_startups) {
+	    (n = children_startups_from(&l->ch, src)) >=
+	    sc->per_source_max_startups) {
 		snprintf(why, sizeof(why), "%u unauthenticated connections "
 		    "from this source (PerSourceMaxStartups %u)", n,
 		    sc->per_source_max_startups);
 		log_drop(l, peer, why);
 		return true;
 	}
-	if (listener_should_drop(l->startups, &sc->max_startups,
+	if (listener_should_drop(l->ch.startups, &sc->max_startups,
 	    arc4random_uniform(100))) {
 		snprintf(why, sizeof(why), "%u unauthenticated connections "
-		    "(MaxStartups %u:%u:%u)", l->startups,
+		    "(MaxStartups %u:%u:%u)", l->ch.startups,
 		    sc->max_startups.start, sc->max_startups.rate,
 		    sc->max_startups.full);
 		log_drop(l, peer, why);
@@ -533,12 +372,29 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 	return false;
 }
 
+/* PasswordFile changed on disk (popgated passwd)? For new sessions. */
+static void
+refresh_passwords(struct listener *l)
+{
+	char	err[512];
+
+	switch (gwconf_refresh_passwords(l->g, err, sizeof(err))) {
+	case 1:
+		log_info("reloaded %s", conf(l)->password_file);
+		break;
+	case -1:
+		log_error("%s (keeping the passwords loaded before)", err);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
 	struct penalty_source	src;
-	char			err[512];
 	bool			has_src;
 	int			i, fd;
 
@@ -561,42 +417,9 @@ accept_on(struct listener *l, int lfd)
 			close(fd);
 			continue;
 		}
-		/* PasswordFile changed on disk (popgated passwd)? */
-		switch (gwconf_refresh_passwords(l->g, err, sizeof(err))) {
-		case 1:
-			log_info("reloaded %s", conf(l)->password_file);
-			break;
-		case -1:
-			log_error("%s (keeping the passwords loaded before)",
-			    err);
-			break;
-		default:
-			break;
-		}
-		spawn(l, fd, &ss, &src, has_src);
+		refresh_passwords(l);
+		spawn(l, fd, &ss, has_src ? &src : NULL);
 	}
-}
-
-static void
-status_session(const struct listener *l, const struct child *c,
-    uint64_t now, struct status_session *s, struct status *st)
-{
-	struct scoreboard_entry	e;
-	uint64_t		last;
-
-	scoreboard_read(l->sb, c->slot, &e);
-	memset(s, 0, sizeof(*s));
-	s->pid = (long)c->pid;
-	s->authenticated = c->admitted;
-	snprintf(s->user, sizeof(s->user), "%s", c->admitted ? c->user : "");
-	snprintf(s->source, sizeof(s->source), "%s", c->peer);
-	s->since = c->since;
-	s->tunnels = e.tunnels;
-	s->up = e.bytes_up;
-	s->down = e.bytes_down;
-	last = e.last_active_ms != 0 ? e.last_active_ms : c->started;
-	s->idle_secs = now > last ? (now - last) / 1000 : 0;
-	st->auth_failures += e.auth_failures;
 }
 
 /* The ControlSocket's one request: a snapshot, as text or JSON. */
@@ -621,26 +444,15 @@ answer_cb(void *arg, const char *request)
 	st.started = l->started;
 	st.auth_failures = l->auth_failures;
 	st.penalised = penalty_refused_count(l->pen, now);
-	st.sessions = xcalloc(l->nchildren + 1, sizeof(*st.sessions));
-	for (i = 0; i < l->nchildren; i++) {
-		status_session(l, &l->children[i], now, &st.sessions[i], &st);
+	st.sessions = xcalloc(l->ch.n + 1, sizeof(*st.sessions));
+	for (i = 0; i < l->ch.n; i++) {
+		children_status(&l->ch, i, l->sb, now, &st.sessions[i],
+		    &st.auth_failures);
 	}
-	st.nsessions = l->nchildren;
+	st.nsessions = l->ch.n;
 	out = json ? status_json(&st) : status_text(&st);
 	free(st.sessions);
 	return out;
-}
-
-static void
-signal_children(struct listener *l, int sig)
-{
-	size_t	i;
-
-	for (i = 0; i < l->nchildren; i++) {
-		/* Even SIGUSR1 ends a child still in its key exchange. */
-		l->children[i].signalled = true;
-		kill(l->children[i].pid, sig);
-	}
 }
 
 /*
@@ -657,9 +469,9 @@ stop_step(struct listener *l)
 		l->stopping = true;
 		listenset_close(l->ls);
 		log_info("shutting down: %zu sessions may finish their tunnels "
-		    "for up to %us (ShutdownGrace)", l->nchildren,
+		    "for up to %us (ShutdownGrace)", l->ch.n,
 		    conf(l)->shutdown_grace);
-		signal_children(l, SIGUSR1);
+		children_signal(&l->ch, SIGUSR1);
 		l->grace_end = now + (uint64_t)conf(l)->shutdown_grace * 1000;
 	}
 	if (!l->stopping) {
@@ -668,15 +480,15 @@ stop_step(struct listener *l)
 	if (l->stop > 1 && l->grace_end > now) {
 		l->grace_end = now;
 	}
-	if (!l->terminated && now >= l->grace_end && l->nchildren > 0) {
+	if (!l->terminated && now >= l->grace_end && l->ch.n > 0) {
 		log_info("ShutdownGrace over: closing %zu sessions",
-		    l->nchildren);
-		signal_children(l, SIGTERM);
+		    l->ch.n);
+		children_signal(&l->ch, SIGTERM);
 		l->terminated = true;
 		l->kill_at = now + LISTENER_STOP_MS;
 	}
-	if (l->terminated && now >= l->kill_at && l->nchildren > 0) {
-		signal_children(l, SIGKILL);
+	if (l->terminated && now >= l->kill_at && l->ch.n > 0) {
+		children_signal(&l->ch, SIGKILL);
 		l->kill_at = now + LISTENER_STOP_MS;
 	}
 }
@@ -707,7 +519,7 @@ wait_ms(const struct listener *l, uint64_t now)
 static size_t
 fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
 {
-	size_t	i, n = 0, max = 1 + listenset_count(l->ls) + l->nchildren +
+	size_t	i, n = 0, max = 1 + listenset_count(l->ls) + l->ch.n +
 	    1 + CONTROL_CLIENTS;
 
 	l->pfds = xreallocarray(l->pfds, max, sizeof(*l->pfds));
@@ -720,10 +532,10 @@ fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
 		    listenset_fd(l->ls, i);
 		l->pfds[n++].events = POLLIN;
 	}
-	for (i = 0; i < l->nchildren; i++) {
-		if (l->children[i].ctl >= 0) {
+	for (i = 0; i < l->ch.n; i++) {
+		if (l->ch.v[i].ctl >= 0) {
 			l->owner[n] = i;
-			l->pfds[n].fd = l->children[i].ctl;
+			l->pfds[n].fd = l->ch.v[i].ctl;
 			l->pfds[n++].events = POLLIN;
 		}
 	}
@@ -741,7 +553,7 @@ serve(struct listener *l)
 	uint64_t	 now;
 	size_t		 i, n, nctl_at, nsocks;
 
-	while (!(l->stopping && l->nchildren == 0)) {
+	while (!(l->stopping && l->ch.n == 0)) {
 		now = clock_ms();
 		nsocks = listenset_count(l->ls);
 		n = fill_pollfds(l, &nctl_at, now);
@@ -755,7 +567,9 @@ serve(struct listener *l)
 			}
 			for (i = 1 + nsocks; i < nctl_at; i++) {
 				if (pfds[i].revents != 0) {
-					child_readable(l, l->owner[i]);
+					children_readable(&l->ch, l->owner[i],
+					    l->sb,
+					    conf(l)->max_sessions_per_user);
 				}
 			}
 			for (i = 0; i < nsocks; i++) {
@@ -807,7 +621,7 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 	log_info("stopped");
 	listenset_free(l.ls);
 	control_free(l.ctl);
-	free(l.children);
+	children_drop(&l.ch);
 	free(l.pfds);
 	free(l.owner);
 	penalty_free(l.pen);
