@@ -5,19 +5,28 @@
 #   make demo       install missing packages, build, run the whole chain on loopback
 #   make soak       popgated under load, reloads and backend restarts (not in check;
 #                   SOAK_QUICK=1 for a short run)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (programs, man pages, units)
 #   make clean
 
 PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 BINDIR		?= $(PREFIX)/bin
 SYSCONFDIR	?= /etc/popgate
+MANDIR		?= $(PREFIX)/share/man
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+USERUNITDIR	?= $(PREFIX)/lib/systemd/user
 VERSION		:= 0.1.0
 
 CC		?= cc
 PKGS		:= libssh libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
+# libsystemd is optional: without it, popgated tells systemd nothing.
+SYSTEMD		:= $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
+ifeq ($(SYSTEMD),yes)
+SYSTEMD_CFLAGS	:= -DPOPGATE_HAVE_SYSTEMD $(shell pkg-config --cflags libsystemd)
+SYSTEMD_LIBS	:= $(shell pkg-config --libs libsystemd)
+endif
 CHECK_CFLAGS	:= $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
 
@@ -50,7 +59,8 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench soak install clean deps lint
+.PHONY: all check unit integ asan demo bench soak recvcost install clean deps \
+	lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -58,6 +68,7 @@ $(B)/%.o: %.c
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/tests/%.o: CFLAGS += $(CHECK_CFLAGS)
+$(B)/gateway/notify.o: CFLAGS += $(SYSTEMD_CFLAGS)
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	@rm -f $@
@@ -73,17 +84,19 @@ $(LIBCLIENT): $(CLIENT_OBJ)
 
 $(BIN)/popgated: $(B)/gateway/main.o $(LIBGATEWAY) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(SYSTEMD_LIBS) $(LDFLAGS)
 
 $(BIN)/popgate: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 $(B)/check_unit: $(UNIT_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
-	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(SYSTEMD_LIBS) \
+	    $(LDFLAGS)
 
 $(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
-	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(SYSTEMD_LIBS) \
+	    $(LDFLAGS)
 
 deps:
 	@sh scripts/deps.sh
@@ -121,10 +134,23 @@ soak: deps
 	@$(MAKE) --no-print-directory $(PROGS)
 	python3 soak/soak.py
 
+# recvcost: what libssh's 4 KiB reads cost the kernel (bench/README.md)
+recvcost: $(B)/recvcost
+	$(B)/recvcost
+
+$(B)/recvcost: bench/recvcost.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --std=c11 -Iinclude --suppress=missingIncludeSystem \
 	    common gateway client tests
+
+# The unit files name the default paths; installed, they name ours.
+UNIT_PATHS	= -e 's|/usr/local/sbin/popgated|$(SBINDIR)/popgated|g' \
+		  -e 's|/usr/local/bin/popgate|$(BINDIR)/popgate|g' \
+		  -e 's|/etc/popgate/|$(SYSCONFDIR)/|g'
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)
@@ -132,6 +158,19 @@ install: $(PROGS)
 	install -m 0755 $(BIN)/popgated $(DESTDIR)$(SBINDIR)/popgated
 	install -m 0755 $(BIN)/popgate $(DESTDIR)$(BINDIR)/popgate
 	install -m 0644 conf/popgated.conf $(DESTDIR)$(SYSCONFDIR)/popgated.conf.example
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/popgate.1 $(DESTDIR)$(MANDIR)/man1/popgate.1
+	install -m 0644 man/popgated.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/popgated.conf.5
+	install -m 0644 man/popgated.8 $(DESTDIR)$(MANDIR)/man8/popgated.8
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR)
+	sed $(UNIT_PATHS) conf/popgated.service \
+	    >$(DESTDIR)$(UNITDIR)/popgated.service
+	sed $(UNIT_PATHS) conf/popgate@.service \
+	    >$(DESTDIR)$(USERUNITDIR)/popgate@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/popgated.service \
+	    $(DESTDIR)$(USERUNITDIR)/popgate@.service
 
 clean:
 	rm -rf build build-asan bin

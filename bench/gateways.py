@@ -90,11 +90,12 @@ LogLevel INFO
 """
 
     def start(self, cipher, kex):
-        log_re = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
+        log_re = re.compile(r"event=listening addr=127\.0\.0\.1:(\d+)")
         proc = self.procs.spawn("popgated", [
             self.bin, "-f", self.conf, "-o", f"Ciphers={cipher}",
             "-o", f"KexAlgorithms={kex}"])
-        wait_for(lambda: file_has(proc.log, "listening on 127.0.0.1:"),
+        wait_for(lambda: file_has(proc.log,
+                                  "event=listening addr=127.0.0.1:"),
                  START_TIMEOUT, "popgated's listening line", proc)
         with open(proc.log) as f:
             self.port = int(log_re.search(f.read()).group(1))

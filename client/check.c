@@ -1,7 +1,7 @@
 /*
  * check: one honest round trip per forward, for people and scripts: the
- * channel opens, and the service behind it greets (a POP3 greeting must
- * be "+OK", RFC 1939 §4).
+ * channel opens, and the service behind it greets as its protocol says
+ * a ready server does (POP3 "+OK", IMAP "* OK", SMTP "220": mailproto).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include "popgate/check.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
-#include "popgate/pop3.h"
+#include "popgate/mailproto.h"
 
 #define CHECK_TIMEOUT_MS	5000
 #define CHECK_POLL_MS		100
@@ -77,7 +77,7 @@ static bool
 check_one(struct conn *c, ssh_event ev, const struct opts_forward *fw,
     FILE *out)
 {
-	char		target[ADDR_STRLEN], line[POP3_LINE_MAX + 1];
+	char		target[ADDR_STRLEN], line[MAILPROTO_LINE_MAX + 1];
 	const char	*why = NULL;
 	ssh_channel	chan = NULL;
 	bool		ok = false;
@@ -87,8 +87,8 @@ check_one(struct conn *c, ssh_event ev, const struct opts_forward *fw,
 	if (chan != NULL) {
 		if (read_greeting(chan, ev, line, sizeof(line)) != 0) {
 			why = "no greeting from the service";
-		} else if (fw->target.port == POP3_PORT &&
-		    strncmp(line, "+OK", 3) != 0) {
+		} else if (!mailproto_greeting_ok(mailproto_infer(
+		    fw->target.host, fw->target.port), line)) {
 			why = line;
 		} else {
 			ok = true;

@@ -165,6 +165,7 @@ enum conn_status
 conn_establish(struct conn *c)
 {
 	enum knownhosts_result	kh;
+	char			qg[LOG_VALUE_MAX], q[LOG_TEXT_MAX];
 	int			rc;
 
 	if (c->up) {
@@ -175,10 +176,11 @@ conn_establish(struct conn *c)
 		fail(c, "cannot set up the SSH session", NULL);
 		return CONN_CONFIG;
 	}
-	log_verbose("connecting to %s port %u", c->o->gateway, c->o->port);
+	log_quote(qg, sizeof(qg), c->o->gateway);
+	log_verbose("event=connecting gateway=%s port=%u", qg, c->o->port);
 	if (ssh_connect(c->ssh) != SSH_OK) {
-		log_error("cannot connect to %s port %u: %s", c->o->gateway,
-		    c->o->port, ssh_get_error(c->ssh));
+		log_error("event=connect-failed gateway=%s port=%u error=%s", qg,
+		    c->o->port, log_quote(q, sizeof(q), ssh_get_error(c->ssh)));
 		fail(c, "gateway unreachable", ssh_get_error(c->ssh));
 		return CONN_NETWORK;
 	}
@@ -194,7 +196,7 @@ conn_establish(struct conn *c)
 		return rc == USERAUTH_DENIED ? CONN_AUTH : rc ==
 		    USERAUTH_CONFIG ? CONN_CONFIG : CONN_NETWORK;
 	}
-	log_verbose("authenticated to %s", c->o->gateway);
+	log_verbose("event=authenticated gateway=%s", qg);
 	return go_live(c);
 }
 
@@ -219,11 +221,15 @@ conn_event(const struct conn *c)
 void
 conn_drop(struct conn *c, const char *why)
 {
+	char	qg[LOG_VALUE_MAX], q[LOG_TEXT_MAX];
+
 	if (c->ssh == NULL) {
 		return;
 	}
 	if (why != NULL) {
-		log_info("connection to %s closed: %s", c->o->gateway, why);
+		log_info("event=connection-closed gateway=%s reason=%s",
+		    log_quote(qg, sizeof(qg), c->o->gateway),
+		    log_quote(q, sizeof(q), why));
 		snprintf(c->error, sizeof(c->error), "gateway connection lost");
 		c->retry_at = clock_ms() +
 		    arc4random_uniform(CONN_PERSIST_FIRST_MS + 1);

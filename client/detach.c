@@ -27,7 +27,8 @@ wait_child(int fd)
 		n = read(fd, &b, 1);
 	} while (n < 0 && errno == EINTR);
 	if (n != 1) {
-		log_error("the background popgate ended before it was ready");
+		log_error("event=background-failed reason=\"it ended before "
+		    "it was ready\"");
 		b = DETACH_DIED;
 	}
 	return b;
@@ -36,21 +37,22 @@ wait_child(int fd)
 enum detach_role
 detach_fork(int *report_fd, int *status)
 {
+	char	q[LOG_VALUE_MAX];
 	int	p[2];
 	pid_t	pid;
 
 	*report_fd = -1;
 	*status = 0;
 	if (pipe(p) != 0) {
-		log_error("cannot go to the background: pipe: %s",
-		    strerror(errno));
+		log_error("event=background-failed call=pipe error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		return DETACH_FAILED;
 	}
 	fflush(NULL);	/* the ready lines must not be written twice */
 	pid = fork();
 	if (pid < 0) {
-		log_error("cannot go to the background: fork: %s",
-		    strerror(errno));
+		log_error("event=background-failed call=fork error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		net_close(&p[0]);
 		net_close(&p[1]);
 		return DETACH_FAILED;
@@ -64,7 +66,8 @@ detach_fork(int *report_fd, int *status)
 	net_close(&p[0]);
 	/* Out of the terminal's session: its hangup is not ours. */
 	if (setsid() < 0) {
-		log_error("setsid: %s", strerror(errno));
+		log_error("event=setsid-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 	*report_fd = p[1];
 	return DETACH_CHILD;
@@ -73,16 +76,19 @@ detach_fork(int *report_fd, int *status)
 int
 detach_stdio(void)
 {
+	char	q[LOG_VALUE_MAX];
 	int	fd, rc = 0;
 
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		log_error("/dev/null: %s", strerror(errno));
+		log_error("event=detach-failed file=/dev/null error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		return -1;
 	}
 	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
 	    dup2(fd, STDERR_FILENO) < 0) {
-		log_error("cannot detach stdio: %s", strerror(errno));
+		log_error("event=detach-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		rc = -1;
 	}
 	if (fd > STDERR_FILENO) {
@@ -95,12 +101,14 @@ void
 detach_report(int *report_fd, int status)
 {
 	unsigned char	b = (unsigned char)status;
+	char		q[LOG_VALUE_MAX];
 
 	if (*report_fd < 0) {
 		return;
 	}
 	if (write(*report_fd, &b, 1) != 1) {
-		log_error("cannot tell the parent: %s", strerror(errno));
+		log_error("event=background-report-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 	net_close(report_fd);
 }

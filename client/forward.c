@@ -1,7 +1,8 @@
 /*
  * forward: listener -> accepted mail client -> channel open (non-blocking,
  * FORWARD_OPEN_TIMEOUT_S) -> relay. A client whose channel cannot be had
- * is told why in POP3's words when it speaks POP3, and never left hanging.
+ * is told why in its protocol's words (POP3, IMAP, SMTP: mailproto), and
+ * never left hanging.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,8 +19,8 @@
 #include "popgate/conn.h"
 #include "popgate/forward.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/xmem.h"
 
@@ -185,22 +186,27 @@ forward_pending(const struct forward *f)
 	    f->muas[0]->state == MUA_WAITING);
 }
 
-/* No channel for this client: say why (POP3 only), then close it. */
+/* No channel for this client: say why (mail protocols), then close it. */
 static void
 tell_client(struct forward *f, struct mua *m, const char *reason)
 {
-	char	line[POP3_LINE_MAX + 3], target[ADDR_STRLEN];
+	char	line[MAILPROTO_LINE_MAX + 1], target[ADDR_STRLEN];
+	char	qt[LOG_TEXT_MAX], q[LOG_TEXT_MAX];
 	size_t	n;
 
-	log_info("forward to %s failed: %s", addr_format(f->spec.target.host,
-	    f->spec.target.port, target, sizeof(target)), reason);
-	if (f->spec.target.port == POP3_PORT && m->wfd >= 0) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgate",
-		    reason);
+	log_info("event=forward-failed target=%s error=%s",
+	    log_quote(qt, sizeof(qt), addr_format(f->spec.target.host,
+	    f->spec.target.port, target, sizeof(target))),
+	    log_quote(q, sizeof(q), reason));
+	/* The same inference as the gateway's Forward table. */
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    mailproto_infer(f->spec.target.host, f->spec.target.port),
+	    "popgate", reason);
+	if (n > 0 && m->wfd >= 0) {
 		/* A fresh socket takes one short line; nothing to wait for. */
 		if (write(m->wfd, line, n) < 0) {
-			log_debug("cannot tell the client: %s",
-			    strerror(errno));
+			log_debug("event=client-write-failed error=%s",
+			    log_quote(q, sizeof(q), strerror(errno)));
 		}
 	}
 	if (m->wfd != m->rfd) {
@@ -277,6 +283,7 @@ accept_clients(struct forward *f, struct conn *c, uint64_t now)
 {
 	struct sockaddr_storage	 ss;
 	struct mua		*m = NULL;
+	char			 q[LOG_VALUE_MAX];
 	int			 fd;
 
 	f->pending = false;
@@ -289,7 +296,8 @@ accept_clients(struct forward *f, struct conn *c, uint64_t now)
 				watch(f, false);
 			}
 			if (errno != EAGAIN) {
-				log_error("accept: %s", strerror(errno));
+				log_error("event=accept-failed error=%s",
+				    log_quote(q, sizeof(q), strerror(errno)));
 			}
 			return;
 		}
@@ -371,6 +379,7 @@ static void
 pump_one(struct forward *f, struct mua *m, uint64_t now)
 {
 	enum relay_end	end;
+	char		q[LOG_TEXT_MAX];
 
 	if (m->state == MUA_ABANDONED) {
 		pump_abandoned(f, m, now);
@@ -388,9 +397,10 @@ pump_one(struct forward *f, struct mua *m, uint64_t now)
 	end = relay_end(m->relay);
 	m->failed = end != RELAY_EOF && end != RELAY_CHANNEL_CLOSED;
 	if (relay_error(m->relay)[0] != '\0') {
-		log_error("client connection failed: %s", relay_error(m->relay));
+		log_error("event=client-error error=%s",
+		    log_quote(q, sizeof(q), relay_error(m->relay)));
 	}
-	log_verbose("client connection closed: %s up=%llu down=%llu",
+	log_verbose("event=client-closed reason=%s up=%llu down=%llu",
 	    relay_end_name(end),
 	    (unsigned long long)relay_bytes_to_channel(m->relay),
 	    (unsigned long long)relay_bytes_to_socket(m->relay));

@@ -24,20 +24,40 @@ knownhosts_accepted(enum knownhosts_result r)
 	return r == KNOWNHOSTS_OK || r == KNOWNHOSTS_ADDED;
 }
 
+/* "gateway=G fingerprint=SHA256:... type=T" for the lines below. */
+static const char *
+key_fields(const struct opts *o, const ssh_key key, const char *fp,
+    char *buf, size_t len)
+{
+	char	qg[LOG_VALUE_MAX], qt[LOG_VALUE_MAX];
+
+	snprintf(buf, len, "gateway=%s fingerprint=%s type=%s",
+	    log_quote(qg, sizeof(qg), o->gateway), fp,
+	    log_quote(qt, sizeof(qt), fingerprint_type_label(key)));
+	return buf;
+}
+
+static const char *
+known_hosts_file(const struct opts *o, char *buf, size_t len)
+{
+	return log_quote(buf, len, o->known_hosts != NULL ? o->known_hosts :
+	    "~/.ssh/known_hosts");
+}
+
 static enum knownhosts_result
 check_pins(const struct opts *o, const ssh_key key, const char *fp)
 {
+	char	kf[LOG_TEXT_MAX];
 	size_t	i;
 
 	for (i = 0; i < o->nfingerprints; i++) {
 		if (fingerprint_matches(key, o->fingerprints[i])) {
-			log_verbose("host key %s matches --fingerprint", fp);
+			log_verbose("event=hostkey-pinned fingerprint=%s", fp);
 			return KNOWNHOSTS_OK;
 		}
 	}
-	log_error("host key verification failed: %s offers %s (%s), which is "
-	    "not a --fingerprint you gave; not connecting", o->gateway, fp,
-	    fingerprint_type_label(key));
+	log_error("event=hostkey-mismatch %s hint=\"not a --fingerprint you "
+	    "gave; not connecting\"", key_fields(o, key, fp, kf, sizeof(kf)));
 	return KNOWNHOSTS_MISMATCH;
 }
 
@@ -46,13 +66,16 @@ static void
 make_ssh_dir(const struct opts *o)
 {
 	char	*dir = NULL, *home = getenv("HOME");
+	char	 qd[LOG_TEXT_MAX], q[LOG_VALUE_MAX];
 
 	if (o->known_hosts != NULL || home == NULL) {
 		return;
 	}
 	dir = xasprintf("%s/.ssh", home);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		log_error("cannot create %s: %s", dir, strerror(errno));
+		log_error("event=mkdir-failed path=%s error=%s",
+		    log_quote(qd, sizeof(qd), dir),
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 	free(dir);
 }
@@ -61,28 +84,26 @@ static enum knownhosts_result
 unknown(ssh_session s, const struct opts *o, const ssh_key key,
     const char *fp)
 {
-	const char	*file = o->known_hosts != NULL ? o->known_hosts :
-	    "~/.ssh/known_hosts";
+	char	kf[LOG_TEXT_MAX], file[LOG_TEXT_MAX], q[LOG_TEXT_MAX];
 
+	known_hosts_file(o, file, sizeof(file));
+	key_fields(o, key, fp, kf, sizeof(kf));
 	if (o->accept_new) {
 		make_ssh_dir(o);
 		if (ssh_session_update_known_hosts(s) != SSH_OK) {
-			log_error("cannot add the host key to %s: %s", file,
-			    ssh_get_error(s));
+			log_error("event=known-hosts-write-failed file=%s "
+			    "error=%s", file, log_quote(q, sizeof(q),
+			    ssh_get_error(s)));
 			return KNOWNHOSTS_ERROR;
 		}
-		log_info("added %s host key %s (%s) to %s", o->gateway, fp,
-		    fingerprint_type_label(key), file);
+		log_info("event=hostkey-added %s file=%s", kf, file);
 		return KNOWNHOSTS_ADDED;
 	}
-	log_error("host key verification failed: %s is not in %s", o->gateway,
-	    file);
-	log_error("the gateway offers %s (%s)", fp,
-	    fingerprint_type_label(key));
-	log_error("compare it with the fingerprint your admin published "
-	    "(popgated fingerprint), then run again with");
-	log_error("  --fingerprint %s   to accept exactly this key, or", fp);
-	log_error("  --accept-new   to trust it now and remember it");
+	log_error("event=hostkey-unknown %s file=%s hint=\"compare it with "
+	    "the fingerprint your admin published (popgated fingerprint), "
+	    "then run again with --fingerprint %s to accept exactly this key, "
+	    "or --accept-new to trust it now and remember it\"", kf, file,
+	    fp);
 	return KNOWNHOSTS_UNKNOWN;
 }
 
@@ -92,11 +113,13 @@ knownhosts_verify(ssh_session s, const struct opts *o)
 	enum knownhosts_result	 r = KNOWNHOSTS_ERROR;
 	ssh_key			 key = NULL;
 	char			*fp = NULL;
+	char			 kf[LOG_TEXT_MAX], file[LOG_TEXT_MAX];
+	char			 q[LOG_TEXT_MAX];
 
 	if (ssh_get_server_publickey(s, &key) != SSH_OK ||
 	    (fp = fingerprint_sha256(key)) == NULL) {
-		log_error("cannot read the gateway's host key: %s",
-		    ssh_get_error(s));
+		log_error("event=hostkey-unreadable error=%s",
+		    log_quote(q, sizeof(q), ssh_get_error(s)));
 		ssh_key_free(key);
 		return KNOWNHOSTS_ERROR;
 	}
@@ -110,14 +133,12 @@ knownhosts_verify(ssh_session s, const struct opts *o)
 		break;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		log_error("WARNING: THE HOST KEY OF %s HAS CHANGED", o->gateway);
-		log_error("it now offers %s (%s), which does not match %s", fp,
-		    fingerprint_type_label(key), o->known_hosts != NULL ?
-		    o->known_hosts : "~/.ssh/known_hosts");
-		log_error("someone may be intercepting the connection, or the "
-		    "admin replaced the key: not connecting");
-		log_error("ask the admin for the new fingerprint before "
-		    "changing anything");
+		log_error("event=hostkey-changed %s file=%s hint=\"WARNING: "
+		    "THE HOST KEY HAS CHANGED; someone may be intercepting the "
+		    "connection, or the admin replaced the key: not connecting; "
+		    "ask the admin for the new fingerprint before changing "
+		    "anything\"", key_fields(o, key, fp, kf, sizeof(kf)),
+		    known_hosts_file(o, file, sizeof(file)));
 		r = KNOWNHOSTS_CHANGED;
 		break;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
@@ -125,7 +146,8 @@ knownhosts_verify(ssh_session s, const struct opts *o)
 		r = unknown(s, o, key, fp);
 		break;
 	default:
-		log_error("cannot check the host key: %s", ssh_get_error(s));
+		log_error("event=hostkey-check-failed error=%s",
+		    log_quote(q, sizeof(q), ssh_get_error(s)));
 		r = KNOWNHOSTS_ERROR;
 		break;
 	}

@@ -81,7 +81,7 @@ set_log_level(const struct opts *o)
 static int
 open_forwards(struct client *cl)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 	size_t	i;
 
 	if (cl->o.stdio) {
@@ -93,7 +93,8 @@ open_forwards(struct client *cl)
 		cl->fw[cl->nfw] = forward_new(cl->ev, &cl->o.forwards[i], err,
 		    sizeof(err));
 		if (cl->fw[cl->nfw] == NULL) {
-			log_error("cannot listen on %s", err);
+			log_error("event=listen-failed error=%s",
+			    log_quote(q, sizeof(q), err));
 			return -1;
 		}
 		cl->nfw++;
@@ -148,9 +149,9 @@ lost(struct client *cl)
 	}
 	conn_drop(cl->conn, why);
 	if (cl->o.persist) {
-		log_info("reconnecting in the background (--persist)");
+		log_info("event=disconnected reconnect=persist");
 	} else if (!cl->o.stdio) {
-		log_info("will reconnect when a mail client connects");
+		log_info("event=disconnected reconnect=on-demand");
 	}
 }
 
@@ -164,6 +165,7 @@ reconnect(struct client *cl, uint64_t now)
 	unsigned	wait_s;
 	size_t		i;
 	bool		pending = false;
+	char		q[LOG_VALUE_MAX];
 
 	if (conn_is_up(cl->conn)) {
 		return;
@@ -176,10 +178,11 @@ reconnect(struct client *cl, uint64_t now)
 		return;
 	}
 	if (conn_establish(cl->conn) == CONN_OK) {
-		log_info("reconnected to %s", cl->o.gateway);
+		log_info("event=reconnected gateway=%s",
+		    log_quote(q, sizeof(q), cl->o.gateway));
 	} else if (cl->o.persist) {
 		conn_may_retry(cl->conn, clock_ms(), &wait_s);
-		log_info("next attempt in %u s", wait_s);
+		log_info("event=reconnect-scheduled in=%u", wait_s);
 	}
 }
 
@@ -196,7 +199,8 @@ run(struct client *cl)
 		if (ssh_event_dopoll(cl->ev, dirty ? 0 : next_timeout(cl, now)) ==
 		    SSH_ERROR) {
 			if (++errors >= MAIN_MAX_POLL_ERRORS) {
-				log_error("event loop failing; giving up");
+				log_error("event=loop-failed errors=%u",
+				    errors);
 				return exit_code(CONN_NETWORK);
 			}
 		} else {
@@ -386,7 +390,7 @@ parse(struct client *cl, int argc, char **argv)
 static int
 serve(struct client *cl)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 	int	status;
 
 	if (!cl->o.stdio) {
@@ -404,7 +408,8 @@ serve(struct client *cl)
 	}
 	if (cl->o.pid_file != NULL) {
 		if (pidfile_write(cl->o.pid_file, err, sizeof(err)) != 0) {
-			log_error("%s", err);
+			log_error("event=pid-file-failed error=%s",
+			    log_quote(q, sizeof(q), err));
 			return exit_code(CONN_CONFIG);
 		}
 		cl->pid_written = true;
@@ -420,8 +425,8 @@ serve(struct client *cl)
 		detach_report(&cl->report_fd, 0);
 	}
 	if (cl->o.persist) {
-		log_verbose("keeping the connection to %s up (--persist)",
-		    cl->o.gateway);
+		log_verbose("event=persist gateway=%s",
+		    log_quote(q, sizeof(q), cl->o.gateway));
 	}
 	return run(cl);
 }
@@ -431,7 +436,7 @@ main(int argc, char **argv)
 {
 	struct client		cl;
 	enum conn_status	st;
-	char			err[512];
+	char			err[512], q[LOG_TEXT_MAX];
 	int			status;
 
 	memset(&cl, 0, sizeof(cl));
@@ -447,7 +452,8 @@ main(int argc, char **argv)
 	/* A running popgate on the pid file: say so before connecting. */
 	if (cl.o.pid_file != NULL && pidfile_check(cl.o.pid_file, err,
 	    sizeof(err)) != 0) {
-		log_error("%s", err);
+		log_error("event=pid-file-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 		profile_free(cl.profile);
 		return exit_code(CONN_CONFIG);
 	}

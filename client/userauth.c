@@ -81,6 +81,8 @@ passphrase_cb(const char *prompt, char *buf, size_t len, int echo,
 static int
 by_key(ssh_session s, const struct opts *o, struct userauth_cache *cache)
 {
+	char	q[LOG_TEXT_MAX];
+
 	if (o->identity == NULL) {
 		/* The agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
 		return ssh_userauth_publickey_auto(s, NULL, NULL);
@@ -88,8 +90,9 @@ by_key(ssh_session s, const struct opts *o, struct userauth_cache *cache)
 	if (cache->key == NULL && ssh_pki_import_privkey_file(o->identity,
 	    NULL, passphrase_cb, NULL, &cache->key) != SSH_OK) {
 		cache->key = NULL;
-		log_error("%s: cannot read this private key (wrong passphrase, "
-		    "no terminal to ask for one, or not a key)", o->identity);
+		log_error("event=key-unreadable file=%s hint=\"wrong "
+		    "passphrase, no terminal to ask for one, or not a key\"",
+		    log_quote(q, sizeof(q), o->identity));
 		return SSH_AUTH_DENIED;
 	}
 	return ssh_userauth_publickey(s, NULL, cache->key);
@@ -98,13 +101,14 @@ by_key(ssh_session s, const struct opts *o, struct userauth_cache *cache)
 static int
 by_password_file(ssh_session s, const struct opts *o)
 {
-	char	 err[512];
+	char	 err[512], q[LOG_TEXT_MAX];
 	char	*pass = NULL;
 	int	 rc;
 
 	if (userauth_password_file(o->password_file, &pass, err,
 	    sizeof(err)) != 0) {
-		log_error("%s", err);
+		log_error("event=password-file-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 		return USERAUTH_CONFIG;
 	}
 	rc = ssh_userauth_password(s, NULL, pass);
@@ -164,6 +168,7 @@ userauth_run(ssh_session s, const struct opts *o,
 	/* libssh keeps the pointer: it must outlive this call. */
 	static struct ssh_callbacks_struct	cb;
 	int					methods, rc;
+	char					q[LOG_VALUE_MAX];
 
 	may_prompt = interactive;
 	memset(&cb, 0, sizeof(cb));
@@ -188,10 +193,12 @@ userauth_run(ssh_session s, const struct opts *o,
 		}
 	}
 	if (result(rc) == USERAUTH_DENIED) {
-		log_error("authentication to %s failed (the gateway offers:%s%s)",
-		    o->gateway, methods & SSH_AUTH_METHOD_PUBLICKEY ?
-		    " publickey" : "", methods & SSH_AUTH_METHOD_PASSWORD ?
-		    " password" : "");
+		log_error("event=auth-failed gateway=%s offers=%s%s%s",
+		    log_quote(q, sizeof(q), o->gateway),
+		    methods & SSH_AUTH_METHOD_PUBLICKEY ? "publickey" : "",
+		    (methods & SSH_AUTH_METHOD_PUBLICKEY) &&
+		    (methods & SSH_AUTH_METHOD_PASSWORD) ? "," : "",
+		    methods & SSH_AUTH_METHOD_PASSWORD ? "password" : "");
 	}
 	return result(rc);
 }

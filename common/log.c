@@ -1,8 +1,10 @@
 /*
  * log: every line goes to stderr as "prog[pid]: message" in one write(2),
- * so lines from the parent and its children never interleave mid-line.
- * The whole formatted message is escaped: peer-chosen strings (user names,
- * client versions) cannot start a forged line with CR or LF.
+ * so lines from the parent and its children never interleave mid-line,
+ * or to syslog(3) (the pid then syslog's). The whole formatted message is
+ * escaped: peer-chosen strings (user names, client versions) cannot start
+ * a forged line with CR or LF; quoted (log_quote), they cannot forge a
+ * key=value pair either.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -25,6 +27,21 @@ static const char	*log_prog = "popgate";
 static enum log_level	 log_level = LOG_LEVEL_INFO;
 static bool		 log_pid = true;
 static int		 log_facility = -1;	/* -1: stderr */
+static int		 log_facility_mail = -1;	/* log_mail's */
+
+static const struct {
+	const char	*name;
+	int		 facility;
+} facilities[] = {
+	{ "AUTH", LOG_AUTH }, { "AUTHPRIV", LOG_AUTHPRIV },
+	{ "DAEMON", LOG_DAEMON }, { "MAIL", LOG_MAIL }, { "USER", LOG_USER },
+	{ "LOCAL0", LOG_LOCAL0 }, { "LOCAL1", LOG_LOCAL1 },
+	{ "LOCAL2", LOG_LOCAL2 }, { "LOCAL3", LOG_LOCAL3 },
+	{ "LOCAL4", LOG_LOCAL4 }, { "LOCAL5", LOG_LOCAL5 },
+	{ "LOCAL6", LOG_LOCAL6 }, { "LOCAL7", LOG_LOCAL7 },
+};
+
+#define NFACILITIES	(sizeof(facilities) / sizeof(facilities[0]))
 
 static const char *const level_names[] = {
 	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
@@ -57,26 +74,86 @@ log_use_syslog(int facility)
 		closelog();
 	}
 	log_facility = facility;
+	log_facility_mail = facility;
 	if (facility != -1) {
 		openlog(log_prog, LOG_PID | LOG_NDELAY, facility);
 	}
 }
 
-/* syslog priority of a level. */
-static int
-syslog_priority(enum log_level level)
+void
+log_use_syslog_mail(int facility)
+{
+	if (log_facility != -1) {
+		log_facility_mail = facility;
+	}
+}
+
+int
+log_facility_parse(const char *name, int *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NFACILITIES; i++) {
+		if (strcasecmp(name, facilities[i].name) == 0) {
+			*out = facilities[i].facility;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+log_facility_name(int facility)
+{
+	size_t	i;
+
+	for (i = 0; i < NFACILITIES; i++) {
+		if (facilities[i].facility == facility) {
+			return facilities[i].name;
+		}
+	}
+	return "?";
+}
+
+int
+log_syslog_priority(int facility, enum log_level level)
 {
 	switch (level) {
 	case LOG_LEVEL_FATAL:
-		return LOG_CRIT;
+		return facility | LOG_CRIT;
 	case LOG_LEVEL_ERROR:
-		return LOG_ERR;
+		return facility | LOG_ERR;
 	case LOG_LEVEL_INFO:
 	case LOG_LEVEL_VERBOSE:
-		return LOG_INFO;
+		return facility | LOG_INFO;
 	default:
-		return LOG_DEBUG;
+		return facility | LOG_DEBUG;
 	}
+}
+
+char *
+log_quote(char *buf, size_t len, const char *s)
+{
+	size_t	o = 0;
+
+	if (len == 0) {
+		return buf;
+	}
+	if (*s != '\0' && strpbrk(s, " \t\"") == NULL) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	if (len < 3) {		/* not even room for "" */
+		buf[0] = '\0';
+		return buf;
+	}
+	buf[o++] = '"';
+	for (; *s != '\0' && o + 2 < len; s++) {
+		buf[o++] = *s == '"' ? '\'' : *s;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
 }
 
 enum log_level
@@ -141,8 +218,8 @@ log_escape(char *dst, size_t dstlen, const char *src)
 }
 
 static void
-log_vwrite(enum log_level level, const char *prefix, const char *fmt,
-    va_list ap)
+log_vwrite(int facility, enum log_level level, const char *prefix,
+    const char *fmt, va_list ap)
 {
 	char	msg[LOG_LINE_MAX];
 	char	esc[LOG_LINE_MAX];
@@ -154,8 +231,8 @@ log_vwrite(enum log_level level, const char *prefix, const char *fmt,
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	log_escape(esc, sizeof(esc), msg);
-	if (log_facility != -1) {
-		syslog(log_facility | syslog_priority(level), "%s%s", prefix,
+	if (facility != -1) {
+		syslog(log_syslog_priority(facility, level), "%s%s", prefix,
 		    esc);
 		return;
 	}
@@ -186,15 +263,43 @@ name(const char *fmt, ...)					\
 	va_list	ap;						\
 								\
 	va_start(ap, fmt);					\
-	log_vwrite(level, prefix, fmt, ap);			\
+	log_vwrite(log_facility, level, prefix, fmt, ap);	\
 	va_end(ap);						\
 }
 
-LOG_FN(log_error, LOG_LEVEL_ERROR, "error: ")
-LOG_FN(log_warn, LOG_LEVEL_ERROR, "warning: ")
+/* Lines above INFO say how bad they are, as the first key. */
+LOG_FN(log_error, LOG_LEVEL_ERROR, "level=error ")
+LOG_FN(log_warn, LOG_LEVEL_ERROR, "level=warning ")
 LOG_FN(log_info, LOG_LEVEL_INFO, "")
 LOG_FN(log_verbose, LOG_LEVEL_VERBOSE, "")
-LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "debug: ")
+LOG_FN(log_debug, LOG_LEVEL_DEBUG1, "level=debug ")
+
+/* The prefix of a level, as the functions above write it. */
+static const char *
+level_prefix(enum log_level level)
+{
+	switch (level) {
+	case LOG_LEVEL_FATAL:
+		return "level=fatal ";
+	case LOG_LEVEL_ERROR:
+		return "level=error ";
+	case LOG_LEVEL_INFO:
+	case LOG_LEVEL_VERBOSE:
+		return "";
+	default:
+		return "level=debug ";
+	}
+}
+
+void
+log_mail(enum log_level level, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vwrite(log_facility_mail, level, level_prefix(level), fmt, ap);
+	va_end(ap);
+}
 
 void
 fatal(const char *fmt, ...)
@@ -202,7 +307,7 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vwrite(LOG_LEVEL_FATAL, "fatal: ", fmt, ap);
+	log_vwrite(log_facility, LOG_LEVEL_FATAL, "level=fatal ", fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -211,9 +316,12 @@ static void
 libssh_log_cb(int priority, const char *function, const char *buffer,
     void *userdata)
 {
+	char	q[LOG_LINE_MAX];
+
 	(void)userdata;
 	(void)priority;
-	log_debug("libssh: %s: %s", function, buffer);
+	log_debug("event=libssh function=%s msg=%s", function,
+	    log_quote(q, sizeof(q), buffer));
 }
 
 void

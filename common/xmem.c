@@ -18,7 +18,7 @@ xmalloc(size_t n)
 
 	p = malloc(n == 0 ? 1 : n);
 	if (p == NULL) {
-		fatal("out of memory (%zu bytes)", n);
+		fatal("event=out-of-memory bytes=%zu", n);
 	}
 	return p;
 }
@@ -30,7 +30,7 @@ xcalloc(size_t nmemb, size_t size)
 
 	p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
 	if (p == NULL) {
-		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+		fatal("event=out-of-memory count=%zu size=%zu", nmemb, size);
 	}
 	return p;
 }
@@ -41,11 +41,12 @@ xreallocarray(void *p, size_t nmemb, size_t size)
 	void	*q = NULL;
 
 	if (size != 0 && nmemb > SIZE_MAX / size) {
-		fatal("allocation overflow (%zu x %zu)", nmemb, size);
+		fatal("event=allocation-overflow count=%zu size=%zu", nmemb,
+		    size);
 	}
 	q = realloc(p, nmemb * size == 0 ? 1 : nmemb * size);
 	if (q == NULL) {
-		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+		fatal("event=out-of-memory count=%zu size=%zu", nmemb, size);
 	}
 	return q;
 }
@@ -71,7 +72,7 @@ xasprintf(const char *fmt, ...)
 	n = vsnprintf(&probe, 1, fmt, ap);	/* length only */
 	va_end(ap);
 	if (n < 0) {
-		fatal("xasprintf: bad format");
+		fatal("event=bad-format function=xasprintf");
 	}
 	p = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);

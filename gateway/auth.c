@@ -71,9 +71,11 @@ static void
 log_attempt(const struct auth *a, const char *user, const char *method,
     const char *result, const char *why)
 {
-	log_info("auth user=%.100s from=%s method=%s result=%s%s%s", user,
-	    a->peer, method, result, why != NULL ? " reason=" : "",
-	    why != NULL ? why : "");
+	char	q[LOG_VALUE_MAX];
+
+	log_info("event=auth user=%s from=%s method=%s result=%s%s%s",
+	    log_quote(q, sizeof(q), user), a->peer, method, result,
+	    why != NULL ? " reason=" : "", why != NULL ? why : "");
 }
 
 static int
@@ -126,17 +128,19 @@ static struct authkeys *
 load_keys(const struct auth *a, const char *user)
 {
 	struct authkeys	*ak = NULL;
-	char		 err[512];
+	char		 err[512], q[LOG_TEXT_MAX];
 	char		*path = NULL;
 
 	path = str_expand_user(a->sc->authorized_keys_file, user, err,
 	    sizeof(err));
 	if (path == NULL) {
-		log_error("AuthorizedKeysFile: %s", err);
+		log_error("event=authorized-keys-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 		return NULL;
 	}
 	if (authkeys_load(path, &ak, err, sizeof(err)) != 0) {
-		log_error("%s", err);
+		log_error("event=authorized-keys-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 		ak = NULL;
 	}
 	free(path);
@@ -148,6 +152,7 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 {
 	struct authkeys			*ak = NULL;
 	const struct authkeys_entry	*e = NULL;
+	char				 q[LOG_VALUE_MAX];
 
 	if (auth_exhausted(a)) {
 		return SSH_AUTH_DENIED;
@@ -171,8 +176,8 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 	}
 	if (state == SSH_PUBLICKEY_STATE_NONE) {
 		/* "This key would do": not a login, not a failure. */
-		log_debug("publickey probe ok user=%.100s from=%s", user,
-		    a->peer);
+		log_debug("event=auth-probe user=%s from=%s method=publickey "
+		    "result=ok", log_quote(q, sizeof(q), user), a->peer);
 		authkeys_free(ak);
 		return SSH_AUTH_SUCCESS;
 	}
@@ -186,12 +191,15 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 void
 auth_other(struct auth *a, const char *user, const char *method)
 {
+	char	q[LOG_VALUE_MAX];
+
 	if (auth_exhausted(a)) {
 		return;
 	}
 	if (strcmp(method, "none") == 0) {
 		/* Clients ask "none" first to learn the methods (RFC 4252 §5.2). */
-		log_debug("auth none user=%.100s from=%s", user, a->peer);
+		log_debug("event=auth user=%s from=%s method=none result=asked",
+		    log_quote(q, sizeof(q), user), a->peer);
 		return;
 	}
 	a->attempts++;

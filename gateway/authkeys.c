@@ -273,11 +273,13 @@ read_line(struct authkeys *ak, char *line, size_t len, const char *name,
 {
 	struct authkeys_entry	 e;
 	char			 why[WHY_MAX];
+	char			 qf[LOG_TEXT_MAX], qw[LOG_TEXT_MAX];
 	char			*s = NULL;
 
 	memset(&e, 0, sizeof(e));
 	if (strlen(line) != len) {
-		log_warn("%s:%u: NUL byte in line; line skipped", name, lineno);
+		log_warn("event=authorized-keys-line-skipped file=%s line=%u "
+		    "reason=nul-byte", log_quote(qf, sizeof(qf), name), lineno);
 		return;
 	}
 	s = str_trim(line);
@@ -285,7 +287,9 @@ read_line(struct authkeys *ak, char *line, size_t len, const char *name,
 		return;
 	}
 	if (parse_line(&e, s, why, sizeof(why)) != 0) {
-		log_warn("%s:%u: %s; line skipped", name, lineno, why);
+		log_warn("event=authorized-keys-line-skipped file=%s line=%u "
+		    "reason=%s", log_quote(qf, sizeof(qf), name), lineno,
+		    log_quote(qw, sizeof(qw), why));
 		entry_clear(&e);
 		return;
 	}

@@ -112,22 +112,22 @@ admit(struct children *ch, struct child *c, const struct scoreboard *sb,
 {
 	struct scoreboard_entry	e;
 	unsigned		n;
-	char			answer = 'y';
+	char			answer = 'y', q[LOG_VALUE_MAX];
 
 	scoreboard_read(sb, c->slot, &e);
 	if (e.state != SCOREBOARD_AUTHED || !str_valid_user(e.user)) {
 		answer = 'n';
-		log_error("session process %ld from=%s asked to be admitted "
-		    "without a valid user", (long)c->pid, c->peer);
+		log_error("event=admission-refused pid=%ld from=%s "
+		    "reason=no-valid-user", (long)c->pid, c->peer);
 	} else if (max != 0 && (n = user_sessions(ch, e.user)) >= max) {
 		answer = 'n';
-		log_info("refused user=%.100s from=%s request=session "
-		    "reason=MaxSessionsPerUser sessions=%u", e.user, c->peer,
-		    n);
+		log_info("event=refused user=%s from=%s request=session "
+		    "reason=MaxSessionsPerUser sessions=%u",
+		    log_quote(q, sizeof(q), e.user), c->peer, n);
 	}
 	if (write(c->ctl, &answer, 1) != 1) {
-		log_debug("cannot answer session process %ld: %s",
-		    (long)c->pid, strerror(errno));
+		log_debug("event=admission-answer-failed pid=%ld error=%s",
+		    (long)c->pid, log_quote(q, sizeof(q), strerror(errno)));
 	}
 	if (answer == 'y') {
 		c->admitted = true;

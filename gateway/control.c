@@ -22,6 +22,7 @@
 #include "popgate/control.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/str.h"
 #include "popgate/xmem.h"
 
 #define CONTROL_ANSWER_MAX	(64u * 1024u * 1024u)	/* client side */
@@ -93,6 +94,27 @@ clear_stale(const char *path, const struct sockaddr_un *sun, char *err,
 	return 0;
 }
 
+/*
+ * The socket's folder, made (0750) when it is missing but its parent is
+ * there: /run/popgated without systemd's RuntimeDirectory. Nothing more.
+ */
+static int
+make_dir(const char *path, char *err, size_t errlen)
+{
+	char		*dir = str_dirname(path);
+	struct stat	 st;
+	int		 rc = 0;
+
+	if (stat(dir, &st) != 0 && errno == ENOENT &&
+	    mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot make its folder: %s", path,
+		    strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
 struct control *
 control_open(const char *path, char *err, size_t errlen)
 {
@@ -104,6 +126,7 @@ control_open(const char *path, char *err, size_t errlen)
 	size_t			 i;
 
 	if (sun_for(path, &sun, err, errlen) != 0 ||
+	    make_dir(path, err, errlen) != 0 ||
 	    clear_stale(path, &sun, err, errlen) != 0) {
 		return NULL;
 	}
@@ -263,7 +286,7 @@ take_clients(struct control *c, uint64_t now)
 		cl->deadline = now + CONTROL_TIMEOUT_MS;
 		cl->denied = !allowed(fd, &uid);
 		if (cl->denied) {
-			log_info("control socket: refused uid=%ld",
+			log_info("event=control-refused uid=%ld",
 			    (long)(int)uid);
 		}
 	}
@@ -380,7 +403,7 @@ control_handle(struct control *c, const struct pollfd *pfds, size_t n,
 	for (i = 0; i < CONTROL_CLIENTS; i++) {
 		cl = &c->clients[i];
 		if (cl->fd >= 0 && now_ms >= cl->deadline) {
-			log_debug("control socket: client too slow, dropped");
+			log_debug("event=control-timeout");
 			drop(cl);
 		}
 	}

@@ -40,9 +40,10 @@ set_algorithms(ssh_bind bind, const struct servconf *sc, char *err,
 	return 0;
 }
 
-/* A new bind with every HostKey; NULL with err. */
+/* A new bind with every HostKey; NULL with what and err. */
 static ssh_bind
-make_bind(const struct servconf *sc, char *err, size_t errlen)
+make_bind(const struct servconf *sc, const char **what, char *err,
+    size_t errlen)
 {
 	ssh_bind	bind = ssh_bind_new();
 	ssh_key		key = NULL;
@@ -50,14 +51,17 @@ make_bind(const struct servconf *sc, char *err, size_t errlen)
 	size_t		i;
 
 	if (bind == NULL) {
+		*what = "out-of-memory";
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	*what = "algorithms-refused";
 	if (set_algorithms(bind, sc, err, errlen) != 0) {
 		ssh_bind_free(bind);
 		return NULL;
 	}
+	*what = "hostkey-failed";
 	for (i = 0; i < sc->nhost_keys; i++) {
 		key = keytool_load_hostkey(sc->host_keys[i], err, errlen);
 		if (key == NULL) {
@@ -77,13 +81,14 @@ make_bind(const struct servconf *sc, char *err, size_t errlen)
 }
 
 struct gwconf *
-gwconf_adopt(struct servconf *sc, char *err, size_t errlen)
+gwconf_adopt(struct servconf *sc, const char **what, char *err,
+    size_t errlen)
 {
 	struct gwconf	*g = xcalloc(1, sizeof(*g));
 
 	g->sc = *sc;
 	memset(sc, 0, sizeof(*sc));
-	g->bind = make_bind(&g->sc, err, errlen);
+	g->bind = make_bind(&g->sc, what, err, errlen);
 	if (g->bind == NULL) {
 		gwconf_free(g);
 		return NULL;
@@ -91,6 +96,7 @@ gwconf_adopt(struct servconf *sc, char *err, size_t errlen)
 	if (g->sc.password_file != NULL) {
 		/* The file as read, so a later change is noticed. */
 		stat(g->sc.password_file, &g->pw_stat);
+		*what = "passwords-failed";
 		if (pwfile_load(g->sc.password_file, &g->pw, err,
 		    errlen) != 0) {
 			gwconf_free(g);
@@ -101,15 +107,16 @@ gwconf_adopt(struct servconf *sc, char *err, size_t errlen)
 }
 
 struct gwconf *
-gwconf_load(const char *path, char *const *opts, size_t nopts, char *err,
-    size_t errlen)
+gwconf_load(const char *path, char *const *opts, size_t nopts,
+    const char **what, char *err, size_t errlen)
 {
 	struct servconf	sc;
 
+	*what = "config-failed";
 	if (servconf_load(&sc, path, opts, nopts, true, err, errlen) != 0) {
 		return NULL;
 	}
-	return gwconf_adopt(&sc, err, errlen);
+	return gwconf_adopt(&sc, what, err, errlen);
 }
 
 void

@@ -33,6 +33,7 @@
 #include "popgate/listenset.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/notify.h"
 #include "popgate/penalty.h"
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
@@ -101,6 +102,7 @@ static void
 watch_signals(struct listener *l)
 {
 	sigset_t	set;
+	char		q[LOG_VALUE_MAX];
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -108,11 +110,13 @@ watch_signals(struct listener *l)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, &l->oldmask) != 0) {
-		fatal("sigprocmask: %s", strerror(errno));
+		fatal("event=sigprocmask-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l->sigfd == -1) {
-		fatal("signalfd: %s", strerror(errno));
+		fatal("event=signalfd-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 }
 
@@ -133,7 +137,8 @@ read_signals(struct listener *l)
 
 /*
  * Drops (MaxStartups, PerSourceMaxStartups, full table) come in floods:
- * one line a second at most, with the count of the ones not logged.
+ * one line a second at most, with the count of the ones not logged
+ * since the last (unlogged=N). why is "key=value ..." for the line.
  */
 static void
 log_drop(struct listener *l, const char *peer, const char *why)
@@ -144,12 +149,8 @@ log_drop(struct listener *l, const char *peer, const char *why)
 		l->droplog_skipped++;
 		return;
 	}
-	if (l->droplog_skipped > 0) {
-		log_info("drop connection from=%s: %s (and %u more not logged)",
-		    peer, why, l->droplog_skipped);
-	} else {
-		log_info("drop connection from=%s: %s", peer, why);
-	}
+	log_info("event=connection-dropped from=%s %s unlogged=%u", peer, why,
+	    l->droplog_skipped);
 	l->droplog_skipped = 0;
 	l->droplog_at = now + LISTENER_DROPLOG_MS;
 }
@@ -158,7 +159,7 @@ log_drop(struct listener *l, const char *peer, const char *why)
 static void
 open_control(struct listener *l, const struct servconf *sc)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 
 	if (l->ctl != NULL && sc->control_socket != NULL &&
 	    strcmp(control_path(l->ctl), sc->control_socket) == 0) {
@@ -172,18 +173,27 @@ open_control(struct listener *l, const struct servconf *sc)
 	l->ctl = control_open(sc->control_socket, err, sizeof(err));
 	if (l->ctl == NULL) {
 		/* Status is for admins; mail keeps flowing without it. */
-		log_error("ControlSocket %s (popgated status will not "
-		    "answer)", err);
+		log_error("event=control-socket-failed error=%s "
+		    "status=unavailable", log_quote(q, sizeof(q), err));
 		return;
 	}
-	log_verbose("control socket %s", sc->control_socket);
+	log_verbose("event=control-socket path=%s",
+	    log_quote(q, sizeof(q), sc->control_socket));
 }
 
+/* LogLevel, LogTarget, SyslogFacility of a reload; -d keeps stderr. */
 static void
-apply_level(const struct listener *l, const struct servconf *sc)
+apply_logging(const struct listener *l, const struct servconf *sc)
 {
-	if (!l->o->fixed_level) {
-		log_set_level(sc->log_level);
+	if (l->o->fixed_level) {
+		return;
+	}
+	log_set_level(sc->log_level);
+	if (sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	} else {
+		log_use_syslog(-1);
 	}
 }
 
@@ -192,29 +202,38 @@ static void
 reload(struct listener *l)
 {
 	struct gwconf	*g = NULL;
-	char		 err[1024];
+	const char	*what = NULL;
+	char		 err[1024], q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
 
 	l->hup = false;
 	if (l->stopping) {
-		log_info("reload ignored: shutting down");
+		log_info("event=reload-ignored reason=shutting-down");
 		return;
 	}
-	g = gwconf_load(l->o->path, l->o->opts, l->o->nopts, err,
+	notify_reloading();
+	g = gwconf_load(l->o->path, l->o->opts, l->o->nopts, &what, err,
 	    sizeof(err));
-	if (g == NULL || listenset_apply(l->ls, &g->sc, err,
+	if (g != NULL && listenset_apply(l->ls, &g->sc, err,
 	    sizeof(err)) != 0) {
-		log_error("reload failed, still serving the previous "
-		    "configuration: %s", err);
+		what = "listen-failed";
 		gwconf_free(g);
+		g = NULL;
+	}
+	if (g == NULL) {
+		/* One line: where it broke, and that nothing changed. */
+		log_error("event=reload-failed kept=previous cause=%s error=%s",
+		    what, log_quote(q, sizeof(q), err));
+		notify_ready();
 		return;
 	}
 	open_control(l, &g->sc);
 	penalty_set_conf(l->pen, &g->sc.penalties);
-	apply_level(l, &g->sc);
+	apply_logging(l, &g->sc);
 	gwconf_free(l->g);
 	l->g = g;
-	log_info("reloaded %s: new connections get it, %zu open sessions "
-	    "keep theirs", l->o->path, l->ch.n);
+	log_info("event=reloaded file=%s sessions-kept=%zu",
+	    log_quote(qf, sizeof(qf), l->o->path), l->ch.n);
+	notify_ready();
 }
 
 static void
@@ -229,7 +248,8 @@ charge(struct listener *l, const struct child *c, int kind)
 		return;
 	}
 	/* Once per penalty: extensions are not logged again. */
-	log_info("penalty source=%s reason=%s refused=%llus penalties=%u",
+	log_info("event=penalty source=%s reason=%s refused=%llus "
+	    "penalties=%u",
 	    penalty_source_format(&c->src, src, sizeof(src)),
 	    penalty_kind_name((enum penalty_kind)kind),
 	    (unsigned long long)(left + 999) / 1000,
@@ -254,8 +274,8 @@ reap(struct listener *l)
 		scoreboard_read(l->sb, c->slot, &e);
 		l->auth_failures += e.auth_failures;
 		if (WIFSIGNALED(status) && !c->signalled) {
-			log_error("session process %ld from=%s killed by "
-			    "signal %d", (long)pid, c->peer, WTERMSIG(status));
+			log_error("event=session-killed pid=%ld from=%s "
+			    "signal=%d", (long)pid, c->peer, WTERMSIG(status));
 		}
 		if (!l->stopping) {
 			charge(l, c, children_offence(&l->ch, i, &e, status));
@@ -295,6 +315,7 @@ static void
 spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
     const struct penalty_source *src)
 {
+	char		 q[LOG_VALUE_MAX];
 	int		 sv[2], slot;
 	pid_t		 pid;
 
@@ -304,7 +325,8 @@ spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
 		return;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		log_error("socketpair: %s", strerror(errno));
+		log_error("event=socketpair-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		scoreboard_release(l->sb, slot);
 		close(fd);
 		return;
@@ -312,7 +334,8 @@ spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
 	fflush(stdout);
 	pid = fork();
 	if (pid == -1) {
-		log_error("fork: %s", strerror(errno));
+		log_error("event=fork-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 		scoreboard_release(l->sb, slot);
 		close(sv[0]);
 		close(sv[1]);
@@ -341,31 +364,31 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 
 	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
 	if (has_src && penalty_refuses(l->pen, src, clock_ms(), &left)) {
-		log_debug("refused connection from=%s: penalised for %llus "
-		    "more", peer, (unsigned long long)(left + 999) / 1000);
+		log_debug("event=connection-refused from=%s reason=penalty "
+		    "left=%llus", peer, (unsigned long long)(left + 999) / 1000);
 		return true;
 	}
 	if (has_src && sc->per_source_max_startups != 0 &&
 	    (n = children_startups_from(&l->ch, src)) >=
 	    sc->per_source_max_startups) {
-		snprintf(why, sizeof(why), "%u unauthenticated connections "
-		    "from this source (PerSourceMaxStartups %u)", n,
+		snprintf(why, sizeof(why), "reason=per-source-max-startups "
+		    "source-startups=%u persourcemaxstartups=%u", n,
 		    sc->per_source_max_startups);
 		log_drop(l, peer, why);
 		return true;
 	}
 	if (listener_should_drop(l->ch.startups, &sc->max_startups,
 	    arc4random_uniform(100))) {
-		snprintf(why, sizeof(why), "%u unauthenticated connections "
-		    "(MaxStartups %u:%u:%u)", l->ch.startups,
+		snprintf(why, sizeof(why), "reason=max-startups startups=%u "
+		    "maxstartups=%u:%u:%u", l->ch.startups,
 		    sc->max_startups.start, sc->max_startups.rate,
 		    sc->max_startups.full);
 		log_drop(l, peer, why);
 		return true;
 	}
 	if (scoreboard_used(l->sb) >= scoreboard_slots(l->sb)) {
-		snprintf(why, sizeof(why), "%zu connections open, the most "
-		    "popgated serves at once", scoreboard_used(l->sb));
+		snprintf(why, sizeof(why), "reason=sessions-max sessions=%zu",
+		    scoreboard_used(l->sb));
 		log_drop(l, peer, why);
 		return true;
 	}
@@ -376,14 +399,16 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 static void
 refresh_passwords(struct listener *l)
 {
-	char	err[512];
+	char	err[512], q[LOG_TEXT_MAX];
 
 	switch (gwconf_refresh_passwords(l->g, err, sizeof(err))) {
 	case 1:
-		log_info("reloaded %s", conf(l)->password_file);
+		log_info("event=passwords-reloaded file=%s",
+		    log_quote(q, sizeof(q), conf(l)->password_file));
 		break;
 	case -1:
-		log_error("%s (keeping the passwords loaded before)", err);
+		log_error("event=passwords-reload-failed error=%s "
+		    "kept=previous", log_quote(q, sizeof(q), err));
 		break;
 	default:
 		break;
@@ -395,6 +420,7 @@ accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
 	struct penalty_source	src;
+	char			q[LOG_VALUE_MAX];
 	bool			has_src;
 	int			i, fd;
 
@@ -407,7 +433,8 @@ accept_on(struct listener *l, int lfd)
 				    LISTENER_PAUSE_MS;
 			}
 			if (errno != EAGAIN) {
-				log_error("accept: %s", strerror(errno));
+				log_error("event=accept-failed error=%s",
+				    log_quote(q, sizeof(q), strerror(errno)));
 			}
 			return;
 		}
@@ -468,9 +495,9 @@ stop_step(struct listener *l)
 	if (l->stop > 0 && !l->stopping) {
 		l->stopping = true;
 		listenset_close(l->ls);
-		log_info("shutting down: %zu sessions may finish their tunnels "
-		    "for up to %us (ShutdownGrace)", l->ch.n,
-		    conf(l)->shutdown_grace);
+		notify_stopping();
+		log_info("event=shutting-down sessions=%zu grace=%us",
+		    l->ch.n, conf(l)->shutdown_grace);
 		children_signal(&l->ch, SIGUSR1);
 		l->grace_end = now + (uint64_t)conf(l)->shutdown_grace * 1000;
 	}
@@ -481,8 +508,7 @@ stop_step(struct listener *l)
 		l->grace_end = now;
 	}
 	if (!l->terminated && now >= l->grace_end && l->ch.n > 0) {
-		log_info("ShutdownGrace over: closing %zu sessions",
-		    l->ch.n);
+		log_info("event=shutdown-grace-over sessions=%zu", l->ch.n);
 		children_signal(&l->ch, SIGTERM);
 		l->terminated = true;
 		l->kill_at = now + LISTENER_STOP_MS;
@@ -599,7 +625,7 @@ int
 listener_run(struct gwconf *g, const struct listener_opts *o)
 {
 	struct listener	l;
-	char		err[512];
+	char		err[512], q[LOG_TEXT_MAX];
 
 	memset(&l, 0, sizeof(l));
 	l.g = g;
@@ -608,17 +634,20 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 	l.started = (int64_t)time(NULL);
 	l.sb = scoreboard_new(LISTENER_SESSIONS_MAX);
 	if (l.sb == NULL) {
-		fatal("scoreboard: %s", strerror(errno));
+		fatal("event=scoreboard-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
 	l.pen = penalty_new(&g->sc.penalties);
 	watch_signals(&l);
 	l.ls = listenset_new();
 	if (listenset_apply(l.ls, &g->sc, err, sizeof(err)) != 0) {
-		fatal("cannot listen on %s", err);
+		fatal("event=listen-failed error=%s",
+		    log_quote(q, sizeof(q), err));
 	}
 	open_control(&l, &g->sc);
+	notify_ready();
 	serve(&l);
-	log_info("stopped");
+	log_info("event=stopped");
 	listenset_free(l.ls);
 	control_free(l.ctl);
 	children_drop(&l.ch);

@@ -80,8 +80,8 @@ bind_one(const struct addr *a, char *err, size_t errlen)
 
 	fd = net_listen(a, &port, err, errlen);
 	if (fd != -1) {
-		log_info("listening on %s", addr_format(a->host, port, where,
-		    sizeof(where)));
+		log_info("event=listening addr=%s", addr_format(a->host, port,
+		    where, sizeof(where)));
 	}
 	return fd;
 }
@@ -143,7 +143,7 @@ listenset_apply(struct listenset *ls, const struct servconf *sc, char *err,
 	}
 	for (i = 0; i < ls->n; i++) {
 		if (ls->socks[i].fd >= 0) {
-			log_info("stopped listening on %s", addr_format(
+			log_info("event=listening-stopped addr=%s", addr_format(
 			    ls->socks[i].addr.host, ls->socks[i].addr.port,
 			    where, sizeof(where)));
 		}

@@ -151,6 +151,11 @@ set_level(const struct servconf *sc, int debug)
 	} else {
 		log_set_level(sc->log_level);
 	}
+	/* -d always logs to stderr, as sshd's. */
+	if (debug == 0 && sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	}
 }
 
 /* Host keys and passwords too: -t checks them, serving needs them. */
@@ -158,11 +163,12 @@ static struct gwconf *
 adopt(struct servconf *sc)
 {
 	struct gwconf	*g = NULL;
-	char		 err[1024];
+	const char	*what = NULL;
+	char		 err[1024], q[LOG_TEXT_MAX];
 
-	g = gwconf_adopt(sc, err, sizeof(err));
+	g = gwconf_adopt(sc, &what, err, sizeof(err));
 	if (g == NULL) {
-		fatal("%s", err);
+		fatal("event=%s error=%s", what, log_quote(q, sizeof(q), err));
 	}
 	return g;
 }
@@ -182,7 +188,7 @@ serve(struct servconf *sc, const struct args *a)
 	o.opts = a->opts;
 	o.nopts = a->nopts;
 	o.fixed_level = a->debug > 0;
-	log_info("popgated %s starting (%s)", POPGATE_VERSION,
+	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
 	    ssh_version(0));
 	return listener_run(g, &o);
 }

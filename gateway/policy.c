@@ -42,38 +42,11 @@ static const struct {
 	{ "starttls://", POLICY_TLS_STARTTLS },
 };
 
-static const struct {
-	const char		*name;
-	enum policy_proto	 proto;
-	unsigned		 ports[3];
-} protos[] = {
-	{ "pop3", POLICY_PROTO_POP3, { 110, 995, 0 } },
-	{ "imap", POLICY_PROTO_IMAP, { 143, 993, 0 } },
-	{ "smtp", POLICY_PROTO_SMTP, { 25, 465, 587 } },
-};
-
 /* From the target's name first ("pop3", "submission"), then its port. */
 static enum policy_proto
 proto_of(const struct addr *target)
 {
-	size_t	i, j;
-
-	if (strcasecmp(target->host, "submission") == 0) {
-		return POLICY_PROTO_SMTP;
-	}
-	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-		if (strcasecmp(target->host, protos[i].name) == 0) {
-			return protos[i].proto;
-		}
-	}
-	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-		for (j = 0; j < 3 && protos[i].ports[j] != 0; j++) {
-			if (target->port == protos[i].ports[j]) {
-				return protos[i].proto;
-			}
-		}
-	}
-	return POLICY_PROTO_RAW;
+	return (enum policy_proto)mailproto_infer(target->host, target->port);
 }
 
 static int
@@ -177,17 +150,7 @@ policy_backend_format(const struct policy_backend *b, char *buf, size_t len)
 const char *
 policy_proto_name(enum policy_proto proto)
 {
-	switch (proto) {
-	case POLICY_PROTO_POP3:
-		return "pop3";
-	case POLICY_PROTO_IMAP:
-		return "imap";
-	case POLICY_PROTO_SMTP:
-		return "smtp";
-	case POLICY_PROTO_RAW:
-	default:
-		return "raw";
-	}
+	return mailproto_name((enum mailproto)proto);
 }
 
 const struct policy_entry *

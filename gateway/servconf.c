@@ -509,6 +509,74 @@ loglevel_print(const struct servconf *sc, const struct keyword *kw,
 	    log_level_name(*CFIELD(sc, kw, enum log_level)));
 }
 
+/* LogTarget: stderr or syslog. */
+static int
+logtarget_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	enum servconf_logtarget	*t = FIELD(sc, kw, enum servconf_logtarget);
+
+	(void)ld;
+	if (strcasecmp(argv[0], "stderr") == 0) {
+		*t = SERVCONF_LOG_STDERR;
+	} else if (strcasecmp(argv[0], "syslog") == 0) {
+		*t = SERVCONF_LOG_SYSLOG;
+	} else {
+		snprintf(err, errlen, "expected stderr or syslog, got \"%s\"",
+		    argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+logtarget_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	fprintf(fp, "%s %s\n", kw->name,
+	    *CFIELD(sc, kw, enum servconf_logtarget) == SERVCONF_LOG_SYSLOG ?
+	    "syslog" : "stderr");
+}
+
+/* SyslogFacility LOGINS [TUNNELS]: one facility, or one per category. */
+static int
+facility_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	int	*f = FIELD(sc, kw, int);
+	int	 v[2];
+	size_t	 i;
+
+	(void)ld;
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && argv[1] == NULL) {
+			v[1] = v[0];
+		} else if (log_facility_parse(argv[i], &v[i]) != 0) {
+			snprintf(err, errlen, "expected AUTH, AUTHPRIV, DAEMON, "
+			    "MAIL, USER or LOCAL0 to LOCAL7, got \"%s\"",
+			    argv[i]);
+			return -1;
+		}
+	}
+	f[0] = v[0];
+	f[1] = v[1];
+	return 0;
+}
+
+static void
+facility_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	const int	*f = CFIELD(sc, kw, int);
+
+	if (f[0] == f[1]) {
+		fprintf(fp, "%s %s\n", kw->name, log_facility_name(f[0]));
+	} else {
+		fprintf(fp, "%s %s %s\n", kw->name, log_facility_name(f[0]),
+		    log_facility_name(f[1]));
+	}
+}
+
 /* KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms: checked lists. */
 static int
 algos_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
@@ -687,6 +755,13 @@ static const struct kwtype kw_penalties = {
 static const struct kwtype kw_socket = {
 	socket_parse, path_clear, socket_print, 1, 0, "PATH|none"
 };
+static const struct kwtype kw_logtarget = {
+	logtarget_parse, NULL, logtarget_print, 1, 0, "stderr|syslog"
+};
+static const struct kwtype kw_facility = {
+	facility_parse, NULL, facility_print, 1, 2,
+	"FACILITY [TUNNEL-FACILITY]"
+};
 
 /* Parsing, defaults and -T order all come from here. */
 static const struct keyword keywords[] = {
@@ -714,6 +789,11 @@ static const struct keyword keywords[] = {
 	    SC_OFF(backend_connect_timeout), 0, 0, 1, 300, { "5", NULL } },
 	{ "LogLevel", &kw_loglevel, SC_OFF(log_level), 0,
 	    0, 0, 0, { "INFO", NULL } },
+	{ "LogTarget", &kw_logtarget, SC_OFF(log_target), 0,
+	    0, 0, 0, { "stderr", NULL } },
+	/* Logins (and the rest) to AUTH, tunnels to MAIL. */
+	{ "SyslogFacility", &kw_facility, SC_OFF(syslog_facility), 0,
+	    0, 0, 0, { "AUTH MAIL", NULL } },
 	/* min carries the enum algos_kind. */
 	{ "KexAlgorithms", &kw_algos, SC_OFF(kex_algorithms), 0,
 	    0, ALGOS_KEX, 0, { ALGOS_DEFAULT_KEX, NULL } },
@@ -896,6 +976,7 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 {
 	const struct keyword	*kw = NULL;
 	char			*argv[KW_ARGS_MAX + 1];
+	char			*text = NULL;
 	char			 why[WHY_MAX];
 	size_t			 i;
 	size_t			 j;
@@ -905,16 +986,17 @@ apply_defaults(struct servconf *sc, struct load *ld, char *err,
 		kw = &keywords[i];
 		for (j = 0; sc->set[i] == 0 && j < 2 && kw->dflt[j] != NULL;
 		    j++) {
-			argv[0] = xstrdup(kw->dflt[j]);
-			argv[1] = NULL;
-			if (kw->type->parse(sc, kw, ld, argv, why,
+			/* Split as a file line would be ("AUTH MAIL"). */
+			text = xstrdup(kw->dflt[j]);
+			if (split_args(kw, text, argv, why, sizeof(why)) != 0 ||
+			    kw->type->parse(sc, kw, ld, argv, why,
 			    sizeof(why)) != 0) {
 				snprintf(err, errlen, "%s: default %s: %s",
 				    sc->path, kw->name, why);
-				free(argv[0]);
+				free(text);
 				return -1;
 			}
-			free(argv[0]);
+			free(text);
 		}
 	}
 	return 0;

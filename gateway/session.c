@@ -75,12 +75,21 @@ user_or_dash(const struct session *s)
 	return auth_succeeded(s->auth) ? auth_user(s->auth) : "-";
 }
 
+/* The user as a log value (names may hold anything the peer sent). */
+static const char *
+quser(const struct session *s, char q[LOG_VALUE_MAX])
+{
+	return log_quote(q, LOG_VALUE_MAX, user_or_dash(s));
+}
+
 static void
 log_refused(const struct session *s, const char *request, const char *target)
 {
-	log_info("refused user=%.100s from=%s request=%s%s%.300s",
-	    user_or_dash(s), s->peer, request,
-	    target != NULL ? " target=" : "", target != NULL ? target : "");
+	char	q[LOG_VALUE_MAX], qt[LOG_TEXT_MAX];
+
+	log_info("event=refused user=%s from=%s request=%s%s%s", quser(s, q),
+	    s->peer, request, target != NULL ? " target=" : "",
+	    target != NULL ? log_quote(qt, sizeof(qt), target) : "");
 }
 
 static void
@@ -162,6 +171,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	const char			*host;
 	int				 port;
 	char				 target[ADDR_STRLEN];
+	char				 q[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
 
 	host = ssh_message_channel_request_open_destination(msg);
 	port = ssh_message_channel_request_open_destination_port(msg);
@@ -177,15 +187,16 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	}
 	t = tunnel_open(s->ev, msg, pe, s->sc, auth_user(s->auth), s->peer);
 	if (t == NULL) {
-		log_error("cannot accept channel from=%s: %s", s->peer,
-		    ssh_get_error(s->ssh));
+		log_error("event=channel-accept-failed from=%s error=%s",
+		    s->peer, log_quote(q, sizeof(q), ssh_get_error(s->ssh)));
 		return 1;
 	}
 	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
 	    sizeof(*s->tunnels));
 	s->tunnels[s->ntunnels++] = t;
-	log_verbose("tunnel opened user=%.100s from=%s target=%s",
-	    auth_user(s->auth), s->peer, target);
+	log_mail(LOG_LEVEL_VERBOSE, "event=tunnel-opened user=%s from=%s "
+	    "target=%s", quser(s, qu), s->peer, log_quote(q, sizeof(q),
+	    target));
 	return 0;
 }
 
@@ -304,6 +315,7 @@ static int
 channel_request(struct session *s, ssh_message msg)
 {
 	ssh_channel	chan = ssh_message_channel_request_channel(msg);
+	char		q[LOG_VALUE_MAX];
 
 	switch (ssh_message_subtype(msg)) {
 	case SSH_CHANNEL_REQUEST_SHELL:
@@ -319,10 +331,12 @@ channel_request(struct session *s, ssh_message msg)
 		log_refused(s, "x11-req", NULL);
 		break;
 	case SSH_CHANNEL_REQUEST_ENV:
-		log_debug("refused env request from=%s", s->peer);
+		log_debug("event=refused user=%s from=%s request=env",
+		    quser(s, q), s->peer);
 		break;
 	default:
-		log_verbose("refused channel request from=%s", s->peer);
+		log_verbose("event=refused user=%s from=%s "
+		    "request=channel-request", quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -331,7 +345,7 @@ channel_request(struct session *s, ssh_message msg)
 static int
 global_request(struct session *s, ssh_message msg)
 {
-	char	target[ADDR_STRLEN];
+	char	target[ADDR_STRLEN], q[LOG_VALUE_MAX];
 	int	port = ssh_message_global_request_port(msg);
 	const char *addr = ssh_message_global_request_address(msg);
 
@@ -345,7 +359,8 @@ global_request(struct session *s, ssh_message msg)
 		log_refused(s, "cancel-tcpip-forward", target);
 		break;
 	default:
-		log_verbose("refused global request from=%s", s->peer);
+		log_verbose("event=refused user=%s from=%s "
+		    "request=global-request", quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -524,6 +539,8 @@ account(struct session *s, uint64_t now)
 static bool
 drained(struct session *s)
 {
+	char	q[LOG_VALUE_MAX];
+
 	if (!sigwatch_seen(s->sig, SIGUSR1)) {
 		return false;
 	}
@@ -533,9 +550,8 @@ drained(struct session *s)
 	if (!s->draining) {
 		s->draining = true;
 		sesslink_state(s->link, SCOREBOARD_DRAINING);
-		log_verbose("gateway shutting down: user=%.100s from=%s ends "
-		    "with its %zu open tunnels", auth_user(s->auth), s->peer,
-		    s->ntunnels);
+		log_verbose("event=session-draining user=%s from=%s tunnels=%zu",
+		    quser(s, q), s->peer, s->ntunnels);
 	}
 	return s->ntunnels == 0;
 }
@@ -579,11 +595,10 @@ run(struct session *s)
 		if (auth_succeeded(s->auth)) {
 			/* Logged in: the parent was asked in the callback. */
 		} else if (auth_exhausted(s->auth)) {
-			log_info("too many authentication failures from=%s",
-			    s->peer);
+			log_info("event=auth-exhausted from=%s", s->peer);
 			return "max-auth-tries";
 		} else if (now >= s->grace_deadline) {
-			log_info("login grace time exceeded from=%s", s->peer);
+			log_info("event=login-grace-exceeded from=%s", s->peer);
 			return "login-grace-time";
 		}
 		relay_take_dirty();
@@ -658,6 +673,7 @@ static int
 key_exchange(struct session *s, ssh_bind bind, int fd)
 {
 	long	grace = (long)s->sc->login_grace_time;
+	char	q[LOG_TEXT_MAX];
 
 	s->ssh = ssh_new();
 	if (s->ssh == NULL) {
@@ -665,17 +681,18 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 		return -1;
 	}
 	if (ssh_bind_accept_fd(bind, s->ssh, fd) != SSH_OK) {
-		log_error("cannot start session from=%s: %s", s->peer,
-		    ssh_get_error(bind));
+		log_error("event=session-start-failed from=%s error=%s",
+		    s->peer, log_quote(q, sizeof(q), ssh_get_error(bind)));
 		close(fd);
 		return -1;
 	}
 	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
 	install_callbacks(s);
 	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
-		log_info("key exchange failed from=%s: %s", s->peer,
-		    ssh_get_error(s->ssh)[0] != '\0' ? ssh_get_error(s->ssh) :
-		    "not finished within LoginGraceTime");
+		log_info("event=kex-failed from=%s error=%s", s->peer,
+		    log_quote(q, sizeof(q), ssh_get_error(s->ssh)[0] != '\0' ?
+		    ssh_get_error(s->ssh) :
+		    "not finished within LoginGraceTime"));
 		/* A silent client (no banner) costs a whole LoginGraceTime. */
 		return clock_ms() >= s->grace_deadline ? -2 : -1;
 	}
@@ -686,7 +703,7 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
 	    (s->sig = sigwatch_new_set(s->ev, session_signals,
 	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
-		log_error("cannot set up the event loop for from=%s", s->peer);
+		log_error("event=session-setup-failed from=%s", s->peer);
 		return -1;
 	}
 	return 0;
@@ -752,6 +769,7 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	const char		*why = "kex-failed";
+	char			 q[LOG_VALUE_MAX];
 	int			 rc;
 
 	memset(&s, 0, sizeof(s));
@@ -770,15 +788,15 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	s.auth = auth_new(sc, pw, s.peer);
 	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
-	log_verbose("connection from=%s", s.peer);
+	log_verbose("event=connection from=%s", s.peer);
 	rc = key_exchange(&s, bind, fd);
 	if (rc == 0) {
 		why = run(&s);
 	} else if (rc == -2) {
 		why = "login-grace-time";
 	}
-	log_verbose("session closed user=%.100s from=%s reason=%s",
-	    user_or_dash(&s), s.peer, why);
+	log_verbose("event=session-closed user=%s from=%s reason=%s",
+	    quser(&s, q), s.peer, why);
 	account(&s, clock_ms());
 	publish_auth(&s);
 	sesslink_end(s.link, end_of(why));

@@ -27,9 +27,9 @@
 #include "popgate/addr.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
+#include "popgate/mailproto.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
-#include "popgate/pop3.h"
 #include "popgate/relay.h"
 #include "popgate/servconf.h"
 #include "popgate/tunnel.h"
@@ -99,16 +99,16 @@ drop_fd(struct tunnel *t)
 	t->ready = false;
 }
 
-/* No backend left: tell a POP3 client in its own words. */
+/* No backend left: tell a mail client in its own words. */
 static void
 fail(struct tunnel *t)
 {
-	char	line[POP3_LINE_MAX + 3];
+	char	line[MAILPROTO_LINE_MAX + 1];
 	size_t	n;
 
-	if (t->pe.proto == POLICY_PROTO_POP3) {
-		n = pop3_format_err(line, sizeof(line), "SYS/TEMP", "popgated",
-		    "mail server unavailable");
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
+	if (n > 0) {
 		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
 			t->err_bytes += n;
 		}
@@ -119,12 +119,30 @@ fail(struct tunnel *t)
 	t->state = TUNNEL_DONE;
 }
 
+/* Backend t->backend will not do: one line, naming the next if any. */
+static void
+log_unreachable(const struct tunnel *t, const char *why)
+{
+	char	where[ADDR_STRLEN + 16], next[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
+
+	next[0] = '\0';
+	if (t->backend + 1 < t->pe.nbackends) {
+		snprintf(next, sizeof(next), " next=");
+		policy_backend_format(&t->pe.backends[t->backend + 1],
+		    next + 6, sizeof(next) - 6);
+	}
+	log_mail(LOG_LEVEL_ERROR, "event=backend-unreachable user=%s from=%s "
+	    "backend=%s error=%s%s", log_quote(qu, sizeof(qu), t->user),
+	    t->peer, backend_name(t, where, sizeof(where)),
+	    log_quote(qr, sizeof(qr), why), next);
+}
+
 /* Starts the connect to backend t->backend or a later one. */
 static void
 try_backends(struct tunnel *t, uint64_t now)
 {
 	const struct policy_backend	*b = NULL;
-	char				 where[ADDR_STRLEN + 16];
 	int				 err;
 
 	for (; t->backend < t->pe.nbackends; t->backend++) {
@@ -143,10 +161,7 @@ try_backends(struct tunnel *t, uint64_t now)
 			net_close(&t->fd);
 			err = ENOMEM;
 		}
-		log_error("backend %s unreachable for user=%.100s: %s%s",
-		    backend_name(t, where, sizeof(where)), t->user,
-		    strerror(err), t->backend + 1 < t->pe.nbackends ?
-		    " (trying the next one)" : "");
+		log_unreachable(t, strerror(err));
 	}
 	fail(t);
 }
@@ -155,12 +170,8 @@ try_backends(struct tunnel *t, uint64_t now)
 static void
 next_backend(struct tunnel *t, const char *why, uint64_t now)
 {
-	char	where[ADDR_STRLEN + 16];
-
 	drop_fd(t);
-	log_error("backend %s unreachable for user=%.100s: %s%s",
-	    backend_name(t, where, sizeof(where)), t->user, why,
-	    t->backend + 1 < t->pe.nbackends ? " (trying the next one)" : "");
+	log_unreachable(t, why);
 	t->backend++;
 	try_backends(t, now);
 }
@@ -169,6 +180,7 @@ next_backend(struct tunnel *t, const char *why, uint64_t now)
 static void
 start_relay(struct tunnel *t, uint64_t now)
 {
+	char	qu[LOG_VALUE_MAX];
 	int	fd = t->fd;
 
 	ssh_event_remove_fd(t->ev, fd);
@@ -178,8 +190,9 @@ start_relay(struct tunnel *t, uint64_t now)
 		if (t->relay == NULL) {
 			close(fd);
 		}
-		log_error("tunnel user=%.100s from=%s: out of resources",
-		    t->user, t->peer);
+		log_mail(LOG_LEVEL_ERROR, "event=tunnel-error user=%s from=%s "
+		    "error=%s", log_quote(qu, sizeof(qu), t->user), t->peer,
+		    "\"out of resources\"");
 		fail(t);
 		return;
 	}
@@ -279,6 +292,8 @@ watch_idle(struct tunnel *t, uint64_t now)
 void
 tunnel_pump(struct tunnel *t, uint64_t now_ms)
 {
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
+
 	if (t->state == TUNNEL_CONNECTING || t->state == TUNNEL_GREETING) {
 		if (ssh_channel_is_closed(t->chan)) {
 			/* The user left before the backend was there. */
@@ -304,8 +319,10 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 			t->reason = relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
 			if (relay_error(t->relay)[0] != '\0') {
-				log_error("tunnel user=%.100s from=%s: %s",
-				    t->user, t->peer, relay_error(t->relay));
+				log_mail(LOG_LEVEL_ERROR, "event=tunnel-error "
+				    "user=%s from=%s error=%s", log_quote(qu,
+				    sizeof(qu), t->user), t->peer, log_quote(qr,
+				    sizeof(qr), relay_error(t->relay)));
 			}
 			return;
 		}
@@ -363,6 +380,7 @@ void
 tunnel_free(struct tunnel *t)
 {
 	char		target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
+	char		qu[LOG_VALUE_MAX];
 	uint64_t	up, down;
 	double		secs;
 
@@ -371,8 +389,9 @@ tunnel_free(struct tunnel *t)
 	}
 	tunnel_counts(t, &up, &down);
 	secs = (double)(clock_ms() - t->started) / 1000.0;
-	log_info("tunnel closed user=%.100s from=%s target=%s backend=%s "
-	    "up=%llu down=%llu secs=%.2f reason=%s", t->user, t->peer,
+	log_mail(LOG_LEVEL_INFO, "event=tunnel-closed user=%s from=%s "
+	    "target=%s backend=%s up=%llu down=%llu secs=%.2f reason=%s",
+	    log_quote(qu, sizeof(qu), t->user), t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,
 	    sizeof(target)), backend_name(t, backend, sizeof(backend)),
 	    (unsigned long long)up, (unsigned long long)down, secs,

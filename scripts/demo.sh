@@ -189,9 +189,10 @@ EOF
 	"$popgated" -f "$work/popgated.conf" 2>"$work/popgated.log" &
 	popgated_pid=$!
 	started $popgated_pid
-	wait_log "$work/popgated.log" "listening on 127.0.0.1:" "$popgated_pid" ||
-	    fail "$work/popgated.log" "popgated did not start"
-	gate_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	wait_log "$work/popgated.log" "event=listening addr=127.0.0.1:" \
+	    "$popgated_pid" || fail "$work/popgated.log" "popgated did not start"
+	gate_port=$(sed -n \
+	    's/.*event=listening addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 	    "$work/popgated.log" | head -n 1)
 	"$popgated" fingerprint -f "$work/popgated.conf" >"$work/fingerprint"
 	fingerprint=$(cut -d ' ' -f 2 "$work/fingerprint")

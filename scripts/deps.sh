@@ -7,8 +7,8 @@
 set -u
 
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
-dovecot-pop3d openssh-client openssh-server curl fetchmail python3 cppcheck
-valgrind procps haproxy"
+libsystemd-dev systemd dovecot-pop3d dovecot-imapd openssh-client
+openssh-server curl fetchmail python3 cppcheck valgrind procps mandoc haproxy"
 
 # System services a package may start through invoke-rc.d, and the pid
 # files they write.

@@ -169,10 +169,11 @@ MaxAuthTries {max_auth_tries}
                                 self.conf]).split()[1]
         self.gw = self.procs.spawn("popgated", [self.popgated, "-f",
                                                 self.conf])
-        wait_for(lambda: _has(self.gw.log, "listening on 127.0.0.1:"),
+        wait_for(lambda: _has(self.gw.log, "event=listening addr=127.0.0.1:"),
                  START_TIMEOUT, "popgated to listen", self.gw)
         with open(self.gw.log) as f:
-            line = [ln for ln in f if "listening on 127.0.0.1:" in ln][0]
+            line = [ln for ln in f
+                    if "event=listening addr=127.0.0.1:" in ln][0]
         self.gw_port = int(line.rsplit(":", 1)[1])
         pub = os.path.join(self.work, "ssh_host_ed25519_key.pub")
         with open(pub) as f:
@@ -404,7 +405,7 @@ MaxAuthTries {max_auth_tries}
         for i in range(100):
             self.via_client(self.clients[i % len(self.clients)], "warm-up")
         os.kill(self.gw.pid, signal.SIGHUP)
-        wait_for(lambda: _count(self.gw.log, "reloaded ") >= 1, 10,
+        wait_for(lambda: _count(self.gw.log, "event=reloaded ") >= 1, 10,
                  "the warm-up reload", self.gw)
         self.wait_children(len(self.clients))
         self.baseline = (_fds(self.gw.pid), _rss_kib(self.gw.pid))
@@ -452,7 +453,7 @@ MaxAuthTries {max_auth_tries}
         self.children_end = self.children()
         # A last reload on the quiet gateway, then the end figures.
         os.kill(self.gw.pid, signal.SIGHUP)
-        wait_for(lambda: _count(self.gw.log, "reloaded ") >= self.hups + 2,
+        wait_for(lambda: _count(self.gw.log, "event=reloaded ") >= self.hups + 2,
                  10, "the last reload", self.gw)
         self.end = (_fds(self.gw.pid), _rss_kib(self.gw.pid))
         pids = tree_pids(self.gw.pid)
@@ -481,8 +482,8 @@ MaxAuthTries {max_auth_tries}
             ("popgated exited 0 on SIGTERM", self.gw_exit == 0),
             ("nothing of popgated's left after it exited", not self.left),
             ("every SIGHUP reloaded",
-             _count(self.gw.log, "reloaded ") == self.hups + 2 and
-             _count(self.gw.log, "reload failed") == 0),
+             _count(self.gw.log, "event=reloaded ") == self.hups + 2 and
+             _count(self.gw.log, "event=reload-failed") == 0),
         ]
         fds = [s[1] for s in self.samples]
         rss = [s[2] for s in self.samples]

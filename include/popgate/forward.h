@@ -1,9 +1,11 @@
 /*
  * forward: one -L listener and the mail client connections it accepted,
  * each on its own channel of the one SSH session (relay does the bytes).
- * When a channel cannot be opened, a client of a POP3 forward (HOSTPORT
- * 110) reads "-ERR [SYS/TEMP] popgate: <reason>" (RFC 3206) and is closed,
- * within FORWARD_OPEN_TIMEOUT_S. A channel the gateway reports broken
+ * When a channel cannot be opened, a client of a POP3, IMAP or SMTP
+ * forward (by HOST's name or HOSTPORT, as mailproto_infer) reads
+ * "-ERR [SYS/TEMP] popgate: <reason>", "* BYE [UNAVAILABLE] popgate:
+ * <reason>" or "421 4.3.2 popgate: <reason>" and is closed, within
+ * FORWARD_OPEN_TIMEOUT_S. A channel the gateway reports broken
  * resets the client's socket, so a truncated message never looks whole.
  */
 #ifndef POPGATE_FORWARD_H

@@ -29,16 +29,19 @@ struct gwconf {
 
 /*
  * servconf_load (backends resolved) and then gwconf_adopt. NULL with
- * "FILE:LINE: message" (or the key or password file's error) in err.
+ * "FILE:LINE: message" (or the key or password file's error) in err and
+ * in *what the log event it makes: "config-failed", "hostkey-failed",
+ * "algorithms-refused", "passwords-failed" or "out-of-memory".
  */
 struct gwconf	*gwconf_load(const char *path, char *const *opts,
-		    size_t nopts, char *err, size_t errlen);
+		    size_t nopts, const char **what, char *err, size_t errlen);
 /*
  * Takes over the loaded *sc (left empty), loads its host keys into a new
- * bind and reads the password file. NULL with the reason in err (then
- * *sc is freed).
+ * bind and reads the password file. NULL with the reason in err and
+ * *what as above (then *sc is freed).
  */
-struct gwconf	*gwconf_adopt(struct servconf *sc, char *err, size_t errlen);
+struct gwconf	*gwconf_adopt(struct servconf *sc, const char **what,
+		    char *err, size_t errlen);
 void		 gwconf_free(struct gwconf *g);		/* NULL is fine */
 
 /*

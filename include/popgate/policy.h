@@ -22,14 +22,16 @@
 #include <sys/socket.h>
 
 #include "popgate/addr.h"
+#include "popgate/mailproto.h"
 
 #define POLICY_BACKENDS_MAX	8
 
+/* The same values as enum mailproto, which infers them. */
 enum policy_proto {
-	POLICY_PROTO_RAW,		/* unknown: no protocol replies */
-	POLICY_PROTO_POP3,
-	POLICY_PROTO_IMAP,
-	POLICY_PROTO_SMTP
+	POLICY_PROTO_RAW = MAILPROTO_RAW,	/* no protocol replies */
+	POLICY_PROTO_POP3 = MAILPROTO_POP3,
+	POLICY_PROTO_IMAP = MAILPROTO_IMAP,
+	POLICY_PROTO_SMTP = MAILPROTO_SMTP
 };
 
 enum policy_tls {

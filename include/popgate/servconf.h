@@ -8,10 +8,10 @@
  *
  * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
  * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
- * ChannelsPerSession, BackendConnectTimeout, LogLevel, KexAlgorithms,
- * Ciphers, MACs, HostKeyAlgorithms, PerSourcePenalties,
- * PerSourceMaxStartups, MaxSessionsPerUser, IdleTimeout,
- * UnusedConnectionTimeout, ShutdownGrace, ControlSocket.
+ * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
+ * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms,
+ * PerSourcePenalties, PerSourceMaxStartups, MaxSessionsPerUser,
+ * IdleTimeout, UnusedConnectionTimeout, ShutdownGrace, ControlSocket.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -27,12 +27,17 @@
 #include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
-#define SERVCONF_DEFAULT_CONTROL	"/run/popgated.sock"
+#define SERVCONF_DEFAULT_CONTROL	"/run/popgated/popgated.sock"
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
 	unsigned	rate;		/* percent dropped at start */
 	unsigned	full;		/* drop everything from here */
+};
+
+enum servconf_logtarget {
+	SERVCONF_LOG_STDERR,
+	SERVCONF_LOG_SYSLOG
 };
 
 struct servconf {
@@ -58,6 +63,8 @@ struct servconf {
 	unsigned	 channels_per_session;
 	unsigned	 backend_connect_timeout;	/* seconds */
 	enum log_level	 log_level;
+	enum servconf_logtarget log_target;
+	int		 syslog_facility[2];	/* logins and all else, tunnels */
 	char		*kex_algorithms;	/* comma lists, see algos.h */
 	char		*ciphers;
 	char		*macs;

@@ -8,9 +8,10 @@
  * passed over for the next. Once a byte may have reached the user the
  * tunnel is committed: a backend that breaks later ends the channel
  * (reset, see relay.h), never a retry. When no backend can be reached a
- * POP3 client gets "-ERR [SYS/TEMP] popgated: mail server unavailable"
- * (RFC 3206). A tunnel without traffic either way for IdleTimeout is
- * closed. Logs one "tunnel closed" line when freed.
+ * POP3, IMAP or SMTP client gets its protocol's "popgated: mail server
+ * unavailable" line (-ERR [SYS/TEMP], * BYE [UNAVAILABLE], 421 4.3.2). A
+ * tunnel without traffic either way for IdleTimeout is closed. Logs one
+ * "event=tunnel-closed" line when freed.
  */
 #ifndef POPGATE_TUNNEL_H
 #define POPGATE_TUNNEL_H

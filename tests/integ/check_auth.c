@@ -85,7 +85,7 @@ START_TEST(test_auth_wrong_password_fails)
 
 	ck_assert_int_eq(p->status, 255);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("auth user=alice from=127.0.0.1:",
+	    HARNESS_LOG_MS, HLINE("event=auth user=alice from=127.0.0.1:",
 	    "method=password result=failed"), NULL, 0),
 	    "no failed password auth line in %s", F.gate.log);
 	assert_no_login();
@@ -131,7 +131,7 @@ START_TEST(test_auth_unknown_user_looks_like_wrong_password)
 	free(ew);
 	free(eu);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("auth user=mallory from=127.0.0.1:",
+	    HARNESS_LOG_MS, HLINE("event=auth user=mallory from=127.0.0.1:",
 	    "result=failed"), NULL, 0), "no failed auth line for mallory in "
 	    "%s", F.gate.log);
 	assert_no_login();

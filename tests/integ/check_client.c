@@ -59,7 +59,7 @@ START_TEST(test_client_poplib_retrieves_all)
 	    "poplib checked TOP on fewer than %zu messages; see %s",
 	    F.dove.mail.n, pop->out);
 	ck_assert_msg(hlog_wait_value(F.gate.log,
-	    HLINE("tunnel closed user=alice ", "target=pop3:110"), " down=",
+	    HLINE("event=tunnel-closed user=alice ", "target=pop3:110"), " down=",
 	    hmail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
 	    "no \"tunnel closed\" line with down >= %zu in %s",
 	    hmail_total(&F.dove.mail), F.gate.log);
@@ -149,7 +149,7 @@ START_TEST(test_client_fetchmail_plugin_reads_all)
 	    !hfile_has(fm->err, "runtime error:"), "sanitizer report from "
 	    "popgate -W in %s", fm->err);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice ", "target=pop3:110"), NULL, 0),
+	    HLINE("event=tunnel-closed user=alice ", "target=pop3:110"), NULL, 0),
 	    "no \"tunnel closed\" line in %s", F.gate.log);
 }
 END_TEST
@@ -177,7 +177,7 @@ START_TEST(test_client_fifty_muas_at_once)
 	}
 	ck_assert_msg(hproc_running(pg), "popgate left; see %s", pg->err);
 	ck_assert_msg(hlog_wait(F.gate.log, MUAS, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice "), NULL, 0),
+	    HLINE("event=tunnel-closed user=alice "), NULL, 0),
 	    "want %d \"tunnel closed\" lines in %s", MUAS, F.gate.log);
 	ck_assert_msg(hlog_count(F.gate.log, HLINE("result=accepted")) == 1,
 	    "popgate logged in more than once; see %s", F.gate.log);
@@ -249,7 +249,7 @@ START_TEST(test_client_port_in_use_exits_2)
 	ck_assert_msg(hfile_has(p->err, "Address already in use"),
 	    "no \"Address already in use\" in %s", p->err);
 	/* At once: it never even connected to the gateway. */
-	ck_assert_msg(hlog_count(F.gate.log, HLINE("connection from=")) == 0,
+	ck_assert_msg(hlog_count(F.gate.log, HLINE("event=connection from=")) == 0,
 	    "popgate connected first; see %s", F.gate.log);
 }
 END_TEST

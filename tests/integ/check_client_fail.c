@@ -103,7 +103,7 @@ START_TEST(test_client_check_refused_forward_exits_5)
 	    hlog_count(p->out, HLINE("failed imap:143: ")) == 1,
 	    "want an ok and a failed line; see %s", p->out);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("refused user=alice ", "request=direct-tcpip",
+	    HLINE("event=refused user=alice ", "request=direct-tcpip",
 	    "target=imap:143"), NULL, 0), "no refusal in %s", F.gate.log);
 }
 END_TEST
@@ -147,8 +147,8 @@ START_TEST(test_client_no_gateway_exits_6)
 	st = hpopgate_run(F.h, &a, &p);
 	ck_assert_msg(st == 6, "popgate with nothing on port %u exited %d, "
 	    "want 6; see %s", (unsigned)port, st, p->err);
-	snprintf(want, sizeof(want), "cannot connect to 127.0.0.1 port %u",
-	    (unsigned)port);
+	snprintf(want, sizeof(want), "event=connect-failed gateway=127.0.0.1 "
+	    "port=%u ", (unsigned)port);
 	ck_assert_msg(hfile_has(p->err, want), "no \"%s\" in %s", want,
 	    p->err);
 	ck_assert_msg(hlog_count(p->out, HLINE("listening ")) == 0,
@@ -185,7 +185,7 @@ kill_gateway(void)
 	pid_t	child;
 
 	ck_assert(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice ", "result=accepted"), line,
+	    HLINE("event=auth user=alice ", "result=accepted"), line,
 	    sizeof(line)));
 	child = hproc_log_pid(line, "popgated");
 	ck_assert_msg(child > 0 && child != F.gate.proc->pid, "no session "
@@ -231,13 +231,13 @@ START_TEST(test_client_gateway_restart_recovers)
 	    sizeof(why)) == 0, "%s", why);
 	kill_gateway();
 	ck_assert_msg(hlog_wait(pg->err, 1, pg, HARNESS_LOG_MS,
-	    HLINE("connection to 127.0.0.1 closed"), NULL, 0),
+	    HLINE("event=connection-closed gateway=127.0.0.1 "), NULL, 0),
 	    "popgate did not notice; see %s", pg->err);
 	/* Gateway down: the MUA is told, the listener stays. */
 	assert_popgate_err(port, pg);
 	hgate_restart(F.h, &F.gate);
 	assert_recovers(port, pg);
-	ck_assert_msg(hfile_has(pg->err, "reconnected to 127.0.0.1"),
+	ck_assert_msg(hfile_has(pg->err, "event=reconnected gateway=127.0.0.1"),
 	    "no \"reconnected\" line in %s", pg->err);
 }
 END_TEST
@@ -276,7 +276,7 @@ START_TEST(test_client_backend_reset_resets_mua)
 	    "MUA saw %s, not a reset: a truncated message passes for whole",
 	    got, rc == 0 ? "a clean close" : "nothing (timeout)");
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice ", "reason=reset"), NULL, 0),
+	    HLINE("event=tunnel-closed user=alice ", "reason=reset"), NULL, 0),
 	    "no \"tunnel closed ... reason=reset\" in %s", F.gate.log);
 	ck_assert_msg(hproc_running(pg), "popgate left; see %s", pg->err);
 }

@@ -77,7 +77,7 @@ session_child(size_t n)
 	pid_t	child;
 
 	ck_assert_msg(hlog_wait(F.gate.log, n, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice ", "result=accepted"), line,
+	    HLINE("event=auth user=alice ", "result=accepted"), line,
 	    sizeof(line)), "no login %zu in %s", n, F.gate.log);
 	child = hproc_log_pid(line, "popgated");
 	ck_assert_msg(child > 0 && child != F.gate.proc->pid, "no session "
@@ -101,7 +101,7 @@ static void
 assert_reconnects(struct hproc *pg, size_t n)
 {
 	ck_assert_msg(hlog_wait(pg->err, n, pg, RECOVER_MS,
-	    HLINE("reconnected to 127.0.0.1"), NULL, 0), "popgate did not "
+	    HLINE("event=reconnected gateway=127.0.0.1"), NULL, 0), "popgate did not "
 	    "reconnect by itself within %d ms; see %s", RECOVER_MS, pg->err);
 	session_child(1);	/* ...and the (new) gateway took it */
 }
@@ -127,15 +127,15 @@ START_TEST(test_persist_reconnects_by_itself)
 	assert_poplib_intact(port);
 	kill_gateway();
 	ck_assert_msg(hlog_wait(pg->err, 1, pg, HARNESS_LOG_MS,
-	    HLINE("connection to 127.0.0.1 closed"), NULL, 0),
+	    HLINE("event=connection-closed gateway=127.0.0.1 "), NULL, 0),
 	    "popgate did not notice; see %s", pg->err);
-	ck_assert_msg(hfile_has(pg->err, "reconnecting in the background"),
+	ck_assert_msg(hfile_has(pg->err, "event=disconnected reconnect=persist"),
 	    "see %s", pg->err);
 	/* It tries while the gateway is down, and backs off. */
 	ck_assert_msg(hlog_wait(pg->err, 1, pg, RECOVER_MS,
-	    HLINE("next attempt in "), NULL, 0), "no attempt while the "
+	    HLINE("event=reconnect-scheduled in="), NULL, 0), "no attempt while the "
 	    "gateway was down; see %s", pg->err);
-	ck_assert(hfile_has(pg->err, "cannot connect to 127.0.0.1"));
+	ck_assert(hfile_has(pg->err, "event=connect-failed gateway=127.0.0.1 "));
 	hgate_restart(F.h, &F.gate);
 	/* No mail client connects until popgate is back on its own. */
 	assert_reconnects(pg, 1);
@@ -162,14 +162,14 @@ START_TEST(test_persist_detects_hung_gateway)
 	t0 = harness_now_ms();
 	ck_assert_int_eq(kill(child, SIGSTOP), 0);
 	ck_assert_msg(hlog_wait(pg->err, 1, pg, limit * 2,
-	    HLINE("closed: no answer to keepalives"), NULL, 0),
+	    HLINE("event=connection-closed ", "no answer to keepalives"), NULL, 0),
 	    "popgate did not notice a hung gateway; see %s", pg->err);
 	took = harness_now_ms() - t0;
 	ck_assert_msg(took <= limit, "noticed after %ld ms, want at most 3 x "
 	    "%d s (+ %d ms slack)", took, KEEPALIVE_S, DETECT_SLACK_MS);
 	/* popgated's parent still serves: a new session, by itself. */
 	ck_assert_msg(hlog_wait(pg->err, 1, pg, RECOVER_MS,
-	    HLINE("reconnected to 127.0.0.1"), NULL, 0), "no reconnect; see "
+	    HLINE("event=reconnected gateway=127.0.0.1"), NULL, 0), "no reconnect; see "
 	    "%s", pg->err);
 	session_child(2);
 	ck_assert(hproc_kill_child(F.gate.proc->pid, child));
@@ -469,10 +469,10 @@ START_TEST(test_profile_from_file)
 	hargv_add(&a, "%s", path.s);
 	hargv_add(&a, "work");
 	pg = hpopgate_start(F.h, &a, 2, ports);
-	ck_assert_msg(hfile_has(pg->err, "keeping the connection to "
-	    "127.0.0.1 up (--persist)"), "Persist yes not applied; see %s",
+	ck_assert_msg(hfile_has(pg->err, "event=persist gateway=127.0.0.1"),
+	    "Persist yes not applied; see %s",
 	    pg->err);
-	ck_assert_msg(hfile_has(pg->err, "matches --fingerprint"),
+	ck_assert_msg(hfile_has(pg->err, "event=hostkey-pinned "),
 	    "not the profile's Fingerprint; see %s", pg->err);
 	curl = hclient_curl_spawn(F.h, ports[0], 1);
 	ck_assert_msg(hclient_curl_verify(curl, &F.dove.mail, 1, why,

@@ -69,10 +69,10 @@ static void
 assert_not_authenticated(size_t sessions)
 {
 	ck_assert_msg(hlog_wait(F.gate.log, sessions, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("session closed "), NULL, 0),
+	    HARNESS_LOG_MS, HLINE("event=session-closed "), NULL, 0),
 	    "fewer than %zu \"session closed\" lines in %s", sessions,
 	    F.gate.log);
-	ck_assert_msg(hlog_count(F.gate.log, HLINE("auth user=")) == 0,
+	ck_assert_msg(hlog_count(F.gate.log, HLINE("event=auth user=")) == 0,
 	    "popgate tried to authenticate; see %s", F.gate.log);
 }
 
@@ -85,8 +85,9 @@ START_TEST(test_client_unknown_host_key_exits_3)
 	hgate_fingerprint(F.h, &F.gate, fp, sizeof(fp));
 	assert_exit(check_run(kh.s, F.gate.userkey, NULL, &p), 3, p);
 	snprintf(want, sizeof(want), "--fingerprint %s", fp);
-	ck_assert_msg(hfile_has(p->err, "host key verification failed") &&
-	    hfile_has(p->err, want) && hfile_has(p->err, "--accept-new"),
+	ck_assert_msg(hfile_has(p->err, "event=hostkey-unknown gateway="
+	    "127.0.0.1 ") && hfile_has(p->err, want) &&
+	    hfile_has(p->err, "--accept-new"),
 	    "stderr lacks the failure, \"%s\" or \"--accept-new\"; see %s",
 	    want, p->err);
 	ck_assert_msg(access(kh.s, F_OK) != 0, "%s was written", kh.s);
@@ -105,7 +106,8 @@ START_TEST(test_client_changed_host_key_exits_3)
 	snprintf(pub, sizeof(pub), "%s.pub", F.gate.otherkey);
 	hgate_known_hosts(kh.s, pub, F.gate.port);
 	assert_exit(check_run(kh.s, F.gate.userkey, NULL, &p), 3, p);
-	ck_assert_msg(hfile_has(p->err, "HAS CHANGED"), "no \"HAS CHANGED\" "
+	ck_assert_msg(hfile_has(p->err, "event=hostkey-changed ") &&
+	    hfile_has(p->err, "HAS CHANGED"), "no \"HAS CHANGED\" "
 	    "warning; see %s", p->err);
 	/* Trust on first use is not trust on change. */
 	assert_exit(check_run(kh.s, F.gate.userkey, accept, &p), 3, p);
@@ -122,7 +124,8 @@ START_TEST(test_client_fingerprint_pins_the_key)
 	char		 fp[128];
 
 	assert_exit(check_run(kh.s, F.gate.userkey, wrong, &p), 3, p);
-	ck_assert_msg(hfile_has(p->err, "not a --fingerprint you gave"),
+	ck_assert_msg(hfile_has(p->err, "event=hostkey-mismatch ") &&
+	    hfile_has(p->err, "not a --fingerprint you gave"),
 	    "no mismatch message; see %s", p->err);
 	assert_not_authenticated(1);
 	/* The published one is enough, with nothing in known_hosts. */
@@ -162,7 +165,7 @@ START_TEST(test_client_unknown_key_exits_4)
 
 	assert_exit(check_run(F.gate.known_hosts, F.gate.otherkey, NULL, &p),
 	    4, p);
-	ck_assert_msg(hfile_has(p->err, "authentication to 127.0.0.1 failed"),
+	ck_assert_msg(hfile_has(p->err, "event=auth-failed gateway=127.0.0.1 "),
 	    "no authentication failure message; see %s", p->err);
 	ck_assert_msg(hlog_count(F.gate.log, HLINE("result=accepted")) == 0,
 	    "an auth was accepted; see %s", F.gate.log);
@@ -195,7 +198,7 @@ START_TEST(test_client_password_file_logs_in)
 
 	assert_exit(password_run(&pw, &p), 0, p);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice ", "method=password result=accepted"),
+	    HLINE("event=auth user=alice ", "method=password result=accepted"),
 	    NULL, 0), "no accepted password login in %s", F.gate.log);
 }
 END_TEST
@@ -207,7 +210,7 @@ START_TEST(test_client_wrong_password_exits_4)
 
 	assert_exit(password_run(&pw, &p), 4, p);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("auth user=alice ", "method=password result=failed"),
+	    HLINE("event=auth user=alice ", "method=password result=failed"),
 	    NULL, 0), "no failed password line in %s", F.gate.log);
 	ck_assert_msg(hlog_count(F.gate.log, HLINE("result=accepted")) == 0,
 	    "an auth was accepted; see %s", F.gate.log);

@@ -130,16 +130,18 @@ START_TEST(test_fault_failover_past_refusing_and_silent)
 	took = harness_now_ms() - t0;
 	ck_assert_msg(took >= ENDING_MS - 100, "mail in %ld ms: the silent "
 	    "backend was not waited for", took);
-	snprintf(want, sizeof(want), "backend 127.0.0.1:%u unreachable for "
-	    "user=alice: Connection refused (trying the next one)",
-	    (unsigned)closed);
-	log_wait(1, HLINE(want), "failover past the refusing backend");
-	snprintf(want, sizeof(want), "backend 127.0.0.1:%u unreachable for "
-	    "user=alice: no greeting in time (trying the next one)",
+	snprintf(want, sizeof(want), "backend=127.0.0.1:%u error=\"Connection "
+	    "refused\" next=127.0.0.1:%u", (unsigned)closed,
 	    (unsigned)silent);
-	log_wait(1, HLINE(want), "failover past the silent backend");
+	log_wait(1, HLINE("event=backend-unreachable user=alice ", want),
+	    "failover past the refusing backend");
+	snprintf(want, sizeof(want), "backend=127.0.0.1:%u error=\"no "
+	    "greeting in time\" next=127.0.0.1:%u", (unsigned)silent,
+	    (unsigned)D.port);
+	log_wait(1, HLINE("event=backend-unreachable user=alice ", want),
+	    "failover past the silent backend");
 	snprintf(want, sizeof(want), "backend=127.0.0.1:%u ", (unsigned)D.port);
-	log_wait(1, HLINE("tunnel closed user=alice", "target=mail:110", want,
+	log_wait(1, HLINE("event=tunnel-closed user=alice", "target=mail:110", want,
 	    "reason=eof"), "tunnel through the third backend");
 
 	/* Only the silent one: an error within the timeout, then the end. */
@@ -238,7 +240,7 @@ START_TEST(test_fault_backend_reset_mid_retr)
 	ck_assert_msg(!whole && got < D.mail.size[BIG_MSG - 1], "the MUA got "
 	    "%zu octets%s from a backend that broke after 5 MiB", got,
 	    whole ? " and the end-of-message line" : "");
-	log_wait(1, HLINE("tunnel closed user=alice", "target=mail:110",
+	log_wait(1, HLINE("event=tunnel-closed user=alice", "target=mail:110",
 	    "reason=reset"), "\"reason=reset\" tunnel line");
 	ck_assert_msg(hproc_running(ssh), "ssh left; see %s", ssh->err);
 	retr_raw(port, ssh, BIG_MSG, &got, &whole);
@@ -256,12 +258,12 @@ reload_with(const char *keyword, const char *value, size_t nth,
 	hfault_conf_set(&G, keyword, value);
 	sighup();
 	if (good) {
-		log_wait(nth, HLINE("reloaded ", "popgated.conf"),
-		    "\"reloaded\" line");
+		log_wait(nth, HLINE("event=reloaded file=", "popgated.conf"),
+		    "\"event=reloaded\" line");
 	} else {
-		log_wait(nth, HLINE("reload failed, still serving the previous "
-		    "configuration: ", "popgated.conf:"), "\"reload failed\" "
-		    "line");
+		log_wait(nth, HLINE("level=error event=reload-failed "
+		    "kept=previous cause=config-failed error=",
+		    "popgated.conf:"), "\"event=reload-failed\" line");
 	}
 }
 
@@ -280,7 +282,7 @@ START_TEST(test_fault_sighup_during_transfers)
 	for (i = 0; i < TRANSFERS; i++) {
 		p[i] = hclient_curl_spawn(H, port, BIG_MSG);
 	}
-	log_wait(1 + TRANSFERS, HLINE("tunnel opened user=alice"),
+	log_wait(1 + TRANSFERS, HLINE("event=tunnel-opened user=alice"),
 	    "tunnel for every transfer");
 	for (i = 0; i < HUPS; i++) {
 		reload_with("MaxAuthTries", i % 2 == 0 ? "4" : "3", i + 1,
@@ -301,7 +303,7 @@ START_TEST(test_fault_sighup_during_transfers)
 		    TRANSFERS, why);
 	}
 	ck_assert_msg(hproc_running(ssh), "ssh left; see %s", ssh->err);
-	ck_assert_uint_eq(hlog_count(G.log, HLINE("reloaded ")), HUPS);
+	ck_assert_uint_eq(hlog_count(G.log, HLINE("event=reloaded ")), HUPS);
 	hclient_assert_serves(H, &G, &D.mail);
 }
 END_TEST
@@ -379,8 +381,8 @@ START_TEST(test_fault_reload_is_for_new_sessions)
 	/* A broken file: the line is named, the old configuration serves. */
 	reload_with("Forward", "extra:110", 1, false);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("reload failed", "popgated.conf:", ": Forward: missing "
-	    "argument"), NULL, 0), "no FILE:LINE in the failure; see %s",
+	    HLINE("event=reload-failed", "popgated.conf:", ": Forward: "
+	    "missing argument"), NULL, 0), "no FILE:LINE in the failure; see %s",
 	    G.log);
 	curl_ok(p_new, 2);
 
@@ -391,10 +393,11 @@ START_TEST(test_fault_reload_is_for_new_sessions)
 	reload_with("ListenAddress", "127.0.0.1:0\nListenAddress 127.0.0.2:0",
 	    2, true);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
-	    HLINE("listening on 127.0.0.2:"), line, sizeof(line)),
+	    HLINE("event=listening addr=127.0.0.2:"), line, sizeof(line)),
 	    "no second listener; see %s", G.log);
 	port2 = (uint16_t)strtoul(strrchr(line, ':') + 1, NULL, 10);
-	ck_assert_uint_eq(hlog_count(G.log, HLINE("listening on 127.0.0.1:")),
+	ck_assert_uint_eq(hlog_count(G.log,
+	    HLINE("event=listening addr=127.0.0.1:")),
 	    1);
 	hclient_ssh_argv(&a, "ssh", &G, alice());
 	hargv_add(&a, "-N");
@@ -437,10 +440,10 @@ START_TEST(test_fault_sigterm_lets_transfers_finish)
 	for (i = 0; i < 5; i++) {
 		p[i] = hclient_curl_spawn(H, port, BIG_MSG);
 	}
-	log_wait(1 + 5, HLINE("tunnel opened user=alice"), "tunnels");
+	log_wait(1 + 5, HLINE("event=tunnel-opened user=alice"), "tunnels");
 	t0 = harness_now_ms();
 	ck_assert_int_eq(kill(G.proc->pid, SIGTERM), 0);
-	log_wait(1, HLINE("shutting down: 1 sessions may finish"),
+	log_wait(1, HLINE("event=shutting-down sessions=1 grace=30s"),
 	    "\"shutting down\" line");
 	fd = hnet_connect(G.port, 0, NULL);
 	ck_assert_msg(fd < 0, "popgated still accepts after SIGTERM");
@@ -453,7 +456,7 @@ START_TEST(test_fault_sigterm_lets_transfers_finish)
 	    G.log);
 	ck_assert_msg(harness_now_ms() - t0 < 30000, "shutdown took the whole "
 	    "ShutdownGrace though the tunnels had ended");
-	log_wait(1, HLINE("session closed user=alice", "reason=shutdown"),
+	log_wait(1, HLINE("event=session-closed user=alice", "reason=shutdown"),
 	    "session ended by the shutdown");
 }
 END_TEST
@@ -486,9 +489,9 @@ START_TEST(test_fault_sigterm_grace_closes_stuck_tunnels)
 	    "before ShutdownGrace (%d ms)", took, ENDING_MS);
 	st = hproc_wait(G.proc, HARNESS_EXIT_MS);
 	ck_assert_msg(st == 0, "popgated exited %d; see %s", st, G.log);
-	log_wait(1, HLINE("ShutdownGrace over: closing 1 sessions"),
+	log_wait(1, HLINE("event=shutdown-grace-over sessions=1"),
 	    "grace line");
-	log_wait(1, HLINE("tunnel closed user=alice", "reason=shutdown"),
+	log_wait(1, HLINE("event=tunnel-closed user=alice", "reason=shutdown"),
 	    "tunnel closed at shutdown");
 }
 END_TEST
@@ -520,13 +523,12 @@ START_TEST(test_fault_slow_reader_memory_bounded)
 	snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s%squarantine_size_mb=1",
 	    old != NULL ? old : "", old != NULL ? ":" : "");
 	env[0] = asan;
-	G.env = env;
-	hgate_start(H, &G);
+	hgate_start_env(H, &G, env);
 	port = tunnel("mail:110", &ssh);
 	fd = hnet_connect(port, HARNESS_START_MS, ssh);
 	ck_assert(fd >= 0);
 	ck_assert(hnet_read_line(fd, line, sizeof(line), HARNESS_LOG_MS) > 0);
-	child = hfault_session_pid(&G, 2, HLINE("tunnel opened user=alice"));
+	child = hfault_session_pid(&G, 2, HLINE("event=tunnel-opened user=alice"));
 	base = hfault_rss_kib(child);
 	ck_assert(base > 0);
 	ck_assert(hnet_write_str(fd, "RETR 1\r\n") == 0);

@@ -51,7 +51,7 @@ START_TEST(test_gateway_pubkey_poplib_retrieves_all)
 	ck_assert_msg(lport != 0, "ssh -L did not come up; see %s and %s",
 	    ssh->err, F.gate.log);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("auth user=alice from=127.0.0.1:",
+	    HARNESS_LOG_MS, HLINE("event=auth user=alice from=127.0.0.1:",
 	    "method=publickey result=accepted"), NULL, 0),
 	    "no accepted publickey auth line in %s", F.gate.log);
 	pop = hclient_poplib_spawn(F.h, lport);
@@ -61,7 +61,7 @@ START_TEST(test_gateway_pubkey_poplib_retrieves_all)
 	snprintf(backend, sizeof(backend), "backend=127.0.0.1:%u",
 	    (unsigned)F.dove.port);
 	ck_assert_msg(hlog_wait_value(F.gate.log,
-	    HLINE("tunnel closed user=alice from=127.0.0.1:",
+	    HLINE("event=tunnel-closed user=alice from=127.0.0.1:",
 	    "target=pop3:110", backend, " up=", " secs=", " reason="),
 	    " down=", hmail_total(&F.dove.mail), F.gate.proc, HARNESS_LOG_MS),
 	    "no \"tunnel closed ... %s ... down=N\" line with N >= %zu "
@@ -82,7 +82,7 @@ START_TEST(test_gateway_password_curl_retrieves_each)
 	ck_assert_msg(lport != 0, "ssh -L with a password did not come up; "
 	    "see %s and %s", ssh->err, F.gate.log);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("auth user=alice ",
+	    HARNESS_LOG_MS, HLINE("event=auth user=alice ",
 	    "method=password result=accepted"), NULL, 0),
 	    "no accepted password auth line in %s", F.gate.log);
 	for (n = 1; n <= F.dove.mail.n; n++) {
@@ -120,7 +120,7 @@ START_TEST(test_gateway_twenty_fetches_one_session)
 	ck_assert_msg(hproc_running(ssh), "ssh left; see %s", ssh->err);
 	/* The 20 fetches (the probe's tunnel is test_..._abandoned's). */
 	ck_assert_msg(hlog_wait(F.gate.log, CONCURRENT, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("tunnel closed user=alice "), NULL, 0),
+	    HARNESS_LOG_MS, HLINE("event=tunnel-closed user=alice "), NULL, 0),
 	    "want %d \"tunnel closed\" lines in %s", CONCURRENT, F.gate.log);
 }
 END_TEST
@@ -159,9 +159,9 @@ START_TEST(test_gateway_abandoned_tunnels_close)
 		hang_up(lport, ssh);
 	}
 	hlog_wait(F.gate.log, want, F.gate.proc, HARNESS_LOG_MS,
-	    HLINE("tunnel closed user=alice "), NULL, 0);
+	    HLINE("event=tunnel-closed user=alice "), NULL, 0);
 	closed = hlog_count(F.gate.log,
-	    HLINE("tunnel closed user=alice "));
+	    HLINE("event=tunnel-closed user=alice "));
 	ck_assert_msg(closed == want, "%zu of %zu tunnels logged \"tunnel "
 	    "closed\" within %d ms of their clients leaving (ssh still "
 	    "connected); see %s", closed, want, HARNESS_LOG_MS, F.gate.log);

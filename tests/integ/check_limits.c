@@ -165,24 +165,24 @@ START_TEST(test_limits_half_open_flood_spares_others)
 	for (i = 0; i < FLOOD; i++) {
 		fds[i] = half_open();
 	}
-	log_wait(8, HLINE("]: connection from=127.0.0.1:"), HARNESS_LOG_MS,
+	log_wait(8, HLINE(" event=connection from=127.0.0.1:"), HARNESS_LOG_MS,
 	    "8 session processes for the flood");
-	log_wait(1, HLINE("drop connection from=127.0.0.1:",
-	    "(PerSourceMaxStartups 8)"), HARNESS_LOG_MS, "per-source drop");
+	log_wait(1, HLINE("event=connection-dropped from=127.0.0.1:",
+	    "reason=per-source-max-startups", "persourcemaxstartups=8"), HARNESS_LOG_MS, "per-source drop");
 	status_wait("\"unauthenticated\":8,");
 	port = hfault_tunnel(H, &G, &c, "pop3:110", "127.0.0.2", &ssh);
 	ck_assert_msg(port != 0, "the user from 127.0.0.2 could not log in "
 	    "during the flood; see %s and %s", ssh->err, G.log);
-	log_wait(1, HLINE("auth user=alice from=127.0.0.2:",
+	log_wait(1, HLINE("event=auth user=alice from=127.0.0.2:",
 	    "result=accepted"), HARNESS_LOG_MS, "login from 127.0.0.2");
 	curl_ok(port, 2);
 	ck_assert_uint_eq(hlog_count(G.log,
-	    HLINE("]: connection from=127.0.0.1:")), 8);
+	    HLINE(" event=connection from=127.0.0.1:")), 8);
 	/* LoginGraceTime ends the eight: grace-exceeded, 8 x 10 s. */
-	log_wait(8, HLINE("session closed user=- from=127.0.0.1:",
+	log_wait(8, HLINE("event=session-closed user=- from=127.0.0.1:",
 	    "reason=login-grace-time"),
 	    GRACE_S * 1000 + HARNESS_LOG_MS, "LoginGraceTime for the flood");
-	log_wait(1, HLINE("penalty source=127.0.0.1/32 reason=grace-exceeded"),
+	log_wait(1, HLINE("event=penalty source=127.0.0.1/32 reason=grace-exceeded"),
 	    HARNESS_LOG_MS, "penalty for the flooding address");
 	ck_assert_msg(!banner(), "127.0.0.1 still gets a banner while "
 	    "penalised");
@@ -216,20 +216,20 @@ START_TEST(test_limits_brute_force_penalised)
 	long			 t0;
 
 	up(true, NULL);
-	for (i = 0; i < 4 && !hfile_has(G.log, "penalty source="); i++) {
+	for (i = 0; i < 4 && !hfile_has(G.log, "event=penalty source="); i++) {
 		p = hfault_session(H, &G, &bad, "127.0.0.1");
 		ck_assert_int_eq(hproc_wait(p, HARNESS_EXIT_MS), 255);
-		log_wait(i + 1, HLINE("session closed user=- from=127.0.0.1:",
+		log_wait(i + 1, HLINE("event=session-closed user=- from=127.0.0.1:",
 		    "reason=max-auth-tries"), HARNESS_LOG_MS,
 		    "end of a guessing session");
 		harness_sleep_ms(100);	/* reaped and charged */
 	}
-	ck_assert_uint_eq(hlog_count(G.log, HLINE("auth user=alice "
+	ck_assert_uint_eq(hlog_count(G.log, HLINE("event=auth user=alice "
 	    "from=127.0.0.1:", "reason=wrong-password")), 3 * i);
-	log_wait(1, HLINE("penalty source=127.0.0.1/32 reason=authfail "
+	log_wait(1, HLINE("event=penalty source=127.0.0.1/32 reason=authfail "
 	    "refused=", "s penalties=1"), HARNESS_LOG_MS,
 	    "brute force penalty");
-	conns = hlog_count(G.log, HLINE("]: connection from=127.0.0.1:"));
+	conns = hlog_count(G.log, HLINE(" event=connection from=127.0.0.1:"));
 	ck_assert_uint_eq(conns, i);
 	/* The right password does not help 127.0.0.1 now. */
 	hclient_ssh_argv(&a, "ssh", &G, &good);
@@ -240,7 +240,7 @@ START_TEST(test_limits_brute_force_penalised)
 	ck_assert_msg(!hfile_has(p->err, "Permission denied"),
 	    "127.0.0.1 got as far as authentication; see %s", p->err);
 	ck_assert_uint_eq(hlog_count(G.log,
-	    HLINE("]: connection from=127.0.0.1:")), conns);
+	    HLINE(" event=connection from=127.0.0.1:")), conns);
 	/* Another address at once, same user. */
 	t0 = harness_now_ms();
 	port = hfault_tunnel(H, &G, &good, "pop3:110", "127.0.0.3", &ssh);
@@ -250,7 +250,7 @@ START_TEST(test_limits_brute_force_penalised)
 	    "ms", harness_now_ms() - t0);
 	curl_ok(port, 1);
 	/* Logged once per penalty. */
-	ck_assert_uint_eq(hlog_count(G.log, HLINE("penalty source=")), 1);
+	ck_assert_uint_eq(hlog_count(G.log, HLINE("event=penalty source=")), 1);
 }
 END_TEST
 
@@ -291,7 +291,7 @@ START_TEST(test_limits_idle_timeout)
 	took = harness_now_ms() - t0;
 	ck_assert_msg(took >= TIMEOUT_S * 1000 - 100, "closed after %ld ms",
 	    took);
-	log_wait(1, HLINE("tunnel closed user=alice", "reason=idle-timeout"),
+	log_wait(1, HLINE("event=tunnel-closed user=alice", "reason=idle-timeout"),
 	    HARNESS_LOG_MS, "idle-timeout tunnel line");
 	ck_assert_uint_eq(hlog_count(G.log, HLINE("reason=idle-timeout")), 1);
 	close(quiet);
@@ -319,7 +319,7 @@ START_TEST(test_limits_unused_connection_timeout)
 	    "ended before the timeout");
 	ck_assert_msg(hfile_has(bare->err, "UnusedConnectionTimeout"),
 	    "ssh was not told why; see %s", bare->err);
-	log_wait(1, HLINE("session closed user=alice",
+	log_wait(1, HLINE("event=session-closed user=alice",
 	    "reason=unused-connection-timeout"), HARNESS_LOG_MS,
 	    "unused-connection-timeout line");
 	/* With a tunnel open it stays, however long. */
@@ -350,14 +350,14 @@ START_TEST(test_limits_max_sessions_per_user)
 	up(false, set);
 	s1 = hfault_session(H, &G, &c, "127.0.0.1");
 	s2 = hfault_session(H, &G, &c, "127.0.0.2");
-	log_wait(2, HLINE("auth user=alice", "result=accepted"),
+	log_wait(2, HLINE("event=auth user=alice", "result=accepted"),
 	    HARNESS_LOG_MS, "two logins");
 	s3 = hfault_session(H, &G, &c, "127.0.0.3");
 	ck_assert_int_eq(hproc_wait(s3, HARNESS_EXIT_MS), 255);
 	ck_assert_msg(hfile_has(s3->err, "too many sessions for alice "
 	    "(MaxSessionsPerUser 2)"), "ssh was not told why; see %s",
 	    s3->err);
-	log_wait(1, HLINE("refused user=alice from=127.0.0.3:",
+	log_wait(1, HLINE("event=refused user=alice from=127.0.0.3:",
 	    "reason=MaxSessionsPerUser sessions=2"), HARNESS_LOG_MS,
 	    "MaxSessionsPerUser refusal");
 	ck_assert(hproc_running(s1) && hproc_running(s2));
@@ -466,7 +466,7 @@ START_TEST(test_limits_status)
 	s.open_file = true;
 	p = hproc_fork(H, "stranger-past-mode", stranger_main, &s);
 	ck_assert_msg(hproc_wait(p, HARNESS_EXIT_MS) == 2, "see %s", p->err);
-	log_wait(1, HLINE("control socket: refused uid=65534"),
+	log_wait(1, HLINE("event=control-refused uid=65534"),
 	    HARNESS_LOG_MS, "refusal line");
 
 	/* Stopped: says so, exits 1, leaves no socket behind. */

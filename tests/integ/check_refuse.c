@@ -49,7 +49,7 @@ assert_refusal_logged(const char *request, const char *target)
 
 	snprintf(req, sizeof(req), "request=%s", request);
 	ck_assert_msg(hlog_wait(F.gate.log, 1, F.gate.proc,
-	    HARNESS_LOG_MS, HLINE("refused user=alice from=127.0.0.1:", req,
+	    HARNESS_LOG_MS, HLINE("event=refused user=alice from=127.0.0.1:", req,
 	    target != NULL ? target : req), NULL, 0),
 	    "no \"refused ... %s %s\" line in %s", req,
 	    target != NULL ? target : "", F.gate.log);
@@ -163,7 +163,7 @@ START_TEST(test_refuse_local_forward)
 	snprintf(want, sizeof(want), "target=%s", target);
 	assert_refusal_logged("direct-tcpip", want);
 	ck_assert_msg(hlog_count(F.gate.log,
-	    HLINE("tunnel closed", want)) == 0, "a tunnel to %s was opened; "
+	    HLINE("event=tunnel-closed", want)) == 0, "a tunnel to %s was opened; "
 	    "see %s", target, F.gate.log);
 	hclient_assert_serves(F.h, &F.gate, &F.dove.mail);
 }

@@ -19,10 +19,11 @@
  * Modules (file = prefix): harness.c (run root, work folder), horphan.c
  * (unregistered children), hargv.c (argv building), hfile.c, hlog.c (log
  * polling), hproc.c (processes), hnet.c (loopback sockets), hmail.c
- * (Maildir + SHA-256), hdovecot.c, hgate.c (popgated), hclient.c (ssh,
- * sftp, curl, poplib), hfix.c (the usual fixture). The client side of
- * popgate (bin/popgate, sshd, fetchmail, a fake backend) is in hpopgate.h;
- * HAProxy in front of servers (PROXY protocol) in hhaproxy.h.
+ * (Maildir + SHA-256), hdovecot.c, hsmtp.c (an SMTP sink), hgate.c
+ * (popgated), hclient.c (ssh, sftp, curl, poplib), hfix.c (the usual
+ * fixture). The client side of popgate (bin/popgate, sshd, fetchmail, a
+ * fake backend) is in hpopgate.h; HAProxy in front of servers (PROXY
+ * protocol) in hhaproxy.h.
  */
 #ifndef POPGATE_INTEG_HARNESS_H
 #define POPGATE_INTEG_HARNESS_H
@@ -272,18 +273,33 @@ int		 hmail_find(const struct hmail *m, size_t size,
 /* hdovecot.c */
 
 struct hdovecot {
-	uint16_t	 port;
+	uint16_t	 port;		/* POP3 */
+	uint16_t	 imap_port;
 	struct hproc	*proc;
 	char		 log[HARNESS_PATH];
 	struct hmail	 mail;
 };
 
-/* Writes a config and Maildir, starts dovecot -F, waits for "+OK". */
+/* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on
+ * POP3 and "* OK" on IMAP (the same Maildir and account). */
 void		 hdovecot_start(struct harness *h, struct hdovecot *d,
 		    bool big);
 /* After hproc_stop(d->proc): Dovecot again, same config, Maildir and
  * port. Asserts. */
 void		 hdovecot_restart(struct harness *h, struct hdovecot *d);
+
+/* hsmtp.c */
+
+struct hsmtp {
+	uint16_t	 port;
+	struct hproc	*proc;		/* its stdout: "stored msg-N.eml" */
+	char		 dir[HARNESS_PATH];	/* msg-1.eml, msg-2.eml ... */
+};
+
+/* An SMTP submission sink offering AUTH PLAIN for user and password
+ * only, on a free port. Asserts. */
+void		 hsmtp_start(struct harness *h, struct hsmtp *m,
+		    const char *user, const char *password);
 
 /* hgate.c */
 
@@ -296,7 +312,6 @@ struct hgate {
 	char		 known_hosts[HARNESS_PATH];
 	char		 userkey[HARNESS_PATH];	/* in keys/alice */
 	char		 otherkey[HARNESS_PATH];	/* authorised nowhere */
-	const char *const *env;		/* for popgated, may be NULL */
 };
 
 /*
@@ -309,9 +324,12 @@ void		 hgate_prepare(struct harness *h, struct hgate *g,
 /* popgated passwd -f CONF user, password on stdin. Exit status. */
 int		 hgate_passwd(struct harness *h, const struct hgate *g,
 		    const char *user, const char *password);
-/* Starts popgated, reads its port from "listening on", writes
+/* Starts popgated, reads its port from "event=listening", writes
  * known_hosts. Asserts. */
 void		 hgate_start(struct harness *h, struct hgate *g);
+/* The same with env ("K=V" strings, NULL-terminated) on top of ours. */
+void		 hgate_start_env(struct harness *h, struct hgate *g,
+		    const char *const env[]);
 /* After harness_stop_all: asserts popgated left with 0 and its log holds
  * no sanitizer report. */
 void		 hgate_check_exit(const struct hgate *g);
@@ -401,5 +419,9 @@ Suite		*interop_suite(void);
 Suite		*fault_suite(void);
 Suite		*limits_suite(void);
 Suite		*proxy_suite(void);
+Suite		*systemd_suite(void);
+Suite		*protocols_suite(void);
+Suite		*logging_suite(void);
+Suite		*docs_suite(void);
 
 #endif

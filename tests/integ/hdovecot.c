@@ -1,8 +1,8 @@
 /*
- * hdovecot: a real Dovecot POP3 server per test, `dovecot -F -c CONF`,
- * with its base_dir, state_dir, log and Maildir inside the work folder,
- * listening on 127.0.0.1:<free port>, plaintext (the tunnel is the
- * encryption). Run as root (CI), the mail user is "nobody": Dovecot never
+ * hdovecot: a real Dovecot POP3 and IMAP server per test, `dovecot -F -c
+ * CONF`, with its base_dir, state_dir, log and Maildir inside the work
+ * folder, listening on 127.0.0.1:<free ports>, plaintext (the tunnel is
+ * the encryption). Run as root (CI), the mail user is "nobody": Dovecot never
  * serves mail as uid 0. Run as someone else, everything runs as that user.
  */
 #include <sys/stat.h>
@@ -74,15 +74,15 @@ chown_tree(const char *path, const struct mail_owner *o)
 }
 
 static int
-write_conf(const char *path, const struct harness *h, uint16_t port,
-    const struct mail_owner *o, const char *log)
+write_conf(const char *path, const struct harness *h,
+    const struct hdovecot *d, const struct mail_owner *o)
 {
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
 	    "base_dir = %1$s/dv-run\n"
 	    "state_dir = %1$s/dv-state\n"
 	    "log_path = %2$s\n"
-	    "protocols = pop3\n"
+	    "protocols = pop3 imap\n"
 	    "listen = 127.0.0.1\n"
 	    "ssl = no\n"
 	    "auth_mechanisms = plain\n"
@@ -104,11 +104,18 @@ write_conf(const char *path, const struct harness *h, uint16_t port,
 	    "  inet_listener pop3s {\n    port = 0\n  }\n"
 	    "%9$s"
 	    "}\n"
-	    "%10$s", h->dir, log, o->internal, o->login, (unsigned)o->uid,
-	    (unsigned)o->gid, (unsigned)port, o->group,
+	    "service imap-login {\n"
+	    "  inet_listener imap {\n    address = 127.0.0.1\n"
+	    "    port = %11$u\n  }\n"
+	    "  inet_listener imaps {\n    port = 0\n  }\n"
+	    "%9$s"
+	    "}\n"
+	    "%10$s", h->dir, d->log, o->internal, o->login, (unsigned)o->uid,
+	    (unsigned)o->gid, (unsigned)d->port, o->group,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n",
-	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n");
+	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n",
+	    (unsigned)d->imap_port);
 }
 
 static void
@@ -140,8 +147,9 @@ start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
 	struct hargv	a;
 
 	d->port = hnet_free_port();
-	ck_assert(d->port != 0);
-	ck_assert(write_conf(conf.s, h, d->port, o, d->log) == 0);
+	d->imap_port = hnet_free_port();
+	ck_assert(d->port != 0 && d->imap_port != 0);
+	ck_assert(write_conf(conf.s, h, d, o) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
 	hargv_add(&a, "-F");
@@ -151,6 +159,24 @@ start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
 	ck_assert_msg(d->proc != NULL, "cannot start dovecot");
 	return hlog_wait(d->log, 1, d->proc, HARNESS_START_MS,
 	    HLINE("starting up"), NULL, 0);
+}
+
+/* IMAP greets with "* OK" (RFC 3501 §7.1.1) once imap-login is up. */
+static bool
+imap_ready(struct hdovecot *d)
+{
+	char	line[512];
+	int	fd;
+	bool	ok;
+
+	fd = hnet_connect(d->imap_port, HARNESS_START_MS, d->proc);
+	if (fd < 0) {
+		return false;
+	}
+	ok = hnet_read_line(fd, line, sizeof(line), HARNESS_START_MS) > 0 &&
+	    strncmp(line, "* OK", 4) == 0;
+	close(fd);
+	return ok;
 }
 
 void
@@ -172,6 +198,8 @@ hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 	ck_assert_msg(hnet_pop3_ready(d->port, HARNESS_START_MS, d->proc),
 	    "dovecot does not greet on 127.0.0.1:%u; see %s",
 	    (unsigned)d->port, d->log);
+	ck_assert_msg(imap_ready(d), "dovecot's IMAP does not greet on "
+	    "127.0.0.1:%u; see %s", (unsigned)d->imap_port, d->log);
 }
 
 void

@@ -3,7 +3,7 @@
  * `popgated keygen`), alice's authorised key and one key nobody
  * authorised (made by ssh-keygen), an optional PasswordFile (made by
  * `popgated passwd`). It listens on 127.0.0.1:0; the port comes from its
- * "listening on" line, and known_hosts is written from the .pub then. A
+ * "event=listening" line, and known_hosts is written from the .pub then. A
  * restart (after the test killed it) asks for that same port with -o.
  */
 #include <stdio.h>
@@ -144,10 +144,11 @@ hgate_known_hosts(const char *path, const char *pub, uint16_t port)
 	free(text);
 }
 
-/* Starts popgated -f CONF (-o ListenAddress=listen unless NULL); reads
- * its port and writes known_hosts for it. */
+/* Starts popgated -f CONF (-o ListenAddress=listen unless NULL) with env
+ * (may be NULL); reads its port and writes known_hosts for it. */
 static void
-start(struct harness *h, struct hgate *g, const char *listen)
+start(struct harness *h, struct hgate *g, const char *listen,
+    const char *const env[])
 {
 	struct hargv	 a;
 	char		 line[512], pub[HARNESS_PATH + 8];
@@ -161,12 +162,12 @@ start(struct harness *h, struct hgate *g, const char *listen)
 		hargv_add(&a, "-o");
 		hargv_add(&a, "ListenAddress=%s", listen);
 	}
-	g->proc = hproc_spawn(h, "popgated", a.argv, g->env, NULL);
+	g->proc = hproc_spawn(h, "popgated", a.argv, env, NULL);
 	ck_assert_msg(g->proc != NULL, "cannot start %s", a.argv[0]);
 	snprintf(g->log, sizeof(g->log), "%s", g->proc->err);
 	ck_assert_msg(hlog_wait(g->log, 1, g->proc, HARNESS_START_MS,
-	    HLINE("listening on 127.0.0.1:"), line, sizeof(line)),
-	    "popgated did not log \"listening on\"; see %s", g->log);
+	    HLINE("event=listening addr=127.0.0.1:"), line, sizeof(line)),
+	    "popgated did not log \"event=listening\"; see %s", g->log);
 	p = strrchr(line, ':');
 	g->port = (uint16_t)(p != NULL ? strtoul(p + 1, NULL, 10) : 0);
 	ck_assert_msg(g->port != 0, "no port in \"%s\"", line);
@@ -177,7 +178,13 @@ start(struct harness *h, struct hgate *g, const char *listen)
 void
 hgate_start(struct harness *h, struct hgate *g)
 {
-	start(h, g, NULL);
+	start(h, g, NULL, NULL);
+}
+
+void
+hgate_start_env(struct harness *h, struct hgate *g, const char *const env[])
+{
+	start(h, g, NULL, env);
 }
 
 void
@@ -188,7 +195,7 @@ hgate_restart(struct harness *h, struct hgate *g)
 
 	ck_assert_msg(!hproc_running(g->proc), "popgated is still running");
 	snprintf(listen, sizeof(listen), "127.0.0.1:%u", (unsigned)port);
-	start(h, g, listen);
+	start(h, g, listen, NULL);
 	ck_assert_int_eq(g->port, port);
 }
 

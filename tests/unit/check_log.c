@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "popgate/log.h"
 #include "suites.h"
@@ -60,6 +61,76 @@ START_TEST(test_log_level_names)
 }
 END_TEST
 
+static const struct {
+	const char	*in;
+	size_t		 len;
+	const char	*out;
+} quote_cases[] = {
+	{ "alice", 64, "alice" },
+	{ "127.0.0.1:2222", 64, "127.0.0.1:2222" },
+	{ "", 64, "\"\"" },
+	{ "two words", 64, "\"two words\"" },
+	{ "alice result=accepted", 64, "\"alice result=accepted\"" },
+	{ "say \"hi\"", 64, "\"say 'hi'\"" },
+	{ "\"", 64, "\"'\"" },
+	{ "tab\there", 64, "\"tab\there\"" },
+	{ "a\nb", 64, "a\nb" },	/* log_escape makes it \x0a */
+	{ "abcdefgh", 5, "abcd" },
+	{ "ab cdefgh", 6, "\"ab \"" },	/* cut, the quote kept */
+	{ "a b", 3, "\"\"" },
+	{ "x", 1, "" },
+};
+
+START_TEST(test_log_quote_table)
+{
+	char	out[64];
+
+	memset(out, 'z', sizeof(out));
+	log_quote(out, quote_cases[_i].len, quote_cases[_i].in);
+	ck_assert_str_eq(out, quote_cases[_i].out);
+	ck_assert_uint_lt(strlen(out), quote_cases[_i].len);
+}
+END_TEST
+
+START_TEST(test_log_facilities)
+{
+	int	f = -1;
+
+	ck_assert_int_eq(log_facility_parse("auth", &f), 0);
+	ck_assert_int_eq(f, LOG_AUTH);
+	ck_assert_int_eq(log_facility_parse("MAIL", &f), 0);
+	ck_assert_int_eq(f, LOG_MAIL);
+	ck_assert_int_eq(log_facility_parse("Local7", &f), 0);
+	ck_assert_int_eq(f, LOG_LOCAL7);
+	ck_assert_int_eq(log_facility_parse("AUTHPRIV", &f), 0);
+	ck_assert_int_eq(f, LOG_AUTHPRIV);
+	ck_assert_int_eq(log_facility_parse("kern", &f), -1);
+	ck_assert_int_eq(log_facility_parse("LOCAL8", &f), -1);
+	ck_assert_int_eq(log_facility_parse("", &f), -1);
+	ck_assert_str_eq(log_facility_name(LOG_DAEMON), "DAEMON");
+	ck_assert_str_eq(log_facility_name(LOG_LOCAL0), "LOCAL0");
+	ck_assert_str_eq(log_facility_name(LOG_KERN), "?");
+}
+END_TEST
+
+/* What syslog(3) is handed: the category's facility, the level's
+ * severity (RFC 5424 §6.2.1). */
+START_TEST(test_log_syslog_priority)
+{
+	ck_assert_int_eq(log_syslog_priority(LOG_AUTH, LOG_LEVEL_INFO),
+	    LOG_AUTH | LOG_INFO);
+	ck_assert_int_eq(log_syslog_priority(LOG_AUTH, LOG_LEVEL_INFO), 38);
+	ck_assert_int_eq(log_syslog_priority(LOG_MAIL, LOG_LEVEL_VERBOSE),
+	    22);
+	ck_assert_int_eq(log_syslog_priority(LOG_MAIL, LOG_LEVEL_ERROR),
+	    LOG_MAIL | LOG_ERR);
+	ck_assert_int_eq(log_syslog_priority(LOG_LOCAL3, LOG_LEVEL_FATAL),
+	    LOG_LOCAL3 | LOG_CRIT);
+	ck_assert_int_eq(log_syslog_priority(LOG_DAEMON, LOG_LEVEL_DEBUG3),
+	    LOG_DAEMON | LOG_DEBUG);
+}
+END_TEST
+
 Suite *
 log_suite(void)
 {
@@ -70,6 +141,10 @@ log_suite(void)
 	    sizeof(escape_cases) / sizeof(escape_cases[0]));
 	tcase_add_test(tc, test_log_escape_never_overflows);
 	tcase_add_test(tc, test_log_level_names);
+	tcase_add_loop_test(tc, test_log_quote_table, 0,
+	    sizeof(quote_cases) / sizeof(quote_cases[0]));
+	tcase_add_test(tc, test_log_facilities);
+	tcase_add_test(tc, test_log_syslog_priority);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "popgate/algos.h"
@@ -230,6 +231,18 @@ static const struct accept_case accept_cases[] = {
 	{ "LogLevel", FWD AUTH "LogLevel quiet\n", "LogLevel QUIET\n" },
 	{ "LogLevel", FWD AUTH "LogLevel Verbose\n", "LogLevel VERBOSE\n" },
 	{ "LogLevel", FWD AUTH "LogLevel FATAL\n", "LogLevel FATAL\n" },
+	{ "LogTarget", FWD AUTH, "LogTarget stderr\n" },
+	{ "LogTarget", FWD AUTH "LogTarget SYSLOG\n", "LogTarget syslog\n" },
+	{ "LogTarget", FWD AUTH "logtarget=stderr\n", "LogTarget stderr\n" },
+	{ "SyslogFacility", FWD AUTH, "SyslogFacility AUTH MAIL\n" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility local0\n",
+	    "SyslogFacility LOCAL0\n" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility AUTHPRIV Local7\n",
+	    "SyslogFacility AUTHPRIV LOCAL7\n" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility daemon daemon\n",
+	    "SyslogFacility DAEMON\n" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility USER MAIL\n",
+	    "SyslogFacility USER MAIL\n" },
 	{ "KexAlgorithms", FWD AUTH, "KexAlgorithms " ALGOS_DEFAULT_KEX "\n" },
 	{ "KexAlgorithms", FWD AUTH "KexAlgorithms curve25519-sha256\n",
 	    "KexAlgorithms curve25519-sha256\n" },
@@ -282,7 +295,8 @@ static const struct accept_case accept_cases[] = {
 	    "ShutdownGrace 0\n" },
 	{ "ShutdownGrace", FWD AUTH "ShutdownGrace 1h\n",
 	    "ShutdownGrace 3600\n" },
-	{ "ControlSocket", FWD AUTH, "ControlSocket /run/popgated.sock\n" },
+	{ "ControlSocket", FWD AUTH,
+	    "ControlSocket /run/popgated/popgated.sock\n" },
 	{ "ControlSocket", FWD AUTH "ControlSocket none\n",
 	    "ControlSocket none\n" },
 	{ "ControlSocket", FWD AUTH "ControlSocket popgated.sock\n",
@@ -485,6 +499,25 @@ static const struct reject_case reject_cases[] = {
 	    "DEBUG1, DEBUG2 or DEBUG3, got \"LOUD\"" },
 	{ "LogLevel", FWD AUTH "LogLevel INFO\nLogLevel INFO\n",
 	    ":4: LogLevel given twice (first at line 3)" },
+	{ "LogTarget", FWD AUTH "LogTarget journal\n",
+	    ":3: LogTarget: expected stderr or syslog, got \"journal\"" },
+	{ "LogTarget", FWD AUTH "LogTarget\n",
+	    ":3: LogTarget: missing argument (usage: LogTarget "
+	    "stderr|syslog)" },
+	{ "LogTarget", FWD AUTH "LogTarget syslog\nLogTarget stderr\n",
+	    ":4: LogTarget given twice (first at line 3)" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility KERN\n",
+	    ":3: SyslogFacility: expected AUTH, AUTHPRIV, DAEMON, MAIL, USER "
+	    "or LOCAL0 to LOCAL7, got \"KERN\"" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility AUTH LOCAL8\n",
+	    ":3: SyslogFacility: expected AUTH, AUTHPRIV, DAEMON, MAIL, USER "
+	    "or LOCAL0 to LOCAL7, got \"LOCAL8\"" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility AUTH MAIL USER\n",
+	    ":3: SyslogFacility: too many arguments (usage: SyslogFacility "
+	    "FACILITY [TUNNEL-FACILITY])" },
+	{ "SyslogFacility", FWD AUTH "SyslogFacility\n",
+	    ":3: SyslogFacility: missing argument (usage: SyslogFacility "
+	    "FACILITY [TUNNEL-FACILITY])" },
 	{ "Ciphers", FWD AUTH "Ciphers aes128-cbc\n",
 	    ":3: Ciphers: unsupported cipher \"aes128-cbc\" (allowed: "
 	    "chacha20-poly1305@openssh.com, aes256-gcm@openssh.com, "
@@ -593,10 +626,10 @@ static const char *const all_keywords[] = {
 	"PasswordFile", "Forward", "MaxAuthTries", "LoginGraceTime",
 	"MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
-	"KexAlgorithms", "Ciphers", "MACs", "HostKeyAlgorithms",
-	"PerSourcePenalties", "PerSourceMaxStartups", "MaxSessionsPerUser",
-	"IdleTimeout", "UnusedConnectionTimeout", "ShutdownGrace",
-	"ControlSocket"
+	"LogTarget", "SyslogFacility", "KexAlgorithms", "Ciphers", "MACs",
+	"HostKeyAlgorithms", "PerSourcePenalties", "PerSourceMaxStartups",
+	"MaxSessionsPerUser", "IdleTimeout", "UnusedConnectionTimeout",
+	"ShutdownGrace", "ControlSocket"
 };
 
 /* Each keyword: printed in table order, with parse and reject cases. */
@@ -668,6 +701,9 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_uint_eq(sc.channels_per_session, 64);
 	ck_assert_uint_eq(sc.backend_connect_timeout, 5);
 	ck_assert_int_eq(sc.log_level, LOG_LEVEL_INFO);
+	ck_assert_int_eq(sc.log_target, SERVCONF_LOG_STDERR);
+	ck_assert_int_eq(sc.syslog_facility[0], LOG_AUTH);
+	ck_assert_int_eq(sc.syslog_facility[1], LOG_MAIL);
 	ck_assert(sc.penalties.enabled);
 	ck_assert_uint_eq(sc.penalties.secs[PENALTY_AUTHFAIL], 5);
 	ck_assert_uint_eq(sc.penalties.min, 15);
@@ -677,7 +713,7 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_uint_eq(sc.idle_timeout, 3600);
 	ck_assert_uint_eq(sc.unused_connection_timeout, 3600);
 	ck_assert_uint_eq(sc.shutdown_grace, 30);
-	ck_assert_str_eq(sc.control_socket, "/run/popgated.sock");
+	ck_assert_str_eq(sc.control_socket, "/run/popgated/popgated.sock");
 	ck_assert(!sc.listen_proxy[0]);
 	ck_assert(!sc.listen_proxy[1]);
 	ck_assert_uint_eq(sc.nproxy_from, 0);
@@ -707,6 +743,8 @@ static const char full_printed[] =
     "ChannelsPerSession 16\n"
     "BackendConnectTimeout 10\n"
     "LogLevel VERBOSE\n"
+    "LogTarget syslog\n"
+    "SyslogFacility LOCAL3 DAEMON\n"
     "KexAlgorithms curve25519-sha256\n"
     "Ciphers chacha20-poly1305@openssh.com,aes128-gcm@openssh.com\n"
     "MACs " ALGOS_DEFAULT_MACS "\n"

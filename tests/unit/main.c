@@ -31,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, status_suite());
 	srunner_add_suite(sr, proxyproto_suite());
 	srunner_add_suite(sr, proxyread_suite());
+	srunner_add_suite(sr, mailproto_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

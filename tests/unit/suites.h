@@ -27,6 +27,7 @@ Suite	*scoreboard_suite(void);
 Suite	*status_suite(void);
 Suite	*proxyproto_suite(void);
 Suite	*proxyread_suite(void);
+Suite	*mailproto_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
