@@ -365,7 +365,8 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
 	if (has_src && penalty_refuses(l->pen, src, clock_ms(), &left)) {
 		log_debug("event=connection-refused from=%s reason=penalty "
-		    "left=%llus", peer, (unsigned long long)(left + 999) / 1000);
+		    "left=%llus", peer,
+		    (unsigned long long)(left + 999) / 1000);
 		return true;
 	}
 	if (has_src && sc->per_source_max_startups != 0 &&

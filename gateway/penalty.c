@@ -99,7 +99,8 @@ parse_pair(struct penalty_conf *c, const char *word, unsigned *seen,
 		const char *name = i < PENALTY_KINDS ? kind_names[i] :
 		    extra[i - PENALTY_KINDS];
 
-		if (strlen(name) == klen && strncasecmp(name, word, klen) == 0) {
+		if (strlen(name) == klen &&
+		    strncasecmp(name, word, klen) == 0) {
 			key = i;
 		}
 	}

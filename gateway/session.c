@@ -550,8 +550,8 @@ drained(struct session *s)
 	if (!s->draining) {
 		s->draining = true;
 		sesslink_state(s->link, SCOREBOARD_DRAINING);
-		log_verbose("event=session-draining user=%s from=%s tunnels=%zu",
-		    quser(s, q), s->peer, s->ntunnels);
+		log_verbose("event=session-draining user=%s from=%s "
+		    "tunnels=%zu", quser(s, q), s->peer, s->ntunnels);
 	}
 	return s->ntunnels == 0;
 }

@@ -47,7 +47,7 @@ struct tunnel {
 	ssh_event		 ev;
 	ssh_channel		 chan;
 	int			 fd;		/* until relaying */
-	bool			 ready;		/* fd event since the last look */
+	bool			 ready;		/* fd event since last look */
 	struct relay		*relay;
 	struct policy_entry	 pe;
 	size_t			 backend;	/* the one tried or used */

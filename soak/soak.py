@@ -453,8 +453,8 @@ MaxAuthTries {max_auth_tries}
         self.children_end = self.children()
         # A last reload on the quiet gateway, then the end figures.
         os.kill(self.gw.pid, signal.SIGHUP)
-        wait_for(lambda: _count(self.gw.log, "event=reloaded ") >= self.hups + 2,
-                 10, "the last reload", self.gw)
+        wait_for(lambda: _count(self.gw.log, "event=reloaded ") >=
+                 self.hups + 2, 10, "the last reload", self.gw)
         self.end = (_fds(self.gw.pid), _rss_kib(self.gw.pid))
         pids = tree_pids(self.gw.pid)
         self.gw.popen.send_signal(signal.SIGTERM)

@@ -69,8 +69,8 @@ struct penalty_outcome {
 	bool		started;	/* it said anything about itself */
 	bool		logged_in;
 	bool		grace_exceeded;	/* LoginGraceTime ended it */
-	bool		left;		/* the client went away (or kex broke) */
-	unsigned	attempts;	/* authentication attempts, not "none" */
+	bool		left;		/* the client left (or kex broke) */
+	unsigned	attempts;	/* auth attempts, not "none" */
 	unsigned	failures;
 };
 

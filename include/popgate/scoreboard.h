@@ -69,7 +69,8 @@ struct scoreboard_slot;
 
 /* Parent, before forking: nslots free slots. NULL (errno) on failure. */
 struct scoreboard	*scoreboard_new(size_t nslots);
-void			 scoreboard_free(struct scoreboard *sb);	/* NULL ok */
+/* NULL is fine. */
+void			 scoreboard_free(struct scoreboard *sb);
 size_t			 scoreboard_slots(const struct scoreboard *sb);
 size_t			 scoreboard_used(const struct scoreboard *sb);
 

@@ -141,8 +141,8 @@ START_TEST(test_fault_failover_past_refusing_and_silent)
 	log_wait(1, HLINE("event=backend-unreachable user=alice ", want),
 	    "failover past the silent backend");
 	snprintf(want, sizeof(want), "backend=127.0.0.1:%u ", (unsigned)D.port);
-	log_wait(1, HLINE("event=tunnel-closed user=alice", "target=mail:110", want,
-	    "reason=eof"), "tunnel through the third backend");
+	log_wait(1, HLINE("event=tunnel-closed user=alice", "target=mail:110",
+	    want, "reason=eof"), "tunnel through the third backend");
 
 	/* Only the silent one: an error within the timeout, then the end. */
 	port2 = tunnel("hung:110", &ssh2);
@@ -382,8 +382,8 @@ START_TEST(test_fault_reload_is_for_new_sessions)
 	reload_with("Forward", "extra:110", 1, false);
 	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
 	    HLINE("event=reload-failed", "popgated.conf:", ": Forward: "
-	    "missing argument"), NULL, 0), "no FILE:LINE in the failure; see %s",
-	    G.log);
+	    "missing argument"), NULL, 0), "no FILE:LINE in the failure; "
+	    "see %s", G.log);
 	curl_ok(p_new, 2);
 
 	/* Host key rotation, and a second listener. */
@@ -528,7 +528,8 @@ START_TEST(test_fault_slow_reader_memory_bounded)
 	fd = hnet_connect(port, HARNESS_START_MS, ssh);
 	ck_assert(fd >= 0);
 	ck_assert(hnet_read_line(fd, line, sizeof(line), HARNESS_LOG_MS) > 0);
-	child = hfault_session_pid(&G, 2, HLINE("event=tunnel-opened user=alice"));
+	child = hfault_session_pid(&G, 2,
+	    HLINE("event=tunnel-opened user=alice"));
 	base = hfault_rss_kib(child);
 	ck_assert(base > 0);
 	ck_assert(hnet_write_str(fd, "RETR 1\r\n") == 0);

@@ -168,7 +168,8 @@ START_TEST(test_limits_half_open_flood_spares_others)
 	log_wait(8, HLINE(" event=connection from=127.0.0.1:"), HARNESS_LOG_MS,
 	    "8 session processes for the flood");
 	log_wait(1, HLINE("event=connection-dropped from=127.0.0.1:",
-	    "reason=per-source-max-startups", "persourcemaxstartups=8"), HARNESS_LOG_MS, "per-source drop");
+	    "reason=per-source-max-startups", "persourcemaxstartups=8"),
+	    HARNESS_LOG_MS, "per-source drop");
 	status_wait("\"unauthenticated\":8,");
 	port = hfault_tunnel(H, &G, &c, "pop3:110", "127.0.0.2", &ssh);
 	ck_assert_msg(port != 0, "the user from 127.0.0.2 could not log in "
@@ -182,8 +183,9 @@ START_TEST(test_limits_half_open_flood_spares_others)
 	log_wait(8, HLINE("event=session-closed user=- from=127.0.0.1:",
 	    "reason=login-grace-time"),
 	    GRACE_S * 1000 + HARNESS_LOG_MS, "LoginGraceTime for the flood");
-	log_wait(1, HLINE("event=penalty source=127.0.0.1/32 reason=grace-exceeded"),
-	    HARNESS_LOG_MS, "penalty for the flooding address");
+	log_wait(1, HLINE("event=penalty source=127.0.0.1/32 "
+	    "reason=grace-exceeded"), HARNESS_LOG_MS,
+	    "penalty for the flooding address");
 	ck_assert_msg(!banner(), "127.0.0.1 still gets a banner while "
 	    "penalised");
 	for (i = 0; i < FLOOD; i++) {
@@ -219,8 +221,8 @@ START_TEST(test_limits_brute_force_penalised)
 	for (i = 0; i < 4 && !hfile_has(G.log, "event=penalty source="); i++) {
 		p = hfault_session(H, &G, &bad, "127.0.0.1");
 		ck_assert_int_eq(hproc_wait(p, HARNESS_EXIT_MS), 255);
-		log_wait(i + 1, HLINE("event=session-closed user=- from=127.0.0.1:",
-		    "reason=max-auth-tries"), HARNESS_LOG_MS,
+		log_wait(i + 1, HLINE("event=session-closed user=- "
+		    "from=127.0.0.1:", "reason=max-auth-tries"), HARNESS_LOG_MS,
 		    "end of a guessing session");
 		harness_sleep_ms(100);	/* reaped and charged */
 	}
@@ -291,8 +293,8 @@ START_TEST(test_limits_idle_timeout)
 	took = harness_now_ms() - t0;
 	ck_assert_msg(took >= TIMEOUT_S * 1000 - 100, "closed after %ld ms",
 	    took);
-	log_wait(1, HLINE("event=tunnel-closed user=alice", "reason=idle-timeout"),
-	    HARNESS_LOG_MS, "idle-timeout tunnel line");
+	log_wait(1, HLINE("event=tunnel-closed user=alice",
+	    "reason=idle-timeout"), HARNESS_LOG_MS, "idle-timeout tunnel line");
 	ck_assert_uint_eq(hlog_count(G.log, HLINE("reason=idle-timeout")), 1);
 	close(quiet);
 	close(busy);

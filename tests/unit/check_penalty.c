@@ -73,7 +73,8 @@ START_TEST(test_penalty_conf_parses)
 {
 	const struct accept_case	*c = &accept_cases[_i];
 	struct penalty_conf		 conf;
-	char				 err[256] = "", buf[PENALTY_CONF_STRLEN];
+	char				 err[256] = "";
+	char				 buf[PENALTY_CONF_STRLEN];
 
 	ck_assert_msg(parse(c->in, &conf, err, sizeof(err)) == 0, "%s: %s",
 	    c->in, err);
