@@ -2,7 +2,7 @@
 """soak: popgated under sustained load, reloads and backend restarts,
 checked for lost or corrupted mail, hung mail clients and leaks.
 
-    make soak                  # about 7 minutes on 2 cores (15 at most)
+    make soak                  # about 6 minutes on 2 cores (15 at most)
     SOAK_QUICK=1 make soak     # about a minute: 1,000 sequential, 45 s
                                # of concurrent rounds
 
