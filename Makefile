@@ -3,6 +3,8 @@
 #   make check      install missing packages, build, run unit + integration tests
 #   make asan       the same tests built with AddressSanitizer + UBSan
 #   make demo       install missing packages, build, run the whole chain on loopback
+#   make soak       popgated under load, reloads and backend restarts (not in check;
+#                   SOAK_QUICK=1 for a short run)
 #   make install    PREFIX=/usr/local DESTDIR= (programs, man pages, units)
 #   make clean
 
@@ -57,7 +59,8 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench recvcost install clean deps lint
+.PHONY: all check unit integ asan demo bench soak recvcost install clean deps \
+	lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -126,6 +129,10 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh && $(MAKE) --no-print-directory all && python3 bench/bench.py
+
+soak: deps
+	@$(MAKE) --no-print-directory $(PROGS)
+	python3 soak/soak.py
 
 # recvcost: what libssh's 4 KiB reads cost the kernel (bench/README.md)
 recvcost: $(B)/recvcost

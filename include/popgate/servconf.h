@@ -9,7 +9,10 @@
  * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
  * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
  * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
- * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms, User, StrictModes.
+ * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms,
+ * PerSourcePenalties, PerSourceMaxStartups, MaxSessionsPerUser,
+ * IdleTimeout, UnusedConnectionTimeout, ShutdownGrace, ControlSocket, User,
+ * StrictModes.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -20,11 +23,13 @@
 
 #include "popgate/addr.h"
 #include "popgate/log.h"
+#include "popgate/penalty.h"
 #include "popgate/policy.h"
 #include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 #define SERVCONF_DEFAULT_USER	"popgate"
+#define SERVCONF_DEFAULT_CONTROL	"/run/popgated/popgated.sock"
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
@@ -68,6 +73,15 @@ struct servconf {
 	char		*hostkey_algorithms;
 	char		*user;		/* sessions run as this account */
 	bool		 strict_modes;	/* refuse files others may change */
+
+	/* Limits, shutdown and the control socket (0 / NULL: none). */
+	struct penalty_conf penalties;		/* PerSourcePenalties */
+	unsigned	 per_source_max_startups;
+	unsigned	 max_sessions_per_user;
+	unsigned	 idle_timeout;		/* seconds */
+	unsigned	 unused_connection_timeout;	/* seconds */
+	unsigned	 shutdown_grace;	/* seconds */
+	char		*control_socket;	/* unix socket path */
 
 	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };
