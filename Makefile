@@ -4,6 +4,8 @@
 #   make asan       the same tests built with AddressSanitizer + UBSan
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (60)
 #   make demo       install missing packages, build, run the whole chain on loopback
+#   make soak       popgated under load, reloads and backend restarts (not in check;
+#                   SOAK_QUICK=1 for a short run)
 #   make install    PREFIX=/usr/local DESTDIR= (programs, man pages, units)
 #   make clean
 
@@ -62,7 +64,7 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan fuzz fuzz-progs demo bench recvcost \
+.PHONY: all check unit integ asan fuzz fuzz-progs demo bench soak recvcost \
 	install clean deps lint
 all: $(PROGS) $(TESTS)
 
@@ -147,6 +149,10 @@ demo: deps
 
 bench:
 	@sh scripts/deps.sh && $(MAKE) --no-print-directory all && python3 bench/bench.py
+
+soak: deps
+	@$(MAKE) --no-print-directory $(PROGS)
+	python3 soak/soak.py
 
 # recvcost: what libssh's 4 KiB reads cost the kernel (bench/README.md)
 recvcost: $(B)/recvcost

@@ -83,6 +83,9 @@ Forward pop3:110 127.0.0.1:{self.dovecot.port}
 Forward sink:9 127.0.0.1:{self.sink.port}
 # the concurrency figure opens 100 tunnels on one session
 ChannelsPerSession 128
+# the memory figure connects 50 users (all "bench") at once
+MaxSessionsPerUser none
+ControlSocket popgated.sock
 LogLevel INFO
 """
 

@@ -4,6 +4,7 @@
  */
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -18,6 +19,7 @@ struct sigwatch {
 	int		fd;
 	sigset_t	set, old;
 	int		caught;
+	uint64_t	seen;		/* bit per signal number */
 };
 
 static int
@@ -27,9 +29,13 @@ read_cb(socket_t fd, int revents, void *arg)
 	struct signalfd_siginfo		 si;
 
 	(void)revents;
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
-	    w->caught == 0) {
-		w->caught = (int)si.ssi_signo;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (w->caught == 0) {
+			w->caught = (int)si.ssi_signo;
+		}
+		if (si.ssi_signo < 64) {
+			w->seen |= UINT64_C(1) << si.ssi_signo;
+		}
 	}
 	return 0;
 }
@@ -37,12 +43,22 @@ read_cb(socket_t fd, int revents, void *arg)
 struct sigwatch *
 sigwatch_new(ssh_event ev)
 {
+	static const int	sigs[] = { SIGINT, SIGTERM };
+
+	return sigwatch_new_set(ev, sigs, sizeof(sigs) / sizeof(sigs[0]));
+}
+
+struct sigwatch *
+sigwatch_new_set(ssh_event ev, const int *sigs, size_t n)
+{
 	struct sigwatch	*w = xcalloc(1, sizeof(*w));
+	size_t		 i;
 
 	w->ev = ev;
 	sigemptyset(&w->set);
-	sigaddset(&w->set, SIGINT);
-	sigaddset(&w->set, SIGTERM);
+	for (i = 0; i < n; i++) {
+		sigaddset(&w->set, sigs[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &w->set, &w->old) != 0) {
 		free(w);
 		return NULL;
@@ -74,4 +90,11 @@ int
 sigwatch_caught(const struct sigwatch *w)
 {
 	return w != NULL ? w->caught : 0;
+}
+
+bool
+sigwatch_seen(const struct sigwatch *w, int sig)
+{
+	return w != NULL && sig > 0 && sig < 64 &&
+	    (w->seen & (UINT64_C(1) << sig)) != 0;
 }

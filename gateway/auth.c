@@ -27,6 +27,7 @@ struct auth {
 	const struct servconf	*sc;
 	const struct pwfile	*pw;
 	char			*peer;
+	unsigned		 attempts;	/* not counting "none" */
 	unsigned		 failures;
 	bool			 succeeded;
 	char			 user[65];
@@ -138,6 +139,7 @@ auth_password(struct auth *a, const char *user, const char *password)
 	if (auth_exhausted(a)) {
 		return SSH_AUTH_DENIED;
 	}
+	a->attempts++;
 	if (!a->succeeded &&
 	    a->sc->password_backend == SERVCONF_PASSWORD_POP3) {
 		return password_pop3(a, user, password);
@@ -197,6 +199,7 @@ auth_pubkey(struct auth *a, const char *user, ssh_key key, int state)
 	if (auth_exhausted(a)) {
 		return SSH_AUTH_DENIED;
 	}
+	a->attempts++;
 	if (a->succeeded || a->sc->authorized_keys_file == NULL) {
 		return deny(a, user, "publickey", "not-offered");
 	}
@@ -244,6 +247,7 @@ auth_other(struct auth *a, const char *user, const char *method)
 		    "result=asked", log_quote(q, sizeof(q), user), a->peer);
 		return;
 	}
+	a->attempts++;
 	deny(a, user, method, "method-not-offered");
 }
 
@@ -251,6 +255,18 @@ bool
 auth_succeeded(const struct auth *a)
 {
 	return a->succeeded;
+}
+
+unsigned
+auth_attempts(const struct auth *a)
+{
+	return a->attempts;
+}
+
+unsigned
+auth_failures(const struct auth *a)
+{
+	return a->failures;
 }
 
 bool

@@ -1,9 +1,15 @@
 /*
  * listener: the gateway parent. It binds, accepts and forks, and keeps the
  * count MaxStartups needs: a child is a "startup" from accept until it
- * writes one byte on its notify pipe (authenticated) or exits. Beyond the
- * MaxStartups hard limit the TCP connection is closed before the child is
- * forked, so a flood costs no key exchange (as sshd).
+ * asks to be admitted on its control socket pair (authenticated) or
+ * exits. Penalised sources and connections beyond MaxStartups or
+ * PerSourceMaxStartups are closed before the child is forked, so a flood
+ * costs no key exchange (as sshd).
+ *
+ * One poll loop: a signalfd (SIGHUP, SIGTERM, SIGINT, SIGCHLD), the
+ * listeners, the children's control sockets and the ControlSocket. The
+ * parent never waits on a child: admissions are one byte each way, the
+ * scoreboard is read, not locked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,63 +18,60 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "popgate/addr.h"
+#include "popgate/children.h"
 #include "popgate/clock.h"
+#include "popgate/control.h"
+#include "popgate/gwconf.h"
 #include "popgate/listener.h"
+#include "popgate/listenset.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
 #include "popgate/notify.h"
+#include "popgate/penalty.h"
 #include "popgate/privsep.h"
-#include "popgate/pwfile.h"
+#include "popgate/scoreboard.h"
 #include "popgate/session.h"
-#include "popgate/strictmodes.h"
+#include "popgate/status.h"
 #include "popgate/xmem.h"
 
-#define LISTENER_POLL_MS	1000	/* bound on one wait: flags are seen */
+#define LISTENER_POLL_MS	1000	/* bound on one wait */
 #define LISTENER_ACCEPTS	16	/* per listener per wake-up */
-#define LISTENER_STOP_MS	5000	/* children get this long on SIGTERM */
+#define LISTENER_STOP_MS	5000	/* after SIGTERM, before SIGKILL */
 #define LISTENER_PAUSE_MS	1000	/* no accept after EMFILE for this */
-
-struct child {
-	pid_t	pid;
-	int	notify_fd;	/* -1 once authenticated */
-};
+#define LISTENER_EXPIRE_MS	10000	/* penalty records swept */
+#define LISTENER_DROPLOG_MS	1000	/* at most one drop line per second */
 
 struct listener {
-	const struct servconf	*sc;
-	ssh_bind		 bind;
-	struct pwfile		*pw;
-	struct stat		 pw_stat;
-	int			*fds;
-	size_t			 nfds;
-	struct child		*children;
-	size_t			 nchildren;
-	unsigned		 startups;
-	uint64_t		 paused_until;	/* out of descriptors */
-	struct pollfd		*pfds;		/* serve()'s poll set */
-	size_t			*owner;		/* pfds index -> child index */
+	struct gwconf			*g;	/* what new sessions get */
+	const struct listener_opts	*o;
+	struct listenset		*ls;
+	struct children			 ch;
+	uint64_t			 paused_until;	/* out of fds */
+	struct scoreboard		*sb;
+	struct penalty			*pen;
+	struct control			*ctl;
+	int				 sigfd;
+	sigset_t			 oldmask;
+	bool				 hup;
+	int				 stop;		/* signals seen */
+	bool				 stopping;
+	bool				 terminated;	/* SIGTERM sent */
+	uint64_t			 grace_end, kill_at;
+	uint64_t			 next_expire;
+	uint64_t			 droplog_at;
+	unsigned			 droplog_skipped;
+	uint64_t			 auth_failures;	/* reaped sessions' */
+	int64_t				 started;
+	struct pollfd			*pfds;
+	size_t				*owner;		/* pfds -> child */
 };
-
-static volatile sig_atomic_t	listener_stop;
-
-static void
-stop_handler(int sig)
-{
-	(void)sig;
-	listener_stop = 1;
-}
-
-static void
-chld_handler(int sig)
-{
-	(void)sig;	/* only to interrupt poll(2) */
-}
 
 bool
 listener_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
@@ -89,146 +92,247 @@ listener_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
 	return rnd < p;
 }
 
-static void
-set_signals(void)
+static const struct servconf *
+conf(const struct listener *l)
 {
-	struct sigaction	sa;
+	return &l->g->sc;
+}
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = stop_handler;	/* no SA_RESTART: poll wakes */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = chld_handler;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+/* Signals as readable bytes on the loop; the child gets the old mask. */
+static void
+watch_signals(struct listener *l)
+{
+	sigset_t	set;
+	char		q[LOG_VALUE_MAX];
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &l->oldmask) != 0) {
+		fatal("event=sigprocmask-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
+	}
+	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (l->sigfd == -1) {
+		fatal("event=signalfd-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
+	}
 }
 
 static void
-open_listeners(struct listener *l)
+read_signals(struct listener *l)
 {
-	char		err[512], where[ADDR_STRLEN], q[LOG_TEXT_MAX];
-	unsigned short	port = 0;
-	size_t		i;
-	int		fd;
+	struct signalfd_siginfo	si;
 
-	l->fds = xcalloc(l->sc->nlisten, sizeof(*l->fds));
-	for (i = 0; i < l->sc->nlisten; i++) {
-		fd = net_listen(&l->sc->listen[i], &port, err, sizeof(err));
-		if (fd == -1) {
-			fatal("event=listen-failed error=%s",
-			    log_quote(q, sizeof(q), err));
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			l->hup = true;
+		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			l->stop++;
 		}
-		l->fds[l->nfds++] = fd;
-		log_info("event=listening addr=%s",
-		    addr_format(l->sc->listen[i].host, port, where,
-		    sizeof(where)));
+		/* SIGCHLD only wakes the loop: reap() runs every turn. */
 	}
 }
 
-/* PasswordFile changed on disk (popgated passwd)? Load it for new users. */
+/*
+ * Drops (MaxStartups, PerSourceMaxStartups, full table) come in floods:
+ * one line a second at most, with the count of the ones not logged
+ * since the last (unlogged=N). why is "key=value ..." for the line.
+ */
 static void
-reload_passwords(struct listener *l)
+log_drop(struct listener *l, const char *peer, const char *why)
 {
-	struct pwfile	*pw = NULL;
-	struct stat	 st;
-	char		 err[1024], q[LOG_TEXT_MAX];
+	uint64_t	now = clock_ms();
 
-	if (l->sc->password_file == NULL ||
-	    stat(l->sc->password_file, &st) != 0 ||
-	    (st.st_mtim.tv_sec == l->pw_stat.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == l->pw_stat.st_mtim.tv_nsec &&
-	    st.st_ino == l->pw_stat.st_ino && st.st_size == l->pw_stat.st_size)) {
+	if (now < l->droplog_at) {
+		l->droplog_skipped++;
 		return;
 	}
-	l->pw_stat = st;
-	if ((l->sc->strict_modes && strictmodes_check(l->sc->password_file,
-	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) ||
-	    pwfile_load(l->sc->password_file, &pw, err, sizeof(err)) != 0) {
-		log_error("event=passwords-reload-failed error=%s kept=previous",
-		    log_quote(q, sizeof(q), err));
+	log_info("event=connection-dropped from=%s %s unlogged=%u", peer, why,
+	    l->droplog_skipped);
+	l->droplog_skipped = 0;
+	l->droplog_at = now + LISTENER_DROPLOG_MS;
+}
+
+/* ControlSocket for sc, when it names another path than the open one. */
+static void
+open_control(struct listener *l, const struct servconf *sc)
+{
+	char	err[512], q[LOG_TEXT_MAX];
+
+	if (l->ctl != NULL && sc->control_socket != NULL &&
+	    strcmp(control_path(l->ctl), sc->control_socket) == 0) {
 		return;
 	}
-	pwfile_free(l->pw);
-	l->pw = pw;
-	log_info("event=passwords-reloaded file=%s",
-	    log_quote(q, sizeof(q), l->sc->password_file));
+	control_free(l->ctl);
+	l->ctl = NULL;
+	if (sc->control_socket == NULL) {
+		return;
+	}
+	l->ctl = control_open(sc->control_socket, err, sizeof(err));
+	if (l->ctl == NULL) {
+		/* Status is for admins; mail keeps flowing without it. */
+		log_error("event=control-socket-failed error=%s "
+		    "status=unavailable", log_quote(q, sizeof(q), err));
+		return;
+	}
+	log_verbose("event=control-socket path=%s",
+	    log_quote(q, sizeof(q), sc->control_socket));
+}
+
+/* LogLevel, LogTarget, SyslogFacility of a reload; -d keeps stderr. */
+static void
+apply_logging(const struct listener *l, const struct servconf *sc)
+{
+	if (l->o->fixed_level) {
+		return;
+	}
+	log_set_level(sc->log_level);
+	if (sc->log_target == SERVCONF_LOG_SYSLOG) {
+		log_use_syslog(sc->syslog_facility[0]);
+		log_use_syslog_mail(sc->syslog_facility[1]);
+	} else {
+		log_use_syslog(-1);
+	}
+}
+
+/* SIGHUP: a new generation for new sessions, or the old one stays. */
+static void
+reload(struct listener *l)
+{
+	struct gwconf	*g = NULL;
+	const char	*what = NULL;
+	char		 err[1024], q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
+
+	l->hup = false;
+	if (l->stopping) {
+		log_info("event=reload-ignored reason=shutting-down");
+		return;
+	}
+	notify_reloading();
+	g = gwconf_load(l->o->path, l->o->opts, l->o->nopts, &what, err,
+	    sizeof(err));
+	if (g != NULL && listenset_apply(l->ls, &g->sc, err,
+	    sizeof(err)) != 0) {
+		what = "listen-failed";
+		gwconf_free(g);
+		g = NULL;
+	}
+	if (g == NULL) {
+		/* One line: where it broke, and that nothing changed. */
+		log_error("event=reload-failed kept=previous cause=%s error=%s",
+		    what, log_quote(q, sizeof(q), err));
+		notify_ready();
+		return;
+	}
+	open_control(l, &g->sc);
+	penalty_set_conf(l->pen, &g->sc.penalties);
+	apply_logging(l, &g->sc);
+	gwconf_free(l->g);
+	l->g = g;
+	log_info("event=reloaded file=%s sessions-kept=%zu",
+	    log_quote(qf, sizeof(qf), l->o->path), l->ch.n);
+	notify_ready();
 }
 
 static void
-forget_child(struct listener *l, size_t i)
+charge(struct listener *l, const struct child *c, int kind)
 {
-	if (l->children[i].notify_fd >= 0) {
-		net_close(&l->children[i].notify_fd);
-		l->startups--;
+	char		src[PENALTY_SOURCE_STRLEN];
+	uint64_t	left = 0;
+
+	if (kind < 0 || !c->has_src ||
+	    penalty_charge(l->pen, &c->src, (enum penalty_kind)kind,
+	    clock_ms(), &left) != PENALTY_STARTED) {
+		return;
 	}
-	l->children[i] = l->children[--l->nchildren];
+	/* Once per penalty: extensions are not logged again. */
+	log_info("event=penalty source=%s reason=%s refused=%llus "
+	    "penalties=%u",
+	    penalty_source_format(&c->src, src, sizeof(src)),
+	    penalty_kind_name((enum penalty_kind)kind),
+	    (unsigned long long)(left + 999) / 1000,
+	    penalty_served(l->pen, &c->src, clock_ms()));
 }
 
 static void
 reap(struct listener *l)
 {
-	pid_t	pid;
-	size_t	i;
-	int	status;
+	struct scoreboard_entry	 e;
+	struct child		*c = NULL;
+	pid_t			 pid;
+	size_t			 i;
+	int			 status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < l->nchildren; i++) {
-			if (l->children[i].pid == pid) {
-				forget_child(l, i);
-				break;
-			}
+		i = children_find(&l->ch, pid);
+		if (i == l->ch.n) {
+			continue;
 		}
-		if (WIFSIGNALED(status)) {
-			log_error("event=session-killed pid=%ld signal=%d",
-			    (long)pid, WTERMSIG(status));
+		c = &l->ch.v[i];
+		scoreboard_read(l->sb, c->slot, &e);
+		l->auth_failures += e.auth_failures;
+		if (WIFSIGNALED(status) && !c->signalled) {
+			log_error("event=session-killed pid=%ld from=%s "
+			    "signal=%d", (long)pid, c->peer, WTERMSIG(status));
 		}
+		if (!l->stopping) {
+			charge(l, c, children_offence(&l->ch, i, &e, status));
+		}
+		children_forget(&l->ch, i, l->sb);
 	}
 }
 
+/* In the forked child: drop every parent resource, then serve. */
 static void
-child_main(struct listener *l, int fd, int notify_fd)
+child_main(struct listener *l, int fd, int ctl, int slot)
 {
-	size_t	i;
+	struct scoreboard_slot	*mine = NULL;
+	const struct gwconf	*g = l->g;
 
-	for (i = 0; i < l->nfds; i++) {
-		close(l->fds[i]);
-	}
-	for (i = 0; i < l->nchildren; i++) {
-		net_close(&l->children[i].notify_fd);
-	}
-	/* The parent's bookkeeping is not the session's to keep. */
-	free(l->children);
-	l->children = NULL;
-	l->nchildren = 0;
-	free(l->fds);
-	l->fds = NULL;
-	l->nfds = 0;
+	listenset_free(l->ls);
+	l->ls = NULL;
+	children_drop(&l->ch);
 	free(l->pfds);
 	free(l->owner);
 	l->pfds = NULL;
 	l->owner = NULL;
-	/* Until the session watches them itself, a signal just ends it. */
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
+	control_forget(l->ctl);
+	l->ctl = NULL;
+	penalty_free(l->pen);
+	l->pen = NULL;
+	net_close(&l->sigfd);
+	mine = scoreboard_child(l->sb, slot);
+	l->sb = NULL;
+	/* A reload of the gateway is no business of an open session. */
+	signal(SIGHUP, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
 	/* Before the first byte from the network: see privsep.h. */
 	if (privsep_drop() != 0) {
 		exit(1);
 	}
-	exit(session_serve(l->sc, l->pw, l->bind, fd, notify_fd));
+	exit(session_serve(&g->sc, g->pw, g->bind, fd, ctl, mine));
 }
 
 static void
-spawn(struct listener *l, int fd)
+spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
+    const struct penalty_source *src)
 {
-	char	q[LOG_VALUE_MAX];
-	int	pfd[2];
-	pid_t	pid;
+	char		 q[LOG_VALUE_MAX];
+	int		 sv[2], slot;
+	pid_t		 pid;
 
-	if (pipe(pfd) == -1) {
-		log_error("event=pipe-failed error=%s",
+	slot = scoreboard_claim(l->sb);
+	if (slot < 0) {
+		close(fd);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_error("event=socketpair-failed error=%s",
 		    log_quote(q, sizeof(q), strerror(errno)));
+		scoreboard_release(l->sb, slot);
 		close(fd);
 		return;
 	}
@@ -237,31 +341,93 @@ spawn(struct listener *l, int fd)
 	if (pid == -1) {
 		log_error("event=fork-failed error=%s",
 		    log_quote(q, sizeof(q), strerror(errno)));
-		close(pfd[0]);
-		close(pfd[1]);
+		scoreboard_release(l->sb, slot);
+		close(sv[0]);
+		close(sv[1]);
 		close(fd);
 		return;
 	}
 	if (pid == 0) {
-		close(pfd[0]);
-		child_main(l, fd, pfd[1]);
+		close(sv[0]);
+		child_main(l, fd, sv[1], slot);
 	}
-	close(pfd[1]);
+	close(sv[1]);
 	close(fd);
-	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
-	l->children = xreallocarray(l->children, l->nchildren + 1,
-	    sizeof(*l->children));
-	l->children[l->nchildren].pid = pid;
-	l->children[l->nchildren].notify_fd = pfd[0];
-	l->nchildren++;
-	l->startups++;
+	net_set_nonblock(sv[0]);
+	children_add(&l->ch, pid, sv[0], slot, ss, src);
+}
+
+/* Penalties and floods are turned away here, before any fork. */
+static bool
+turned_away(struct listener *l, const struct sockaddr_storage *ss,
+    const struct penalty_source *src, bool has_src)
+{
+	const struct servconf	*sc = conf(l);
+	char			 peer[ADDR_STRLEN], why[160];
+	uint64_t		 left;
+	unsigned		 n;
+
+	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
+	if (has_src && penalty_refuses(l->pen, src, clock_ms(), &left)) {
+		log_debug("event=connection-refused from=%s reason=penalty "
+		    "left=%llus", peer,
+		    (unsigned long long)(left + 999) / 1000);
+		return true;
+	}
+	if (has_src && sc->per_source_max_startups != 0 &&
+	    (n = children_startups_from(&l->ch, src)) >=
+	    sc->per_source_max_startups) {
+		snprintf(why, sizeof(why), "reason=per-source-max-startups "
+		    "source-startups=%u persourcemaxstartups=%u", n,
+		    sc->per_source_max_startups);
+		log_drop(l, peer, why);
+		return true;
+	}
+	if (listener_should_drop(l->ch.startups, &sc->max_startups,
+	    arc4random_uniform(100))) {
+		snprintf(why, sizeof(why), "reason=max-startups startups=%u "
+		    "maxstartups=%u:%u:%u", l->ch.startups,
+		    sc->max_startups.start, sc->max_startups.rate,
+		    sc->max_startups.full);
+		log_drop(l, peer, why);
+		return true;
+	}
+	if (scoreboard_used(l->sb) >= scoreboard_slots(l->sb)) {
+		snprintf(why, sizeof(why), "reason=sessions-max sessions=%zu",
+		    scoreboard_used(l->sb));
+		log_drop(l, peer, why);
+		return true;
+	}
+	return false;
+}
+
+/* PasswordFile changed on disk (popgated passwd)? For new sessions. */
+static void
+refresh_passwords(struct listener *l)
+{
+	char	err[1024], q[LOG_TEXT_MAX];
+
+	switch (gwconf_refresh_passwords(l->g, err, sizeof(err))) {
+	case 1:
+		log_info("event=passwords-reloaded file=%s",
+		    log_quote(q, sizeof(q), conf(l)->password_file));
+		break;
+	case -1:
+		log_error("event=passwords-reload-failed error=%s "
+		    "kept=previous", log_quote(q, sizeof(q), err));
+		break;
+	default:
+		break;
+	}
 }
 
 static void
 accept_on(struct listener *l, int lfd)
 {
 	struct sockaddr_storage	ss;
-	char			peer[ADDR_STRLEN], q[LOG_VALUE_MAX];
+	struct penalty_source	src;
+	char			q[LOG_VALUE_MAX];
+	bool			has_src;
 	int			i, fd;
 
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
@@ -278,134 +444,225 @@ accept_on(struct listener *l, int lfd)
 			}
 			return;
 		}
-		if (listener_should_drop(l->startups, &l->sc->max_startups,
-		    arc4random_uniform(100))) {
-			log_info("event=connection-dropped from=%s startups=%u "
-			    "maxstartups=%u:%u:%u",
-			    addr_format_sa((struct sockaddr *)&ss, peer,
-			    sizeof(peer)), l->startups,
-			    l->sc->max_startups.start, l->sc->max_startups.rate,
-			    l->sc->max_startups.full);
+		has_src = penalty_source_from_sa((struct sockaddr *)&ss,
+		    &src);
+		if (turned_away(l, &ss, &src, has_src)) {
 			close(fd);
 			continue;
 		}
-		reload_passwords(l);
-		spawn(l, fd);
+		refresh_passwords(l);
+		spawn(l, fd, &ss, has_src ? &src : NULL);
 	}
 }
 
-/* A child wrote its byte (or died): it no longer counts as a startup. */
-static void
-child_notified(struct listener *l, size_t i)
+/* The ControlSocket's one request: a snapshot, as text or JSON. */
+static char *
+answer_cb(void *arg, const char *request)
 {
-	char	c;
+	struct listener	*l = arg;
+	struct status	 st;
+	uint64_t	 now = clock_ms();
+	char		*out = NULL;
+	size_t		 i;
+	bool		 json = strcmp(request, "status json") == 0;
 
-	if (read(l->children[i].notify_fd, &c, 1) < 0 && errno == EINTR) {
+	if (!json && strcmp(request, "status") != 0) {
+		return NULL;
+	}
+	memset(&st, 0, sizeof(st));
+	st.pid = (long)getpid();
+	st.version = POPGATE_VERSION;
+	st.stopping = l->stopping;
+	st.now = (int64_t)time(NULL);
+	st.started = l->started;
+	st.auth_failures = l->auth_failures;
+	st.penalised = penalty_refused_count(l->pen, now);
+	st.sessions = xcalloc(l->ch.n + 1, sizeof(*st.sessions));
+	for (i = 0; i < l->ch.n; i++) {
+		children_status(&l->ch, i, l->sb, now, &st.sessions[i],
+		    &st.auth_failures);
+	}
+	st.nsessions = l->ch.n;
+	out = json ? status_json(&st) : status_text(&st);
+	free(st.sessions);
+	return out;
+}
+
+/*
+ * SIGTERM/SIGINT: no new connections; sessions stop opening tunnels and
+ * end when their last one does (SIGUSR1), for up to ShutdownGrace. A
+ * second signal cuts the grace short.
+ */
+static void
+stop_step(struct listener *l)
+{
+	uint64_t	now = clock_ms();
+
+	if (l->stop > 0 && !l->stopping) {
+		l->stopping = true;
+		listenset_close(l->ls);
+		notify_stopping();
+		log_info("event=shutting-down sessions=%zu grace=%us",
+		    l->ch.n, conf(l)->shutdown_grace);
+		children_signal(&l->ch, SIGUSR1);
+		l->grace_end = now + (uint64_t)conf(l)->shutdown_grace * 1000;
+	}
+	if (!l->stopping) {
 		return;
 	}
-	net_close(&l->children[i].notify_fd);
-	l->startups--;
+	if (l->stop > 1 && l->grace_end > now) {
+		l->grace_end = now;
+	}
+	if (!l->terminated && now >= l->grace_end && l->ch.n > 0) {
+		log_info("event=shutdown-grace-over sessions=%zu", l->ch.n);
+		children_signal(&l->ch, SIGTERM);
+		l->terminated = true;
+		l->kill_at = now + LISTENER_STOP_MS;
+	}
+	if (l->terminated && now >= l->kill_at && l->ch.n > 0) {
+		children_signal(&l->ch, SIGKILL);
+		l->kill_at = now + LISTENER_STOP_MS;
+	}
+}
+
+static int
+wait_ms(const struct listener *l, uint64_t now)
+{
+	uint64_t	until = now + LISTENER_POLL_MS;
+	int		t;
+
+	if (l->stopping && !l->terminated && l->grace_end < until) {
+		until = l->grace_end;
+	}
+	if (l->stopping && l->terminated && l->kill_at < until) {
+		until = l->kill_at;
+	}
+	if (now < l->paused_until && l->paused_until < until) {
+		until = l->paused_until;
+	}
+	t = l->ctl != NULL ? control_timeout(l->ctl, now) : -1;
+	if (t >= 0 && now + (uint64_t)t < until) {
+		until = now + (uint64_t)t;
+	}
+	return until > now ? (int)(until - now) : 0;
+}
+
+/* The poll set: signals, listeners, children's sockets, ControlSocket. */
+static size_t
+fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
+{
+	size_t	i, n = 0, max = 1 + listenset_count(l->ls) + l->ch.n +
+	    1 + CONTROL_CLIENTS;
+
+	l->pfds = xreallocarray(l->pfds, max, sizeof(*l->pfds));
+	l->owner = xreallocarray(l->owner, max, sizeof(*l->owner));
+	l->pfds[n].fd = l->sigfd;
+	l->pfds[n++].events = POLLIN;
+	for (i = 0; i < listenset_count(l->ls); i++) {
+		/* A negative fd is skipped by poll(2): paused. */
+		l->pfds[n].fd = now < l->paused_until ? -1 :
+		    listenset_fd(l->ls, i);
+		l->pfds[n++].events = POLLIN;
+	}
+	for (i = 0; i < l->ch.n; i++) {
+		if (l->ch.v[i].ctl >= 0) {
+			l->owner[n] = i;
+			l->pfds[n].fd = l->ch.v[i].ctl;
+			l->pfds[n++].events = POLLIN;
+		}
+	}
+	*nctl_at = n;
+	if (l->ctl != NULL) {
+		n += control_pollfds(l->ctl, l->pfds + n, max - n);
+	}
+	return n;
 }
 
 static void
 serve(struct listener *l)
 {
 	struct pollfd	*pfds = NULL;
-	size_t		*owner = NULL;
-	size_t		 i, n;
+	uint64_t	 now;
+	size_t		 i, n, nctl_at, nsocks;
 
-	while (!listener_stop) {
-		l->pfds = xreallocarray(l->pfds, l->nfds + l->nchildren,
-		    sizeof(*l->pfds));
-		l->owner = xreallocarray(l->owner, l->nfds + l->nchildren,
-		    sizeof(*l->owner));
+	while (!(l->stopping && l->ch.n == 0)) {
+		now = clock_ms();
+		nsocks = listenset_count(l->ls);
+		n = fill_pollfds(l, &nctl_at, now);
 		pfds = l->pfds;
-		owner = l->owner;
-		n = 0;
-		for (i = 0; i < l->nfds; i++) {
-			pfds[n].fd = l->fds[i];
-			/* A negative fd is skipped by poll(2): paused. */
-			if (clock_ms() < l->paused_until) {
-				pfds[n].fd = -1;
-			}
-			pfds[n++].events = POLLIN;
+		for (i = 0; i < n; i++) {
+			pfds[i].revents = 0;
 		}
-		for (i = 0; i < l->nchildren; i++) {
-			if (l->children[i].notify_fd >= 0) {
-				owner[n] = i;
-				pfds[n].fd = l->children[i].notify_fd;
-				pfds[n++].events = POLLIN;
+		if (poll(pfds, n, wait_ms(l, now)) > 0) {
+			if (pfds[0].revents != 0) {
+				read_signals(l);
 			}
-		}
-		if (poll(pfds, n, LISTENER_POLL_MS) > 0) {
-			for (i = l->nfds; i < n; i++) {
+			for (i = 1 + nsocks; i < nctl_at; i++) {
 				if (pfds[i].revents != 0) {
-					child_notified(l, owner[i]);
+					children_readable(&l->ch, l->owner[i],
+					    l->sb,
+					    conf(l)->max_sessions_per_user);
 				}
 			}
-			for (i = 0; i < l->nfds; i++) {
-				if (pfds[i].revents & POLLIN) {
-					accept_on(l, l->fds[i]);
+			for (i = 0; i < nsocks; i++) {
+				if (pfds[1 + i].revents & POLLIN) {
+					accept_on(l, pfds[1 + i].fd);
 				}
 			}
 		}
+		now = clock_ms();
+		if (l->ctl != NULL) {
+			control_handle(l->ctl, pfds + nctl_at, n - nctl_at, now,
+			    answer_cb, l);
+		}
 		reap(l);
-	}
-	free(l->pfds);
-	free(l->owner);
-	l->pfds = NULL;
-	l->owner = NULL;
-}
-
-/* SIGTERM: children log their tunnels and exit; bounded, then SIGKILL. */
-static void
-stop_children(struct listener *l)
-{
-	struct timespec	ts = { 0, 50 * 1000000 };
-	size_t		i;
-	int		waited;
-
-	for (i = 0; i < l->nchildren; i++) {
-		kill(l->children[i].pid, SIGTERM);
-	}
-	for (waited = 0; l->nchildren > 0 && waited < LISTENER_STOP_MS;
-	    waited += 50) {
-		nanosleep(&ts, NULL);
-		reap(l);
-	}
-	for (i = 0; i < l->nchildren; i++) {
-		kill(l->children[i].pid, SIGKILL);
-	}
-	while (l->nchildren > 0 && waitpid(l->children[0].pid, NULL, 0) != -1) {
-		forget_child(l, 0);
+		if (l->hup) {
+			reload(l);
+		}
+		stop_step(l);
+		if (now >= l->next_expire) {
+			penalty_expire(l->pen, now);
+			l->next_expire = now + LISTENER_EXPIRE_MS;
+		}
 	}
 }
 
 int
-listener_run(const struct servconf *sc, struct pwfile *pw, ssh_bind bind)
+listener_run(struct gwconf *g, const struct listener_opts *o)
 {
 	struct listener	l;
-	size_t		i;
+	char		err[512], q[LOG_TEXT_MAX];
 
 	memset(&l, 0, sizeof(l));
-	l.sc = sc;
-	l.bind = bind;
-	l.pw = pw;
-	if (sc->password_file != NULL) {
-		stat(sc->password_file, &l.pw_stat);
+	l.g = g;
+	l.o = o;
+	l.sigfd = -1;
+	l.started = (int64_t)time(NULL);
+	l.sb = scoreboard_new(LISTENER_SESSIONS_MAX);
+	if (l.sb == NULL) {
+		fatal("event=scoreboard-failed error=%s",
+		    log_quote(q, sizeof(q), strerror(errno)));
 	}
-	set_signals();
-	open_listeners(&l);
+	l.pen = penalty_new(&g->sc.penalties);
+	watch_signals(&l);
+	l.ls = listenset_new();
+	if (listenset_apply(l.ls, &g->sc, err, sizeof(err)) != 0) {
+		fatal("event=listen-failed error=%s",
+		    log_quote(q, sizeof(q), err));
+	}
+	open_control(&l, &g->sc);
 	notify_ready();
 	serve(&l);
-	notify_stopping();
-	log_info("event=shutting-down");
-	for (i = 0; i < l.nfds; i++) {
-		close(l.fds[i]);
-	}
-	free(l.fds);
-	stop_children(&l);
-	free(l.children);
-	pwfile_free(l.pw);
+	log_info("event=stopped");
+	listenset_free(l.ls);
+	control_free(l.ctl);
+	children_drop(&l.ch);
+	free(l.pfds);
+	free(l.owner);
+	penalty_free(l.pen);
+	scoreboard_free(l.sb);
+	net_close(&l.sigfd);
+	sigprocmask(SIG_SETMASK, &l.oldmask, NULL);
+	gwconf_free(l.g);
 	return 0;
 }

@@ -2,6 +2,8 @@
  * popgated: an SSH server that lets authenticated users forward to the
  * configured mail backends, and nothing else.
  */
+#include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,21 +13,17 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
-#include "popgate/backtls.h"
-#include "popgate/fingerprint.h"
+#include "popgate/control.h"
+#include "popgate/gwconf.h"
 #include "popgate/keytool.h"
 #include "popgate/listener.h"
 #include "popgate/log.h"
-#include "popgate/mailmap.h"
-#include "popgate/privsep.h"
-#include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/strictmodes.h"
 #include "popgate/xmem.h"
 
 #define MAIN_MAX_OPTS	64
-#define MAIN_RSA_MIN	2048u	/* bits; ssh-audit fails anything less */
-#define MAIN_BANNER	"popgated_" POPGATE_VERSION
+#define MAIN_STATUS_MS	10000	/* popgated status waits this long */
 
 enum mode {
 	MODE_SERVE,
@@ -33,7 +31,8 @@ enum mode {
 	MODE_PRINT,
 	MODE_KEYGEN,
 	MODE_FINGERPRINT,
-	MODE_PASSWD
+	MODE_PASSWD,
+	MODE_STATUS
 };
 
 struct args {
@@ -43,6 +42,7 @@ struct args {
 	size_t		 nopts;
 	int		 debug;
 	const char	*user;		/* passwd */
+	bool		 json;		/* status --json */
 };
 
 static void
@@ -53,6 +53,7 @@ usage(int status)
 	    "       popgated keygen [-f FILE]\n"
 	    "       popgated fingerprint [-f FILE]\n"
 	    "       popgated passwd [-f FILE] USER\n"
+	    "       popgated status [-f FILE] [--json]\n"
 	    "       popgated -V\n"
 	    "default FILE: %s\n", SERVCONF_DEFAULT_PATH);
 	exit(status);
@@ -70,6 +71,9 @@ subcommand(const char *word)
 	if (strcmp(word, "passwd") == 0) {
 		return MODE_PASSWD;
 	}
+	if (strcmp(word, "status") == 0) {
+		return MODE_STATUS;
+	}
 	fprintf(stderr, "popgated: unknown command \"%.100s\"\n", word);
 	usage(2);
 	return MODE_SERVE;
@@ -78,6 +82,10 @@ subcommand(const char *word)
 static void
 parse_args(int argc, char **argv, struct args *a)
 {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int	ch;
 
 	a->path = SERVCONF_DEFAULT_PATH;
@@ -86,8 +94,15 @@ parse_args(int argc, char **argv, struct args *a)
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt(argc, argv, "df:ho:tTV")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:ho:tTV", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'j':
+			if (a->mode != MODE_STATUS) {
+				usage(2);
+			}
+			a->json = true;
+			break;
 		case 'd':
 			a->debug++;
 			break;
@@ -128,179 +143,9 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
-/* Who the sessions run as; fatal when User is missing (as root). */
 static void
-init_privsep(const struct servconf *sc)
+set_level(const struct servconf *sc, int debug)
 {
-	char	err[512], q[LOG_TEXT_MAX];
-
-	/* Files of whoever started popgated are as trusted as root's. */
-	strictmodes_trust(getuid());
-	if (privsep_init(sc->user, err, sizeof(err)) != 0) {
-		fatal("event=user-failed error=%s", log_quote(q, sizeof(q),
-		    err));
-	}
-}
-
-/* The configured algorithm lists (checked by servconf) on the bind. */
-static void
-set_algorithms(ssh_bind bind, const struct servconf *sc)
-{
-	const struct {
-		enum ssh_bind_options_e	 opt;
-		const char		*list;
-	} set[] = {
-		{ SSH_BIND_OPTIONS_KEY_EXCHANGE, sc->kex_algorithms },
-		{ SSH_BIND_OPTIONS_CIPHERS_C_S, sc->ciphers },
-		{ SSH_BIND_OPTIONS_CIPHERS_S_C, sc->ciphers },
-		{ SSH_BIND_OPTIONS_HMAC_C_S, sc->macs },
-		{ SSH_BIND_OPTIONS_HMAC_S_C, sc->macs },
-		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, sc->hostkey_algorithms },
-	};
-	char	q[LOG_TEXT_MAX];
-	size_t	i;
-
-	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
-		if (ssh_bind_options_set(bind, set[i].opt, set[i].list) !=
-		    SSH_OK) {
-			fatal("event=algorithms-refused list=%s error=%s",
-			    set[i].list, log_quote(q, sizeof(q),
-			    ssh_get_error(bind)));
-		}
-	}
-}
-
-/* One HostKey, checked (StrictModes, RSA size); fatal when unusable. */
-static ssh_key
-load_hostkey(const struct servconf *sc, const char *path)
-{
-	ssh_key	key = NULL;
-	char	err[1024], q[LOG_TEXT_MAX];
-
-	if (sc->strict_modes && strictmodes_check(path, STRICTMODES_HOSTKEY,
-	    err, sizeof(err)) != 0) {
-		fatal("event=hostkey-refused check=StrictModes error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	key = keytool_load_hostkey(path, err, sizeof(err));
-	if (key == NULL) {
-		fatal("event=hostkey-failed error=%s", log_quote(q, sizeof(q),
-		    err));
-	}
-	if (ssh_key_type(key) == SSH_KEYTYPE_RSA &&
-	    fingerprint_bits(key) < MAIN_RSA_MIN) {
-		snprintf(err, sizeof(err), "%s: RSA host key of %u bits is too "
-		    "weak (at least %u); replace it, e.g. with an ed25519 key "
-		    "from popgated keygen", path, fingerprint_bits(key),
-		    MAIN_RSA_MIN);
-		ssh_key_free(key);
-		fatal("event=hostkey-refused check=size error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	return key;
-}
-
-/* Loads every HostKey into a new bind; fatal on the first that fails. */
-static ssh_bind
-make_bind(const struct servconf *sc)
-{
-	ssh_bind	bind = ssh_bind_new();
-	ssh_key		key = NULL;
-	char		q[LOG_TEXT_MAX], qf[LOG_TEXT_MAX];
-	bool		no = false;
-	size_t		i;
-
-	if (bind == NULL) {
-		fatal("event=out-of-memory");
-	}
-	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
-	/* Not libssh's version: scanners match CVEs on that string. */
-	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER,
-	    MAIN_BANNER) != SSH_OK) {
-		fatal("event=banner-refused error=%s", log_quote(q,
-		    sizeof(q), ssh_get_error(bind)));
-	}
-	set_algorithms(bind, sc);
-	for (i = 0; i < sc->nhost_keys; i++) {
-		key = load_hostkey(sc, sc->host_keys[i]);
-		/* The bind owns the key from here. */
-		if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY,
-		    key) != SSH_OK) {
-			fatal("event=hostkey-failed file=%s error=%s",
-			    log_quote(qf, sizeof(qf), sc->host_keys[i]),
-			    log_quote(q, sizeof(q), ssh_get_error(bind)));
-		}
-	}
-	return bind;
-}
-
-static struct pwfile *
-load_passwords(const struct servconf *sc)
-{
-	struct pwfile	*pw = NULL;
-	char		 err[1024], q[LOG_TEXT_MAX];
-
-	if (sc->password_file == NULL) {
-		return NULL;
-	}
-	if (sc->strict_modes && strictmodes_check(sc->password_file,
-	    STRICTMODES_PASSWORDS, err, sizeof(err)) != 0) {
-		fatal("event=passwords-refused check=StrictModes error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	if (pwfile_load(sc->password_file, &pw, err, sizeof(err)) != 0) {
-		fatal("event=passwords-failed error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	return pw;
-}
-
-/*
- * The hop behind the gateway, checked before serving: the TLS context
- * (BackendCAFile read now, before any fork) and the MailboxMap. Both
- * decide whom popgated trusts, so StrictModes covers them as it does
- * authorized_keys files.
- */
-static void
-load_hop(const struct servconf *sc)
-{
-	struct mailmap	*mm = NULL;
-	char		 err[1024], q[LOG_TEXT_MAX];
-
-	if (sc->backend_ca_file != NULL && sc->strict_modes &&
-	    strictmodes_check(sc->backend_ca_file, STRICTMODES_AUTHKEYS, err,
-	    sizeof(err)) != 0) {
-		fatal("event=backend-ca-refused check=StrictModes error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	if ((backtls_needed(sc) || sc->backend_ca_file != NULL) &&
-	    backtls_init(sc->backend_ca_file, err, sizeof(err)) != 0) {
-		fatal("event=backend-ca-failed error=%s", log_quote(q,
-		    sizeof(q), err));
-	}
-	if (sc->mailbox_map != NULL && sc->strict_modes &&
-	    strictmodes_check(sc->mailbox_map, STRICTMODES_AUTHKEYS, err,
-	    sizeof(err)) != 0) {
-		fatal("event=mailbox-map-refused check=StrictModes error=%s",
-		    log_quote(q, sizeof(q), err));
-	}
-	if (sc->mailbox_map != NULL) {
-		if (mailmap_load(sc->mailbox_map, &mm, err, sizeof(err)) !=
-		    0) {
-			fatal("event=mailbox-map-failed error=%s",
-			    log_quote(q, sizeof(q), err));
-		}
-		mailmap_free(mm);
-	}
-}
-
-static int
-serve(const struct servconf *sc, int debug)
-{
-	struct pwfile	*pw = NULL;
-	ssh_bind	 bind = NULL;
-	int		 status;
-
 	if (debug > 0) {
 		log_set_level(debug >= 3 ? LOG_LEVEL_DEBUG3 :
 		    debug == 2 ? LOG_LEVEL_DEBUG2 : LOG_LEVEL_DEBUG1);
@@ -312,35 +157,75 @@ serve(const struct servconf *sc, int debug)
 		log_use_syslog(sc->syslog_facility[0]);
 		log_use_syslog_mail(sc->syslog_facility[1]);
 	}
-	log_route_libssh();
-	signal(SIGPIPE, SIG_IGN);
-	init_privsep(sc);
-	bind = make_bind(sc);
-	pw = load_passwords(sc);
-	load_hop(sc);
-	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
-	    ssh_version(0));
-	status = listener_run(sc, pw, bind);
-	ssh_bind_free(bind);
-	backtls_fini();
-	return status;
+}
+
+/* Host keys and passwords too: -t checks them, serving needs them. */
+static struct gwconf *
+adopt(struct servconf *sc)
+{
+	struct gwconf	*g = NULL;
+	const char	*what = NULL;
+	char		 err[1024], q[LOG_TEXT_MAX];
+
+	g = gwconf_adopt(sc, &what, err, sizeof(err));
+	if (g == NULL) {
+		fatal("event=%s error=%s", what, log_quote(q, sizeof(q), err));
+	}
+	return g;
 }
 
 static int
-check_keys(const struct servconf *sc)
+serve(struct servconf *sc, const struct args *a)
 {
-	ssh_bind	bind = NULL;
-	struct pwfile	*pw = NULL;
+	struct listener_opts	 o;
+	struct gwconf		*g = NULL;
 
-	init_privsep(sc);
-	bind = make_bind(sc);
-	pw = load_passwords(sc);
+	set_level(sc, a->debug);
+	log_route_libssh();
+	signal(SIGPIPE, SIG_IGN);
+	g = adopt(sc);
+	memset(&o, 0, sizeof(o));
+	o.path = a->path;
+	o.opts = a->opts;
+	o.nopts = a->nopts;
+	o.fixed_level = a->debug > 0;
+	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
+	    ssh_version(0));
+	return listener_run(g, &o);
+}
 
-	load_hop(sc);
-	backtls_fini();
-	pwfile_free(pw);
-	ssh_bind_free(bind);
+static int
+check_keys(struct servconf *sc)
+{
+	gwconf_free(adopt(sc));
 	return 0;
+}
+
+/* popgated status: 0 with the answer on stdout, 1 when none came. */
+static int
+ask_status(const struct servconf *sc, bool json)
+{
+	char	err[1024];
+
+	if (sc->control_socket == NULL) {
+		fprintf(stderr, "popgated: %s sets \"ControlSocket none\": "
+		    "no status to ask for\n", sc->path);
+		return 1;
+	}
+	if (control_ask(sc->control_socket, json ? "status json" : "status",
+	    MAIN_STATUS_MS, stdout, err, sizeof(err)) == 0) {
+		return 0;
+	}
+	if (errno == ENOENT || errno == ECONNREFUSED) {
+		fprintf(stderr, "popgated: not running (nothing answers on "
+		    "%s)\n", sc->control_socket);
+	} else if (errno == EACCES) {
+		fprintf(stderr, "popgated: %s (root or the gateway's user "
+		    "only)\n", err);
+	} else {
+		fprintf(stderr, "popgated: %s\n", err);
+	}
+	return 1;
 }
 
 int
@@ -357,15 +242,20 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &a);
 	resolve = a.mode == MODE_SERVE || a.mode == MODE_TEST ||
 	    a.mode == MODE_PRINT;
+	if (a.mode == MODE_STATUS) {
+		log_show_pid(false);
+	}
 	if (servconf_load(&sc, a.path, a.opts, a.nopts, resolve, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	ssh_init();
+	/* Files of whoever started popgated are as trusted as root's. */
+	strictmodes_trust(getuid());
 	switch (a.mode) {
 	case MODE_SERVE:
-		status = serve(&sc, a.debug);
+		status = serve(&sc, &a);
 		break;
 	case MODE_TEST:
 		status = check_keys(&sc);
@@ -381,6 +271,9 @@ main(int argc, char **argv)
 		break;
 	case MODE_PASSWD:
 		status = keytool_passwd(&sc, a.user);
+		break;
+	case MODE_STATUS:
+		status = ask_status(&sc, a.json);
 		break;
 	}
 	servconf_free(&sc);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "popgate/algos.h"
 #include "popgate/cfgfile.h"
@@ -24,6 +25,7 @@
 #define SC_OFF(f)	offsetof(struct servconf, f)
 #define KW_REPEAT	0x01	/* each line adds a value */
 #define KW_USER		0x02	/* a path that may hold %u */
+#define KW_NONE		0x04	/* "none" for 0 / NULL: no limit, off */
 #define KW_ARGS_MAX	(POLICY_BACKENDS_MAX + 2)
 #define KW_MAX		64	/* == sizeof(servconf.set) */
 #define WHY_MAX		512
@@ -649,10 +651,123 @@ yesno_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
 	return 0;
 }
 
+/* A number or time, or "none" (0) when the keyword allows it. */
+static bool
+is_none(const struct keyword *kw, const char *word)
+{
+	return (kw->flags & KW_NONE) != 0 && strcasecmp(word, "none") == 0;
+}
+
+static int
+limit_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	if (is_none(kw, argv[0])) {
+		*FIELD(sc, kw, unsigned) = 0;
+		return 0;
+	}
+	if (uint_parse(sc, kw, ld, argv, err, errlen) != 0) {
+		snprintf(err, errlen, "expected a number from %u to %u or "
+		    "\"none\", got \"%s\"", kw->min, kw->max, argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+timeout_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	if (is_none(kw, argv[0])) {
+		*FIELD(sc, kw, unsigned) = 0;
+		return 0;
+	}
+	if (seconds_parse(sc, kw, ld, argv, err, errlen) != 0) {
+		snprintf(err, errlen, "expected a time from %u to %u seconds "
+		    "(30, 30s, 5m, 1h) or \"none\", got \"%s\"", kw->min,
+		    kw->max, argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 yesno_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 {
 	fprintf(fp, "%s %s\n", kw->name, *CFIELD(sc, kw, bool) ? "yes" : "no");
+}
+
+static void
+limit_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	unsigned	v = *CFIELD(sc, kw, unsigned);
+
+	if (v == 0) {
+		fprintf(fp, "%s none\n", kw->name);
+	} else {
+		fprintf(fp, "%s %u\n", kw->name, v);
+	}
+}
+
+/* PerSourcePenalties: "no", "yes" or KEY:VALUE words (penalty.h). */
+static int
+penalties_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	size_t	n;
+
+	(void)ld;
+	for (n = 0; argv[n] != NULL; n++) {
+		continue;
+	}
+	return penalty_conf_parse(FIELD(sc, kw, struct penalty_conf), argv, n,
+	    err, errlen);
+}
+
+static void
+penalties_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	char	buf[PENALTY_CONF_STRLEN];
+
+	fprintf(fp, "%s %s\n", kw->name, penalty_conf_format(CFIELD(sc, kw,
+	    struct penalty_conf), buf, sizeof(buf)));
+}
+
+/* ControlSocket: a path that fits a sockaddr_un, or "none". */
+static int
+socket_parse(struct servconf *sc, const struct keyword *kw, struct load *ld,
+    char **argv, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	char			*path = NULL;
+
+	(void)ld;
+	if (is_none(kw, argv[0])) {
+		path_clear(sc, kw, ld);
+		return 0;
+	}
+	path = resolve_path(sc, kw, argv[0], err, errlen);
+	if (path == NULL) {
+		return -1;
+	}
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "\"%s\" is longer than the %zu bytes a "
+		    "socket path may have", path, sizeof(sun.sun_path) - 1);
+		free(path);
+		return -1;
+	}
+	free(*FIELD(sc, kw, char *));
+	*FIELD(sc, kw, char *) = path;
+	return 0;
+}
+
+static void
+socket_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
+{
+	const char	*path = *CFIELD(sc, kw, char *);
+
+	print_word(fp, kw->name, path != NULL ? path : "none");
 }
 
 static const char *const pwbackend_names[] = { "file", "pop3" };
@@ -720,6 +835,7 @@ static const struct kwtype kw_user = {
 static const struct kwtype kw_yesno = {
 	yesno_parse, NULL, yesno_print, 1, 0, "yes|no"
 };
+
 static const struct kwtype kw_algos = {
 	algos_parse, path_clear, string_print, 1, 0, "NAME[,NAME]..."
 };
@@ -751,6 +867,19 @@ static const struct kwtype kw_maxstartups = {
 };
 static const struct kwtype kw_loglevel = {
 	loglevel_parse, NULL, loglevel_print, 1, 0, "LEVEL"
+};
+static const struct kwtype kw_limit = {
+	limit_parse, NULL, limit_print, 1, 0, "NUMBER|none"
+};
+static const struct kwtype kw_timeout = {
+	timeout_parse, NULL, limit_print, 1, 0, "SECONDS|none"
+};
+static const struct kwtype kw_penalties = {
+	penalties_parse, NULL, penalties_print, 1, 7,
+	"no|yes|KEY:VALUE [KEY:VALUE ...]"
+};
+static const struct kwtype kw_socket = {
+	socket_parse, path_clear, socket_print, 1, 0, "PATH|none"
 };
 static const struct kwtype kw_logtarget = {
 	logtarget_parse, NULL, logtarget_print, 1, 0, "stderr|syslog"
@@ -810,6 +939,22 @@ static const struct keyword keywords[] = {
 	    0, 0, 0, { SERVCONF_DEFAULT_USER, NULL } },
 	{ "StrictModes", &kw_yesno, SC_OFF(strict_modes), 0,
 	    0, 0, 0, { "yes", NULL } },
+	/* Limits, shutdown, control socket (README "Resilience"). */
+	{ "PerSourcePenalties", &kw_penalties, SC_OFF(penalties), 0,
+	    0, 0, 0, { "yes", NULL } },
+	{ "PerSourceMaxStartups", &kw_limit, SC_OFF(per_source_max_startups),
+	    0, KW_NONE, 1, 65535, { "8", NULL } },
+	{ "MaxSessionsPerUser", &kw_limit, SC_OFF(max_sessions_per_user), 0,
+	    KW_NONE, 1, 65535, { "10", NULL } },
+	{ "IdleTimeout", &kw_timeout, SC_OFF(idle_timeout), 0,
+	    KW_NONE, 1, 604800, { "1h", NULL } },
+	{ "UnusedConnectionTimeout", &kw_timeout,
+	    SC_OFF(unused_connection_timeout), 0, KW_NONE, 1, 604800,
+	    { "1h", NULL } },
+	{ "ShutdownGrace", &kw_seconds, SC_OFF(shutdown_grace), 0,
+	    0, 0, 3600, { "30", NULL } },
+	{ "ControlSocket", &kw_socket, SC_OFF(control_socket), 0,
+	    KW_NONE, 0, 0, { SERVCONF_DEFAULT_CONTROL, NULL } },
 	/* The hop behind the gateway: README, backtls.h, pop3auth.h. */
 	{ "PasswordBackend", &kw_pwbackend, SC_OFF(password_backend), 0,
 	    0, 0, 0, { "file", NULL } },

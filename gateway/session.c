@@ -26,8 +26,10 @@
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/relay.h"
+#include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
 #include "popgate/session.h"
+#include "popgate/sesslink.h"
 #include "popgate/sigwatch.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -51,15 +53,23 @@ struct session {
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
 	char			*targets;	/* "pop3:110" for messages */
-	int			 notify_fd;
 	uint64_t		 grace_deadline;
 	struct tunnel		**tunnels;
 	size_t			 ntunnels;
 	struct sesschan		*chans;
 	size_t			 nchans;
-	struct sigwatch		*sig;		/* SIGTERM: end the session */
+	struct sigwatch		*sig;		/* SIGTERM, SIGUSR1 (drain) */
 	bool			 closing;	/* in teardown: refuse all */
 	const char		*hangup;	/* set: end with this reason */
+
+	/* What the parent sees of it and what it decided. */
+	struct sesslink		*link;
+	bool			 admitted;	/* asked the parent already */
+	bool			 refused;	/* MaxSessionsPerUser */
+	bool			 draining;	/* gateway shutting down */
+	uint64_t		 closed_up;	/* bytes of freed tunnels */
+	uint64_t		 closed_down;
+	uint64_t		 unused_since;	/* no tunnel open since */
 };
 
 static const char *
@@ -85,14 +95,41 @@ log_refused(const struct session *s, const char *request, const char *target)
 	    target != NULL ? log_quote(qt, sizeof(qt), target) : "");
 }
 
+static void
+publish_auth(struct session *s)
+{
+	sesslink_auth(s->link, auth_attempts(s->auth), auth_failures(s->auth));
+}
+
+/*
+ * A user just logged in: the parent decides whether the session may go
+ * on (MaxSessionsPerUser). Asked inside the auth callback, so no
+ * channel request can arrive before the answer.
+ */
+static void
+admit(struct session *s)
+{
+	s->admitted = true;
+	s->unused_since = clock_ms();
+	publish_auth(s);
+	s->refused = !sesslink_admit(s->link, auth_user(s->auth),
+	    s->unused_since);
+}
+
 static int
 password_cb(ssh_session ssh, const char *user, const char *password,
     void *arg)
 {
 	struct session	*s = arg;
+	int		 rc;
 
 	(void)ssh;
-	return auth_password(s->auth, user, password);
+	rc = auth_password(s->auth, user, password);
+	if (rc == SSH_AUTH_SUCCESS) {
+		admit(s);
+	}
+	publish_auth(s);
+	return rc;
 }
 
 static int
@@ -100,9 +137,17 @@ pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
     char state, void *arg)
 {
 	struct session	*s = arg;
+	int		 rc;
 
 	(void)ssh;
-	return auth_pubkey(s->auth, user, key, state);
+	rc = auth_pubkey(s->auth, user, key, state);
+	/* SUCCESS to a probe only says "this key would do". */
+	if (rc == SSH_AUTH_SUCCESS && auth_succeeded(s->auth) &&
+	    !s->admitted) {
+		admit(s);
+	}
+	publish_auth(s);
+	return rc;
 }
 
 static int
@@ -174,8 +219,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	if (bound_mailbox(s, pe, mailbox, sizeof(mailbox)) != 0) {
 		return 1;
 	}
-	t = tunnel_open(s->ev, msg, pe, auth_user(s->auth), s->peer,
-	    s->sc->backend_connect_timeout);
+	t = tunnel_open(s->ev, msg, pe, s->sc, auth_user(s->auth), s->peer);
 	if (t == NULL) {
 		log_error("event=channel-accept-failed from=%s error=%s",
 		    s->peer, log_quote(q, sizeof(q), ssh_get_error(s->ssh)));
@@ -237,6 +281,11 @@ channel_open(struct session *s, ssh_message msg)
 
 	if (!auth_succeeded(s->auth)) {
 		log_refused(s, "channel-before-auth", NULL);
+		return 1;
+	}
+	if (s->refused || s->draining) {
+		log_refused(s, "channel", s->refused ? "MaxSessionsPerUser" :
+		    "shutting-down");
 		return 1;
 	}
 	if (channel_count(s) >= s->sc->channels_per_session) {
@@ -463,17 +512,38 @@ reap_sesschans(struct session *s)
 static void
 pump_tunnels(struct session *s, uint64_t now)
 {
-	size_t	i = 0;
+	uint64_t	up, down;
+	size_t		i = 0;
 
 	while (i < s->ntunnels) {
 		tunnel_pump(s->tunnels[i], now);
 		if (tunnel_done(s->tunnels[i])) {
+			tunnel_counts(s->tunnels[i], &up, &down);
+			s->closed_up += up;
+			s->closed_down += down;
 			tunnel_free(s->tunnels[i]);
 			s->tunnels[i] = s->tunnels[--s->ntunnels];
 			continue;
 		}
 		i++;
 	}
+}
+
+/* Milliseconds until UnusedConnectionTimeout closes it, -1 for never. */
+static int
+unused_left(const struct session *s, uint64_t now)
+{
+	uint64_t	limit = (uint64_t)s->sc->unused_connection_timeout *
+	    1000;
+
+	if (limit == 0 || !auth_succeeded(s->auth) || s->ntunnels > 0 ||
+	    s->nchans > 0) {
+		return -1;
+	}
+	if (now >= s->unused_since + limit) {
+		return 0;
+	}
+	return (int)(s->unused_since + limit - now);
 }
 
 static int
@@ -493,22 +563,52 @@ next_timeout(const struct session *s, uint64_t now)
 			ms = t;
 		}
 	}
-	return ms;
+	t = unused_left(s, now);
+	return t >= 0 && t < ms ? t : ms;
 }
 
+/*
+ * Tunnels, bytes and the last time any moved, for the scoreboard:
+ * published only when something changed, so an idle session writes
+ * nothing.
+ */
+/* Tunnels and bytes for the scoreboard (published when they change). */
 static void
-notify_parent(struct session *s)
+account(struct session *s, uint64_t now)
+{
+	uint64_t	up, down, tup = s->closed_up, tdown = s->closed_down;
+	size_t		i;
+
+	for (i = 0; i < s->ntunnels; i++) {
+		tunnel_counts(s->tunnels[i], &up, &down);
+		tup += up;
+		tdown += down;
+	}
+	if (s->ntunnels > 0 || s->nchans > 0) {
+		s->unused_since = now;
+	}
+	sesslink_traffic(s->link, (unsigned)s->ntunnels, tup, tdown, now);
+}
+
+/* The gateway is stopping (SIGUSR1): no new tunnels, end with the last. */
+static bool
+drained(struct session *s)
 {
 	char	q[LOG_VALUE_MAX];
 
-	if (s->notify_fd >= 0) {
-		/* The parent only needs "no longer a startup". */
-		if (write(s->notify_fd, "a", 1) != 1) {
-			log_debug("event=notify-parent-failed error=%s",
-			    log_quote(q, sizeof(q), strerror(errno)));
-		}
-		net_close(&s->notify_fd);
+	if (!sigwatch_seen(s->sig, SIGUSR1)) {
+		return false;
 	}
+	if (!auth_succeeded(s->auth)) {
+		return true;
+	}
+	if (!s->draining) {
+		s->draining = true;
+		sesslink_state(s->link, SCOREBOARD_DRAINING);
+		log_verbose("event=session-draining user=%s from=%s "
+		    "tunnels=%zu", quser(s, q), s->peer, s->ntunnels);
+	}
+	return s->ntunnels == 0;
 }
 
 static bool
@@ -562,14 +662,18 @@ run(struct session *s)
 			drain_session(s->drain, s->ev, s->ssh, SESSION_DRAIN_POLLS);
 		}
 		now = clock_ms();
-		if (sigwatch_caught(s->sig) != 0) {
+		if (sigwatch_seen(s->sig, SIGTERM) ||
+		    sigwatch_seen(s->sig, SIGINT)) {
 			return "shutdown";
 		}
 		if (s->hangup != NULL) {
 			return s->hangup;
 		}
+		if (s->refused) {
+			return "max-sessions-per-user";
+		}
 		if (auth_succeeded(s->auth)) {
-			notify_parent(s);
+			/* Logged in: the parent was asked in the callback. */
 		} else if (auth_exhausted(s->auth)) {
 			log_info("event=auth-exhausted from=%s", s->peer);
 			return "max-auth-tries";
@@ -581,8 +685,15 @@ run(struct session *s)
 		pump_tunnels(s, now);
 		reap_sesschans(s);
 		dirty = relay_take_dirty();
+		account(s, now);
 		if (!session_alive(s)) {
 			return end_reason(s);
+		}
+		if (drained(s)) {
+			return "shutdown";
+		}
+		if (unused_left(s, now) == 0) {
+			return "unused-connection-timeout";
 		}
 	}
 }
@@ -619,7 +730,7 @@ teardown(struct session *s, const char *why)
 	}
 	auth_free(s->auth);
 	free(s->targets);
-	net_close(&s->notify_fd);
+	sesslink_free(s->link);
 }
 
 static void
@@ -634,6 +745,8 @@ install_callbacks(struct session *s)
 	ssh_set_message_callback(s->ssh, message_cb, s);
 	ssh_set_auth_methods(s->ssh, auth_methods(s->auth));
 }
+
+static const int	session_signals[] = { SIGINT, SIGTERM, SIGUSR1 };
 
 /* Banner and key exchange, blocking but bounded by LoginGraceTime. */
 static int
@@ -664,33 +777,88 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 		}
 		log_info("event=kex-failed from=%s error=%s", s->peer,
 		    log_quote(q, sizeof(q), why));
-		return -1;
+		/* A silent client (no banner) costs a whole LoginGraceTime. */
+		return clock_ms() >= s->grace_deadline ? -2 : -1;
 	}
 	ssh_set_blocking(s->ssh, 0);
 	s->ev = ssh_event_new();
 	s->drain = drain_new();
 	if (s->ev == NULL || s->drain == NULL ||
 	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
-	    (s->sig = sigwatch_new(s->ev)) == NULL) {
+	    (s->sig = sigwatch_new_set(s->ev, session_signals,
+	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
 		log_error("event=session-setup-failed from=%s", s->peer);
 		return -1;
 	}
 	return 0;
 }
 
+/* The scoreboard's word for why a session ended (run()'s reasons). */
+static enum scoreboard_end
+end_of(const char *why)
+{
+	static const struct {
+		const char		*why;
+		enum scoreboard_end	 end;
+	} ends[] = {
+		{ "client-closed", SCOREBOARD_END_CLOSED },
+		{ "max-auth-tries", SCOREBOARD_END_AUTH_EXHAUSTED },
+		{ "login-grace-time", SCOREBOARD_END_GRACE },
+		{ "kex-failed", SCOREBOARD_END_KEX_FAILED },
+		{ "max-sessions-per-user", SCOREBOARD_END_REFUSED },
+		{ "unused-connection-timeout", SCOREBOARD_END_UNUSED },
+		{ "shutdown", SCOREBOARD_END_SHUTDOWN },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if (strcmp(ends[i].why, why) == 0) {
+			return ends[i].end;
+		}
+	}
+	return SCOREBOARD_END_ERROR;
+}
+
+/* What the client reads when the gateway, not the client, hangs up. */
+static void
+say_why(struct session *s, const char *why)
+{
+	char	*msg = NULL;
+
+	if (s->ssh == NULL || !session_alive(s)) {
+		return;
+	}
+	if (strcmp(why, "max-sessions-per-user") == 0) {
+		msg = xasprintf("popgated: too many sessions for %s "
+		    "(MaxSessionsPerUser %u)", auth_user(s->auth),
+		    s->sc->max_sessions_per_user);
+	} else if (strcmp(why, "unused-connection-timeout") == 0) {
+		msg = xasprintf("popgated: no tunnel for %us "
+		    "(UnusedConnectionTimeout)",
+		    s->sc->unused_connection_timeout);
+	} else if (strcmp(why, "shutdown") == 0) {
+		msg = xasprintf("popgated: shutting down");
+	}
+	if (msg != NULL) {
+		ssh_session_set_disconnect_message(s->ssh, msg);
+		free(msg);
+	}
+}
+
 int
 session_serve(const struct servconf *sc, const struct pwfile *pw,
-    ssh_bind bind, int fd, int notify_fd)
+    ssh_bind bind, int fd, int ctl_fd, struct scoreboard_slot *slot)
 {
 	struct session		 s;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	const char		*why = "kex-failed";
 	char			 q[LOG_VALUE_MAX];
+	int			 rc;
 
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
-	s.notify_fd = notify_fd;
+	s.link = sesslink_new(ctl_fd, slot, clock_ms());
 	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
 		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
 	} else {
@@ -705,11 +873,18 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	s.grace_deadline = clock_ms() +
 	    (uint64_t)sc->login_grace_time * 1000;
 	log_verbose("event=connection from=%s", s.peer);
-	if (key_exchange(&s, bind, fd) == 0) {
+	rc = key_exchange(&s, bind, fd);
+	if (rc == 0) {
 		why = run(&s);
+	} else if (rc == -2) {
+		why = "login-grace-time";
 	}
 	log_verbose("event=session-closed user=%s from=%s reason=%s",
 	    quser(&s, q), s.peer, why);
+	account(&s, clock_ms());
+	publish_auth(&s);
+	sesslink_end(s.link, end_of(why));
+	say_why(&s, why);
 	teardown(&s, why);
 	return 0;
 }

@@ -1,18 +1,31 @@
 /*
  * tunnel: an accepted direct-tcpip channel (RFC 4254 §7.2) and its
- * backend. States: connecting (non-blocking connect on the event loop,
- * bounded by BackendConnectTimeout) -> bridging (TLS to the backend or
- * BindMailbox: the bridge gets the socket; TLS set-up bounded by
- * BackendConnectTimeout again) -> relaying (relay does the work, on the
- * socket or the bridge's end of a socketpair) -> done. Data the client
- * sends before the relay starts waits in libssh's channel buffer, inside
- * the window it granted.
+ * backend. States:
+ *
+ *	connecting --(connected)--> greeting --(first byte)--> relaying
+ *	     |  (refused, timed out)     | (closed, silent)      ^    |
+ *	     +-------> next backend <----+                       |   done
+ *	               (none left: -ERR, done)    <--(failed)--+ |
+ *	                                                      bridging
+ *
+ * greeting is skipped for raw targets (the client may speak first).
+ * bridging (TLS to the backend, BindMailbox: see bridge.h) follows the
+ * greeting, or replaces it for TLS backends (the bridge reads the STLS
+ * greeting itself; implicit TLS has none before the handshake); it gets
+ * BackendConnectTimeout too, and a backend whose certificate or STLS
+ * fails is passed over like one that refuses. The relay then works on
+ * the bridge's end of a socketpair.
+ * Until relaying, nothing has gone to the user but what the relay keeps
+ * for the backend (data the client sends early waits in the relay, inside
+ * the window libssh granted), so trying another backend loses nothing.
+ * From relaying on the relay does the work; its end is the tunnel's.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -26,11 +39,13 @@
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/relay.h"
+#include "popgate/servconf.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
 
 enum tunnel_state {
 	TUNNEL_CONNECTING,
+	TUNNEL_GREETING,
 	TUNNEL_BRIDGING,
 	TUNNEL_RELAYING,
 	TUNNEL_DONE
@@ -40,33 +55,281 @@ struct tunnel {
 	enum tunnel_state	 state;
 	ssh_event		 ev;
 	ssh_channel		 chan;
-	int			 fd;		/* while connecting */
-	bool			 writable;	/* connect finished */
-	int			 connect_errno;	/* when it failed at once */
+	int			 fd;		/* until relaying */
+	bool			 ready;		/* fd event since last look */
 	struct relay		*relay;
 	struct bridge		*bridge;	/* TLS, BindMailbox */
 	char			*mailbox;	/* BindMailbox: the only one */
 	struct policy_entry	 pe;
+	size_t			 backend;	/* the one tried or used */
+	uint64_t		 step_ms;	/* BackendConnectTimeout */
+	uint64_t		 idle_ms;	/* IdleTimeout, 0: none */
 	char			*user, *peer;
 	const char		*reason;
-	uint64_t		 started, deadline, timeout_ms;
-	uint64_t		 up, down;
+	uint64_t		 started, deadline;
+	uint64_t		 last_active, seen;	/* idle tracking */
+	uint64_t		 err_bytes;	/* our -ERR line */
 };
 
 static int
-connect_cb(socket_t fd, int revents, void *arg)
+fd_cb(socket_t fd, int revents, void *arg)
 {
 	struct tunnel	*t = arg;
 
 	(void)fd;
 	(void)revents;
-	t->writable = true;
+	t->ready = true;
 	return 0;
+}
+
+static const char *
+backend_name(const struct tunnel *t, char *buf, size_t len)
+{
+	size_t	i = t->backend < t->pe.nbackends ? t->backend :
+	    t->pe.nbackends - 1;
+
+	return policy_backend_format(&t->pe.backends[i], buf, len);
+}
+
+/* Server-first protocols greet before the client says anything. */
+static bool
+greets(const struct tunnel *t)
+{
+	return t->pe.proto == POLICY_PROTO_POP3 ||
+	    t->pe.proto == POLICY_PROTO_IMAP ||
+	    t->pe.proto == POLICY_PROTO_SMTP;
+}
+
+static void
+drop_fd(struct tunnel *t)
+{
+	if (t->fd != -1) {
+		ssh_event_remove_fd(t->ev, t->fd);
+		net_close(&t->fd);
+	}
+	t->ready = false;
+}
+
+/* No backend left: tell a mail client in its own words. */
+static void
+fail(struct tunnel *t)
+{
+	char	line[MAILPROTO_LINE_MAX + 1];
+	size_t	n;
+
+	n = mailproto_format_unavailable(line, sizeof(line),
+	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
+	if (n > 0) {
+		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
+			t->err_bytes += n;
+		}
+		ssh_channel_send_eof(t->chan);
+	}
+	ssh_channel_close(t->chan);
+	t->reason = "backend-unavailable";
+	t->state = TUNNEL_DONE;
+}
+
+/* Backend t->backend will not do: one line, naming the next if any. */
+static void
+log_unreachable(const struct tunnel *t, const char *why)
+{
+	char	where[ADDR_STRLEN + 16], next[ADDR_STRLEN + 16];
+	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
+
+	next[0] = '\0';
+	if (t->backend + 1 < t->pe.nbackends) {
+		snprintf(next, sizeof(next), " next=");
+		policy_backend_format(&t->pe.backends[t->backend + 1],
+		    next + 6, sizeof(next) - 6);
+	}
+	log_mail(LOG_LEVEL_ERROR, "event=backend-unreachable user=%s from=%s "
+	    "backend=%s error=%s%s", log_quote(qu, sizeof(qu), t->user),
+	    t->peer, backend_name(t, where, sizeof(where)),
+	    log_quote(qr, sizeof(qr), why), next);
+}
+
+/* Starts the connect to backend t->backend or a later one. */
+static void
+try_backends(struct tunnel *t, uint64_t now)
+{
+	const struct policy_backend	*b = NULL;
+	int				 err;
+
+	for (; t->backend < t->pe.nbackends; t->backend++) {
+		b = &t->pe.backends[t->backend];
+		t->fd = net_connect_start((const struct sockaddr *)&b->sa,
+		    b->salen);
+		err = errno;
+		if (t->fd != -1 && ssh_event_add_fd(t->ev, t->fd, POLLOUT,
+		    fd_cb, t) == SSH_OK) {
+			t->state = TUNNEL_CONNECTING;
+			t->ready = false;
+			t->deadline = now + t->step_ms;
+			return;
+		}
+		if (t->fd != -1) {
+			net_close(&t->fd);
+			err = ENOMEM;
+		}
+		log_unreachable(t, strerror(err));
+	}
+	fail(t);
+}
+
+/* This backend will not do: log why, go on with the next. */
+static void
+next_backend(struct tunnel *t, const char *why, uint64_t now)
+{
+	drop_fd(t);
+	log_unreachable(t, why);
+	t->backend++;
+	try_backends(t, now);
+}
+
+/* The relay takes over on fd (taken): the backend's or the bridge's. */
+static void
+attach_relay(struct tunnel *t, int fd, uint64_t now)
+{
+	char	qu[LOG_VALUE_MAX];
+
+	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
+		if (t->relay == NULL) {
+			close(fd);
+		}
+		log_mail(LOG_LEVEL_ERROR, "event=tunnel-error user=%s from=%s "
+		    "error=%s", log_quote(qu, sizeof(qu), t->user), t->peer,
+		    "\"out of resources\"");
+		fail(t);
+		return;
+	}
+	relay_set_reset_on_abort(t->relay, true);
+	t->state = TUNNEL_RELAYING;
+	t->last_active = now;
+	relay_pump(t->relay);
+}
+
+/* Does this backend need the bridge (see bridge.h)? */
+static bool
+bridged(const struct tunnel *t)
+{
+	return t->pe.backends[t->backend].tls != POLICY_TLS_NONE ||
+	    t->mailbox != NULL;
+}
+
+/* The bridge takes the backend socket; the relay waits for its end. */
+static void
+start_bridge(struct tunnel *t, uint64_t now)
+{
+	char	who[256], err[300], qu[LOG_VALUE_MAX];
+	int	fd = t->fd;
+
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
+	    sizeof(qu), t->user), t->peer);
+	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[t->backend],
+	    t->mailbox, who, err, sizeof(err));
+	if (t->bridge == NULL) {
+		next_backend(t, err, now);
+		return;
+	}
+	t->state = TUNNEL_BRIDGING;
+	t->deadline = now + t->step_ms;
+}
+
+/* Connected and (when it greets) heard from: the relay takes over. */
+static void
+start_relay(struct tunnel *t, uint64_t now)
+{
+	int	fd = t->fd;
+
+	if (bridged(t)) {
+		start_bridge(t, now);
+		return;
+	}
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	attach_relay(t, fd, now);
+}
+
+/* Until the bridge is ready; one that fails passes the backend over. */
+static void
+pump_bridge(struct tunnel *t, uint64_t now)
+{
+	const char	*why = NULL;
+	char		 saved[300];
+
+	if (ssh_channel_is_closed(t->chan)) {
+		/* The user left before the backend was ready. */
+		t->reason = relay_end_name(RELAY_CHANNEL_CLOSED);
+		t->state = TUNNEL_DONE;
+		return;
+	}
+	bridge_pump(t->bridge);
+	if (bridge_failed(t->bridge, &why)) {
+		snprintf(saved, sizeof(saved), "%s", why);
+		bridge_free(t->bridge, true);
+		t->bridge = NULL;
+		next_backend(t, saved, now);
+	} else if (bridge_ready(t->bridge)) {
+		attach_relay(t, bridge_take_fd(t->bridge), now);
+	} else if (now >= t->deadline) {
+		bridge_free(t->bridge, true);
+		t->bridge = NULL;
+		next_backend(t, "TLS set-up not finished within "
+		    "BackendConnectTimeout", now);
+	}
+}
+
+static void
+connected(struct tunnel *t, uint64_t now)
+{
+	int	err = net_connect_result(t->fd);
+
+	if (err != 0) {
+		next_backend(t, strerror(err), now);
+		return;
+	}
+	net_set_nodelay(t->fd);
+	if (!greets(t) || t->pe.backends[t->backend].tls != POLICY_TLS_NONE) {
+		start_relay(t, now);
+		return;
+	}
+	/* The same bound again for the greeting, watched for reading. */
+	ssh_event_remove_fd(t->ev, t->fd);
+	t->ready = false;
+	if (ssh_event_add_fd(t->ev, t->fd, POLLIN, fd_cb, t) != SSH_OK) {
+		next_backend(t, "out of resources", now);
+		return;
+	}
+	t->state = TUNNEL_GREETING;
+	t->deadline = now + t->step_ms;
+}
+
+/* Readable while greeting: a byte (peeked, it stays), EOF or an error. */
+static void
+greeted(struct tunnel *t, uint64_t now)
+{
+	char	c;
+	ssize_t	n;
+
+	t->ready = false;
+	n = recv(t->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 1) {
+		start_relay(t, now);
+	} else if (n == 0) {
+		next_backend(t, "closed before its greeting", now);
+	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		next_backend(t, strerror(errno), now);
+	}
 }
 
 struct tunnel *
 tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
-    const char *user, const char *peer, unsigned connect_timeout)
+    const struct servconf *sc, const char *user, const char *peer)
 {
 	struct tunnel	*t = NULL;
 	ssh_channel	 chan = NULL;
@@ -78,54 +341,17 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t = xcalloc(1, sizeof(*t));
 	t->ev = ev;
 	t->chan = chan;
+	t->fd = -1;
 	/* Callbacks now: an EOF or exit-signal may beat the backend connect. */
 	t->relay = relay_new(ev, chan);
 	t->pe = *pe;
 	t->user = xstrdup(user);
 	t->peer = xstrdup(peer);
+	t->step_ms = (uint64_t)sc->backend_connect_timeout * 1000;
+	t->idle_ms = (uint64_t)sc->idle_timeout * 1000;
 	t->started = clock_ms();
-	t->timeout_ms = (uint64_t)connect_timeout * 1000;
-	t->deadline = t->started + t->timeout_ms;
-	t->state = TUNNEL_CONNECTING;
-	t->fd = net_connect_start(
-	    (const struct sockaddr *)&pe->backends[0].sa,
-	    pe->backends[0].salen);
-	if (t->fd == -1) {
-		t->connect_errno = errno;	/* tunnel_pump reports it */
-		t->writable = true;
-	} else if (ssh_event_add_fd(ev, t->fd, POLLOUT, connect_cb, t) !=
-	    SSH_OK) {
-		net_close(&t->fd);
-		t->connect_errno = ENOMEM;
-		t->writable = true;
-	}
+	try_backends(t, t->started);
 	return t;
-}
-
-/* The backend cannot be reached: tell a mail client in its own words. */
-static void
-fail(struct tunnel *t, const char *reason)
-{
-	char	line[MAILPROTO_LINE_MAX + 1];
-	size_t	n;
-	char	where[ADDR_STRLEN + 16];
-	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
-
-	policy_backend_format(&t->pe.backends[0], where, sizeof(where));
-	log_mail(LOG_LEVEL_ERROR, "event=backend-unreachable user=%s from=%s "
-	    "backend=%s error=%s", log_quote(qu, sizeof(qu), t->user),
-	    t->peer, where, log_quote(qr, sizeof(qr), reason));
-	n = mailproto_format_unavailable(line, sizeof(line),
-	    (enum mailproto)t->pe.proto, "popgated", "mail server unavailable");
-	if (n > 0) {
-		if (ssh_channel_write(t->chan, line, (uint32_t)n) > 0) {
-			t->down += n;
-		}
-		ssh_channel_send_eof(t->chan);
-	}
-	ssh_channel_close(t->chan);
-	t->reason = "backend-unavailable";
-	t->state = TUNNEL_DONE;
 }
 
 void
@@ -135,78 +361,20 @@ tunnel_bind_mailbox(struct tunnel *t, const char *mailbox)
 	t->mailbox = xstrdup(mailbox);
 }
 
-/* Starts relaying on fd (taken). */
+/* Relaying: note traffic, close the tunnel after IdleTimeout without. */
 static void
-start_relay(struct tunnel *t, int fd)
+watch_idle(struct tunnel *t, uint64_t now)
 {
-	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
-		if (t->relay == NULL) {
-			close(fd);
-		}
-		fail(t, "out of resources");
-		return;
-	}
-	relay_set_reset_on_abort(t->relay, true);
-	t->state = TUNNEL_RELAYING;
-	relay_pump(t->relay);
-}
+	uint64_t	moved = relay_bytes_to_socket(t->relay) +
+	    relay_bytes_to_channel(t->relay);
 
-/* TLS or a bound mailbox: the bridge takes the socket (see bridge.h). */
-static void
-start_bridge(struct tunnel *t, int fd)
-{
-	char	who[256], err[300], qu[LOG_VALUE_MAX];
-
-	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
-	    sizeof(qu), t->user), t->peer);
-	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[0], t->mailbox,
-	    who, err, sizeof(err));
-	if (t->bridge == NULL) {
-		fail(t, err);
-		return;
-	}
-	t->deadline = clock_ms() + t->timeout_ms;
-	t->state = TUNNEL_BRIDGING;
-}
-
-/* Until the bridge is ready, then as a plain tunnel on its end. */
-static void
-pump_bridge(struct tunnel *t, uint64_t now_ms)
-{
-	const char	*why = NULL;
-
-	bridge_pump(t->bridge);
-	if (bridge_failed(t->bridge, &why)) {
-		fail(t, why);
-	} else if (bridge_ready(t->bridge)) {
-		start_relay(t, bridge_take_fd(t->bridge));
-	} else if (now_ms >= t->deadline) {
-		fail(t, "TLS set-up not finished within BackendConnectTimeout");
-	}
-}
-
-static void
-finish_connect(struct tunnel *t)
-{
-	int	err;
-	int	fd;
-
-	if (t->fd != -1) {
-		ssh_event_remove_fd(t->ev, t->fd);
-	}
-	err = t->fd == -1 ? t->connect_errno : net_connect_result(t->fd);
-	if (err != 0) {
-		net_close(&t->fd);
-		fail(t, strerror(err));
-		return;
-	}
-	net_set_nodelay(t->fd);
-	fd = t->fd;
-	t->fd = -1;
-	if (t->pe.backends[0].tls != POLICY_TLS_NONE || t->mailbox != NULL) {
-		start_bridge(t, fd);
-	} else {
-		start_relay(t, fd);
+	if (moved != t->seen) {
+		t->seen = moved;
+		t->last_active = now;
+	} else if (t->idle_ms != 0 && now - t->last_active >= t->idle_ms) {
+		relay_abort(t->relay);
+		t->reason = "idle-timeout";
+		t->state = TUNNEL_DONE;
 	}
 }
 
@@ -216,13 +384,22 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 	const char	*why = NULL;
 	char		 qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
 
-	if (t->state == TUNNEL_CONNECTING) {
-		if (t->writable) {
-			finish_connect(t);
+	if (t->state == TUNNEL_CONNECTING || t->state == TUNNEL_GREETING) {
+		if (ssh_channel_is_closed(t->chan)) {
+			/* The user left before the backend was there. */
+			drop_fd(t);
+			t->reason = relay_end_name(RELAY_CHANNEL_CLOSED);
+			t->state = TUNNEL_DONE;
+		} else if (t->ready) {
+			if (t->state == TUNNEL_CONNECTING) {
+				connected(t, now_ms);
+			} else {
+				greeted(t, now_ms);
+			}
 		} else if (now_ms >= t->deadline) {
-			ssh_event_remove_fd(t->ev, t->fd);
-			net_close(&t->fd);
-			fail(t, "connect timed out");
+			next_backend(t, t->state == TUNNEL_CONNECTING ?
+			    "connect timed out" : "no greeting in time",
+			    now_ms);
 		}
 		return;
 	}
@@ -251,18 +428,30 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 				    sizeof(qu), t->user), t->peer, log_quote(qr,
 				    sizeof(qr), relay_error(t->relay)));
 			}
+			return;
 		}
+		watch_idle(t, now_ms);
 	}
 }
 
 int
 tunnel_timeout(const struct tunnel *t, uint64_t now_ms)
 {
-	if (t->state != TUNNEL_BRIDGING && (t->state != TUNNEL_CONNECTING ||
-	    t->writable)) {
+	uint64_t	at;
+
+	if (t->state == TUNNEL_CONNECTING || t->state == TUNNEL_GREETING) {
+		if (t->ready) {
+			return 0;
+		}
+		at = t->deadline;
+	} else if (t->state == TUNNEL_BRIDGING) {
+		at = t->deadline;
+	} else if (t->state == TUNNEL_RELAYING && t->idle_ms != 0) {
+		at = t->last_active + t->idle_ms;
+	} else {
 		return -1;
 	}
-	return now_ms >= t->deadline ? 0 : (int)(t->deadline - now_ms);
+	return now_ms >= at ? 0 : (int)(at - now_ms);
 }
 
 bool
@@ -272,15 +461,20 @@ tunnel_done(const struct tunnel *t)
 }
 
 void
+tunnel_counts(const struct tunnel *t, uint64_t *up, uint64_t *down)
+{
+	*up = t->relay != NULL ? relay_bytes_to_socket(t->relay) : 0;
+	*down = t->err_bytes +
+	    (t->relay != NULL ? relay_bytes_to_channel(t->relay) : 0);
+}
+
+void
 tunnel_abort(struct tunnel *t, const char *reason)
 {
 	if (t->state == TUNNEL_DONE) {
 		return;
 	}
-	if (t->state == TUNNEL_CONNECTING && t->fd != -1) {
-		ssh_event_remove_fd(t->ev, t->fd);
-		net_close(&t->fd);
-	}
+	drop_fd(t);
 	if (t->relay != NULL) {
 		relay_abort(t->relay);
 	}
@@ -291,41 +485,35 @@ tunnel_abort(struct tunnel *t, const char *reason)
 void
 tunnel_free(struct tunnel *t)
 {
-	char	target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
-	char	qu[LOG_VALUE_MAX];
-	double	secs;
-	bool	reset;
+	char		target[ADDR_STRLEN], backend[ADDR_STRLEN + 16];
+	char		qu[LOG_VALUE_MAX];
+	uint64_t	up, down;
+	double		secs;
+	bool		reset;
 
 	if (t == NULL) {
 		return;
 	}
-	if (t->relay != NULL) {
-		t->up = relay_bytes_to_socket(t->relay);
-		t->down += relay_bytes_to_channel(t->relay);
-		if (relay_bytes_after_eof(t->relay) > 0) {
-			log_mail(LOG_LEVEL_INFO, "event=data-after-eof user=%s "
-			    "from=%s bytes=%llu dropped=yes", log_quote(qu,
-			    sizeof(qu), t->user), t->peer, (unsigned long long)
-			    relay_bytes_after_eof(t->relay));
-		}
+	tunnel_counts(t, &up, &down);
+	if (t->relay != NULL && relay_bytes_after_eof(t->relay) > 0) {
+		log_mail(LOG_LEVEL_INFO, "event=data-after-eof user=%s "
+		    "from=%s bytes=%llu dropped=yes", log_quote(qu,
+		    sizeof(qu), t->user), t->peer, (unsigned long long)
+		    relay_bytes_after_eof(t->relay));
 	}
 	secs = (double)(clock_ms() - t->started) / 1000.0;
 	log_mail(LOG_LEVEL_INFO, "event=tunnel-closed user=%s from=%s "
 	    "target=%s backend=%s up=%llu down=%llu secs=%.2f reason=%s",
 	    log_quote(qu, sizeof(qu), t->user), t->peer,
 	    addr_format(t->pe.target.host, t->pe.target.port, target,
-	    sizeof(target)), policy_backend_format(&t->pe.backends[0],
-	    backend, sizeof(backend)),
-	    (unsigned long long)t->up, (unsigned long long)t->down, secs,
+	    sizeof(target)), backend_name(t, backend, sizeof(backend)),
+	    (unsigned long long)up, (unsigned long long)down, secs,
 	    t->reason != NULL ? t->reason : "unknown");
 	reset = t->relay == NULL || relay_end(t->relay) != RELAY_EOF;
 	relay_free(t->relay);
 	bridge_free(t->bridge, reset);
 	free(t->mailbox);
-	if (t->fd != -1) {
-		ssh_event_remove_fd(t->ev, t->fd);
-		net_close(&t->fd);
-	}
+	drop_fd(t);
 	ssh_channel_free(t->chan);
 	free(t->user);
 	free(t->peer);

@@ -181,6 +181,7 @@ HostKey ssh_host_ed25519_key
 AuthorizedKeysFile keys/%u
 Forward pop3:110 127.0.0.1:$dovecot_port
 LogLevel VERBOSE
+ControlSocket popgated.sock
 EOF
 	"$popgated" keygen -f "$work/popgated.conf" >/dev/null
 	ssh-keygen -q -t ed25519 -N '' -C demo@popgate-demo -f "$work/id_demo"

@@ -41,6 +41,9 @@ void		 auth_other(struct auth *a, const char *user,
 		    const char *method);
 
 bool		 auth_succeeded(const struct auth *a);
+/* Attempts other than "none" (probes too), and the failed ones. */
+unsigned	 auth_attempts(const struct auth *a);
+unsigned	 auth_failures(const struct auth *a);
 /* MaxAuthTries failures reached: disconnect. */
 bool		 auth_exhausted(const struct auth *a);
 /* The logged-in user; "" before success. */

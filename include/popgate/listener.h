@@ -1,19 +1,35 @@
 /*
  * listener: the gateway parent. Binds every ListenAddress, polls them,
- * applies MaxStartups, forks one child per connection (session_serve) and
- * reaps children. Never reads a byte from the network itself.
+ * refuses penalised sources (PerSourcePenalties) and floods (MaxStartups,
+ * PerSourceMaxStartups) before any key exchange, forks one child per
+ * connection (session_serve) with a scoreboard slot and a control socket
+ * pair, admits logins (MaxSessionsPerUser), reaps children and charges
+ * their offences. Signals arrive through a signalfd on its poll loop:
+ * SIGHUP reloads (gwconf) for new connections, SIGTERM/SIGINT stop
+ * accepting and let open tunnels finish for up to ShutdownGrace. It
+ * answers `popgated status` on the ControlSocket. Never reads a byte from
+ * the network itself.
  */
 #ifndef POPGATE_LISTENER_H
 #define POPGATE_LISTENER_H
 
 #include <stdbool.h>
-
-#include <libssh/libssh.h>
-#include <libssh/server.h>
+#include <stddef.h>
 
 #include "popgate/servconf.h"
 
-struct pwfile;
+struct gwconf;
+
+/* At most this many connections (sessions and startups) at once. */
+#define LISTENER_SESSIONS_MAX	4096
+
+/* What a reload needs to load the configuration the same way again. */
+struct listener_opts {
+	const char	*path;		/* -f FILE */
+	char *const	*opts;		/* -o options, again on every reload */
+	size_t		 nopts;
+	bool		 fixed_level;	/* -d given: reloads keep the level */
+};
 
 /*
  * sshd's MaxStartups decision: with `startups` unauthenticated connections
@@ -25,11 +41,10 @@ bool	listener_should_drop(unsigned startups,
 	    const struct servconf_maxstartups *ms, unsigned rnd);
 
 /*
- * Binds, then serves until SIGTERM/SIGINT. Takes ownership of pw (may be
- * NULL); reloads it when the file changes on disk. Fatal when a
- * listener cannot be bound. Returns the exit status.
+ * Binds, then serves until SIGTERM/SIGINT and the end of the shutdown.
+ * Takes ownership of g. Fatal when a listener cannot be bound at start.
+ * Returns the exit status (0).
  */
-int	listener_run(const struct servconf *sc, struct pwfile *pw,
-	    ssh_bind bind);
+int	listener_run(struct gwconf *g, const struct listener_opts *o);
 
 #endif

@@ -10,7 +10,9 @@
  * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
  * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
  * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms, User,
- * StrictModes, PasswordBackend, BackendPlaintextAuth, AuthCacheSeconds,
+ * StrictModes, PerSourcePenalties, PerSourceMaxStartups,
+ * MaxSessionsPerUser, IdleTimeout, UnusedConnectionTimeout, ShutdownGrace,
+ * ControlSocket, PasswordBackend, BackendPlaintextAuth, AuthCacheSeconds,
  * BackendCAFile, BindMailbox, MailboxMap.
  */
 #ifndef POPGATE_SERVCONF_H
@@ -22,11 +24,13 @@
 
 #include "popgate/addr.h"
 #include "popgate/log.h"
+#include "popgate/penalty.h"
 #include "popgate/policy.h"
 #include "popgate/proxyproto.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 #define SERVCONF_DEFAULT_USER	"popgate"
+#define SERVCONF_DEFAULT_CONTROL	"/run/popgated/popgated.sock"
 
 enum servconf_pwbackend {
 	SERVCONF_PASSWORD_FILE,		/* PasswordFile (yescrypt) */
@@ -81,6 +85,15 @@ struct servconf {
 	char		*backend_ca_file;	/* NULL: the system's CAs */
 	bool		 bind_mailbox;
 	char		*mailbox_map;		/* NULL: mailbox = user */
+
+	/* Limits, shutdown and the control socket (0 / NULL: none). */
+	struct penalty_conf penalties;		/* PerSourcePenalties */
+	unsigned	 per_source_max_startups;
+	unsigned	 max_sessions_per_user;
+	unsigned	 idle_timeout;		/* seconds */
+	unsigned	 unused_connection_timeout;	/* seconds */
+	unsigned	 shutdown_grace;	/* seconds */
+	char		*control_socket;	/* unix socket path */
 
 	unsigned char	 set[64];	/* per keyword: 0 unset, 1 file, 2 -o */
 };

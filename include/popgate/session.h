@@ -14,14 +14,28 @@
 
 struct servconf;
 struct pwfile;
+struct scoreboard_slot;
 
 /*
- * Serves the connection on fd (takes ownership) until it ends. notify_fd
- * (taken too; -1 for none) gets one byte when the user is authenticated,
- * so the parent stops counting the connection against MaxStartups.
+ * Serves the connection on fd (takes ownership) until it ends.
+ *
+ * ctl_fd (taken too; -1 for none) is the parent's end of a socket pair:
+ * once a user is authenticated the session publishes the user on slot,
+ * writes 'a' and waits (bounded) for the parent's 'y' (go on) or 'n'
+ * (MaxSessionsPerUser reached: the client is told and disconnected). From
+ * then on the parent no longer counts it against MaxStartups.
+ *
+ * slot (may be NULL) gets the session's scoreboard entry whenever it
+ * changes: state, auth counts, tunnels, bytes, last activity, and why it
+ * ended. SIGUSR1 means the gateway is shutting down: an authenticated
+ * session opens no new tunnel and ends with its last one (a session not
+ * yet logged in ends at once); SIGTERM/SIGINT end it now.
+ *
+ * Tunnels without traffic for IdleTimeout are closed, and a logged-in
+ * session without a tunnel for UnusedConnectionTimeout.
  * Returns the child's exit status.
  */
 int	session_serve(const struct servconf *sc, const struct pwfile *pw,
-	    ssh_bind bind, int fd, int notify_fd);
+	    ssh_bind bind, int fd, int ctl_fd, struct scoreboard_slot *slot);
 
 #endif

@@ -261,6 +261,30 @@ START_TEST(test_backend_tls_wrong_name)
 }
 END_TEST
 
+/*
+ * Failover: a backend whose certificate fails is passed over like one
+ * that refuses, and the next one serves, nothing lost.
+ */
+START_TEST(test_backend_tls_failover_past_bad_cert)
+{
+	struct hproc	*srv = NULL;
+	char		 backend[128], extra[HARNESS_PATH + 32];
+	uint16_t	 port;
+
+	port = htls_server(H, T.wrong_cert, T.wrong_key, &srv);
+	snprintf(backend, sizeof(backend), "pop3s://127.0.0.1:%u "
+	    "pop3s://127.0.0.1:%u", (unsigned)port, (unsigned)D.pop3s_port);
+	snprintf(extra, sizeof(extra), "BackendCAFile %s\n", T.ca);
+	gate(backend, false, extra);
+	assert_fetch();
+	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
+	    HLINE("event=backend-unreachable user=alice", "IP address "
+	    "mismatch", " next=pop3s://127.0.0.1:"), NULL, 0),
+	    "no failover line in %s", G.log);
+	assert_dovecot_tls_login();
+}
+END_TEST
+
 /* starttls:// to a server without TLS: refused before any login. */
 START_TEST(test_backend_tls_stls_not_offered)
 {
@@ -548,6 +572,7 @@ backend_tls_suite(void)
 	tcase_add_test(tls, test_backend_tls_wrong_ca_starttls);
 	tcase_add_test(tls, test_backend_tls_system_store);
 	tcase_add_test(tls, test_backend_tls_wrong_name);
+	tcase_add_test(tls, test_backend_tls_failover_past_bad_cert);
 	tcase_add_test(tls, test_backend_tls_config);
 	tcase_add_test(tls, test_backend_password_over_tls);
 	tcase_add_test(plain, test_backend_tls_stls_not_offered);

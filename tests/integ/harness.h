@@ -464,6 +464,8 @@ Suite		*client_fail_suite(void);
 Suite		*client_persist_suite(void);
 Suite		*client_trust_suite(void);
 Suite		*interop_suite(void);
+Suite		*fault_suite(void);
+Suite		*limits_suite(void);
 Suite		*proxy_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);

@@ -77,6 +77,7 @@ write_conf(struct hgate *g, const char *forward, bool passwords,
 	    "LoginGraceTime 30\n"
 	    "BackendConnectTimeout 5\n"
 	    "LogLevel VERBOSE\n"
+	    "ControlSocket ctl.sock\n"
 	    "%s", passwords ? "PasswordFile passwd\n" : "", forward,
 	    extra != NULL ? extra : "") == 0);
 }

@@ -32,6 +32,8 @@ main(void)
 	srunner_add_suite(sr, client_fail_suite());
 	srunner_add_suite(sr, client_persist_suite());
 	srunner_add_suite(sr, interop_suite());
+	srunner_add_suite(sr, fault_suite());
+	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, proxy_suite());
 	srunner_add_suite(sr, systemd_suite());
 	srunner_add_suite(sr, protocols_suite());

@@ -261,6 +261,54 @@ static const struct accept_case accept_cases[] = {
 	{ "StrictModes", FWD AUTH, "StrictModes yes\n" },
 	{ "StrictModes", FWD AUTH "StrictModes no\n", "StrictModes no\n" },
 	{ "StrictModes", FWD AUTH "strictmodes YES\n", "StrictModes yes\n" },
+	{ "PerSourcePenalties", FWD AUTH, "PerSourcePenalties authfail:5 "
+	    "grace-exceeded:10 noauth:1 crash:90 min:15 max:600 "
+	    "max-sources:65536\n" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties no\n",
+	    "PerSourcePenalties no\n" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties authfail:1m "
+	    "max:1h min:2m\n", "PerSourcePenalties authfail:60 "
+	    "grace-exceeded:10 noauth:1 crash:90 min:120 max:3600 "
+	    "max-sources:65536\n" },
+	{ "PerSourcePenalties", FWD AUTH "persourcepenalties=yes\n",
+	    "PerSourcePenalties authfail:5 grace-exceeded:10 noauth:1 "
+	    "crash:90 min:15 max:600 max-sources:65536\n" },
+	{ "PerSourceMaxStartups", FWD AUTH, "PerSourceMaxStartups 8\n" },
+	{ "PerSourceMaxStartups", FWD AUTH "PerSourceMaxStartups none\n",
+	    "PerSourceMaxStartups none\n" },
+	{ "PerSourceMaxStartups", FWD AUTH "PerSourceMaxStartups 1\n",
+	    "PerSourceMaxStartups 1\n" },
+	{ "MaxSessionsPerUser", FWD AUTH, "MaxSessionsPerUser 10\n" },
+	{ "MaxSessionsPerUser", FWD AUTH "MaxSessionsPerUser NONE\n",
+	    "MaxSessionsPerUser none\n" },
+	{ "MaxSessionsPerUser", FWD AUTH "MaxSessionsPerUser 65535\n",
+	    "MaxSessionsPerUser 65535\n" },
+	{ "IdleTimeout", FWD AUTH, "IdleTimeout 3600\n" },
+	{ "IdleTimeout", FWD AUTH "IdleTimeout 90s\n", "IdleTimeout 90\n" },
+	{ "IdleTimeout", FWD AUTH "IdleTimeout none\n",
+	    "IdleTimeout none\n" },
+	{ "IdleTimeout", FWD AUTH "IdleTimeout 168h\n",
+	    "IdleTimeout 604800\n" },
+	{ "UnusedConnectionTimeout", FWD AUTH,
+	    "UnusedConnectionTimeout 3600\n" },
+	{ "UnusedConnectionTimeout", FWD AUTH "UnusedConnectionTimeout 5m\n",
+	    "UnusedConnectionTimeout 300\n" },
+	{ "UnusedConnectionTimeout", FWD AUTH
+	    "UnusedConnectionTimeout none\n",
+	    "UnusedConnectionTimeout none\n" },
+	{ "ShutdownGrace", FWD AUTH, "ShutdownGrace 30\n" },
+	{ "ShutdownGrace", FWD AUTH "ShutdownGrace 0\n",
+	    "ShutdownGrace 0\n" },
+	{ "ShutdownGrace", FWD AUTH "ShutdownGrace 1h\n",
+	    "ShutdownGrace 3600\n" },
+	{ "ControlSocket", FWD AUTH,
+	    "ControlSocket /run/popgated/popgated.sock\n" },
+	{ "ControlSocket", FWD AUTH "ControlSocket none\n",
+	    "ControlSocket none\n" },
+	{ "ControlSocket", FWD AUTH "ControlSocket popgated.sock\n",
+	    "ControlSocket @/popgated.sock\n" },
+	{ "ControlSocket", FWD AUTH "ControlSocket \"/run/pop gate.sock\"\n",
+	    "ControlSocket \"/run/pop gate.sock\"\n" },
 	{ "PasswordBackend", FWD AUTH, "PasswordBackend file\n" },
 	{ "PasswordBackend", FWD "PasswordBackend POP3\n",
 	    "PasswordBackend pop3\n" },
@@ -544,6 +592,63 @@ static const struct reject_case reject_cases[] = {
 	    ":3: StrictModes: missing argument (usage: StrictModes yes|no)" },
 	{ "StrictModes", FWD AUTH "StrictModes no\nStrictModes no\n",
 	    ":4: StrictModes given twice (first at line 3)" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties\n",
+	    ":3: PerSourcePenalties: missing argument (usage: "
+	    "PerSourcePenalties no|yes|KEY:VALUE [KEY:VALUE ...])" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties maybe\n",
+	    ":3: PerSourcePenalties: expected KEY:VALUE with KEY authfail, "
+	    "grace-exceeded, noauth, crash, min, max or max-sources, got "
+	    "\"maybe\"" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties min:1h\n",
+	    ":3: PerSourcePenalties: min 3600s is above max 600s" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties no crash:1\n",
+	    ":3: PerSourcePenalties: \"no\" must stand alone" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties a:1 b:1 c:1 d:1 "
+	    "e:1 f:1 g:1 h:1\n", ":3: PerSourcePenalties: too many "
+	    "arguments (usage: PerSourcePenalties no|yes|KEY:VALUE "
+	    "[KEY:VALUE ...])" },
+	{ "PerSourcePenalties", FWD AUTH "PerSourcePenalties no\n"
+	    "PerSourcePenalties yes\n", ":4: PerSourcePenalties given twice "
+	    "(first at line 3)" },
+	{ "PerSourceMaxStartups", FWD AUTH "PerSourceMaxStartups 0\n",
+	    ":3: PerSourceMaxStartups: expected a number from 1 to 65535 or "
+	    "\"none\", got \"0\"" },
+	{ "PerSourceMaxStartups", FWD AUTH "PerSourceMaxStartups many\n",
+	    ":3: PerSourceMaxStartups: expected a number from 1 to 65535 or "
+	    "\"none\", got \"many\"" },
+	{ "MaxSessionsPerUser", FWD AUTH "MaxSessionsPerUser 65536\n",
+	    ":3: MaxSessionsPerUser: expected a number from 1 to 65535 or "
+	    "\"none\", got \"65536\"" },
+	{ "MaxSessionsPerUser", FWD AUTH "MaxSessionsPerUser 1 2\n",
+	    ":3: MaxSessionsPerUser: too many arguments (usage: "
+	    "MaxSessionsPerUser NUMBER|none)" },
+	{ "IdleTimeout", FWD AUTH "IdleTimeout 0\n",
+	    ":3: IdleTimeout: expected a time from 1 to 604800 seconds (30, "
+	    "30s, 5m, 1h) or \"none\", got \"0\"" },
+	{ "IdleTimeout", FWD AUTH "IdleTimeout 169h\n",
+	    ":3: IdleTimeout: expected a time from 1 to 604800 seconds (30, "
+	    "30s, 5m, 1h) or \"none\", got \"169h\"" },
+	{ "UnusedConnectionTimeout", FWD AUTH "UnusedConnectionTimeout 1d\n",
+	    ":3: UnusedConnectionTimeout: expected a time from 1 to 604800 "
+	    "seconds (30, 30s, 5m, 1h) or \"none\", got \"1d\"" },
+	{ "UnusedConnectionTimeout", FWD AUTH "UnusedConnectionTimeout\n",
+	    ":3: UnusedConnectionTimeout: missing argument (usage: "
+	    "UnusedConnectionTimeout SECONDS|none)" },
+	{ "ShutdownGrace", FWD AUTH "ShutdownGrace 2h\n",
+	    ":3: ShutdownGrace: expected a time from 0 to 3600 seconds (30, "
+	    "30s, 5m, 1h), got \"2h\"" },
+	{ "ShutdownGrace", FWD AUTH "ShutdownGrace none\n",
+	    ":3: ShutdownGrace: expected a time from 0 to 3600 seconds (30, "
+	    "30s, 5m, 1h), got \"none\"" },
+	{ "ControlSocket", FWD AUTH "ControlSocket \"\"\n",
+	    ":3: ControlSocket: expected a path, got \"\"" },
+	{ "ControlSocket", FWD AUTH "ControlSocket /run/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\n",
+	    ":3: ControlSocket: \"/run/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\" is longer "
+	    "than the 107 bytes a socket path may have" },
 	{ "PasswordBackend", FWD AUTH "PasswordBackend ldap\n",
 	    ":3: PasswordBackend: expected file or pop3, got \"ldap\"" },
 	{ "PasswordBackend", FWD AUTH "PasswordBackend file\n"
@@ -602,7 +707,10 @@ static const char *const all_keywords[] = {
 	"MaxStartups",
 	"ChannelsPerSession", "BackendConnectTimeout", "LogLevel",
 	"LogTarget", "SyslogFacility", "KexAlgorithms", "Ciphers", "MACs",
-	"HostKeyAlgorithms", "User", "StrictModes", "PasswordBackend",
+	"HostKeyAlgorithms", "User", "StrictModes",
+	"PerSourcePenalties", "PerSourceMaxStartups",
+	"MaxSessionsPerUser", "IdleTimeout", "UnusedConnectionTimeout",
+	"ShutdownGrace", "ControlSocket", "PasswordBackend",
 	"BackendPlaintextAuth", "AuthCacheSeconds", "BackendCAFile",
 	"BindMailbox", "MailboxMap"
 };
@@ -682,6 +790,16 @@ START_TEST(test_servconf_defaults_fill_unset)
 	ck_assert_int_eq(sc.syslog_facility[1], LOG_MAIL);
 	ck_assert_str_eq(sc.user, "popgate");
 	ck_assert(sc.strict_modes);
+	ck_assert(sc.penalties.enabled);
+	ck_assert_uint_eq(sc.penalties.secs[PENALTY_AUTHFAIL], 5);
+	ck_assert_uint_eq(sc.penalties.min, 15);
+	ck_assert_uint_eq(sc.penalties.max, 600);
+	ck_assert_uint_eq(sc.per_source_max_startups, 8);
+	ck_assert_uint_eq(sc.max_sessions_per_user, 10);
+	ck_assert_uint_eq(sc.idle_timeout, 3600);
+	ck_assert_uint_eq(sc.unused_connection_timeout, 3600);
+	ck_assert_uint_eq(sc.shutdown_grace, 30);
+	ck_assert_str_eq(sc.control_socket, "/run/popgated/popgated.sock");
 	ck_assert(!sc.listen_proxy[0]);
 	ck_assert(!sc.listen_proxy[1]);
 	ck_assert_uint_eq(sc.nproxy_from, 0);
@@ -719,6 +837,14 @@ static const char full_printed[] =
     "HostKeyAlgorithms " ALGOS_DEFAULT_HOSTKEY "\n"
     "User _popgate\n"
     "StrictModes no\n"
+    "PerSourcePenalties authfail:30 grace-exceeded:10 noauth:0 crash:90 "
+    "min:60 max:3600 max-sources:1000\n"
+    "PerSourceMaxStartups none\n"
+    "MaxSessionsPerUser 3\n"
+    "IdleTimeout 1800\n"
+    "UnusedConnectionTimeout none\n"
+    "ShutdownGrace 10\n"
+    "ControlSocket @/run/popgated.sock\n"
     "PasswordBackend file\n"
     "BackendPlaintextAuth no\n"
     "AuthCacheSeconds 0\n"

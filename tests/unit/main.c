@@ -26,6 +26,9 @@ main(void)
 	srunner_add_suite(sr, listener_suite());
 	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, algos_suite());
+	srunner_add_suite(sr, penalty_suite());
+	srunner_add_suite(sr, scoreboard_suite());
+	srunner_add_suite(sr, status_suite());
 	srunner_add_suite(sr, proxyproto_suite());
 	srunner_add_suite(sr, proxyread_suite());
 	srunner_add_suite(sr, mailproto_suite());

@@ -1,0 +1,46 @@
+/*
+ * sesslink: a session process's link to the gateway parent (child side;
+ * the parent's side is in listener.c). Its scoreboard slot is what the
+ * parent sees of it: state, authentication counts, tunnels, bytes, last
+ * activity and, at the end, why it ended. Its end of the control socket
+ * pair is how it asks to go on after a login (MaxSessionsPerUser): one
+ * byte each way, the wait bounded by SESSLINK_ADMIT_MS. Everything is
+ * published only when it changed.
+ */
+#ifndef POPGATE_SESSLINK_H
+#define POPGATE_SESSLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "popgate/scoreboard.h"
+
+#define SESSLINK_ADMIT_MS	10000	/* the parent answers within this */
+
+struct sesslink;
+
+/* Takes ctl_fd (-1: no parent to ask) and slot (NULL: nobody looks). */
+struct sesslink	*sesslink_new(int ctl_fd, struct scoreboard_slot *slot,
+		    uint64_t now_ms);
+void		 sesslink_free(struct sesslink *l);	/* NULL is fine */
+
+/* Authentication attempts (not "none") and failures so far. */
+void		 sesslink_auth(struct sesslink *l, unsigned attempts,
+		    unsigned failures);
+/*
+ * user logged in: published, then the parent asked. true: go on; false:
+ * the parent said no (or did not answer in time, or is gone).
+ */
+bool		 sesslink_admit(struct sesslink *l, const char *user,
+		    uint64_t now_ms);
+void		 sesslink_state(struct sesslink *l, enum scoreboard_state st);
+/*
+ * Tunnels open now and bytes up/down over all tunnels so far (closed
+ * ones too); a change makes now_ms the last activity.
+ */
+void		 sesslink_traffic(struct sesslink *l, unsigned tunnels,
+		    uint64_t up, uint64_t down, uint64_t now_ms);
+/* Why the session ends, just before it does. */
+void		 sesslink_end(struct sesslink *l, enum scoreboard_end end);
+
+#endif
