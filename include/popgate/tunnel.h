@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <libssh/libssh.h>
 #include <libssh/server.h>
@@ -35,6 +36,15 @@ struct tunnel;
 struct tunnel	*tunnel_open(ssh_event ev, ssh_message msg,
 		    const struct policy_entry *pe, const struct servconf *sc,
 		    const char *user, const char *peer);
+
+/*
+ * Forward ... proxy: every backend connection of t starts with a PROXY
+ * v2 header saying src (the SSH client) connected to dst (the gateway),
+ * sent as soon as the TCP connect succeeds, before anything else. Call
+ * right after tunnel_open (the connect completes on a later pump).
+ */
+void		 tunnel_set_proxy(struct tunnel *t, const struct sockaddr *src,
+		    const struct sockaddr *dst);
 
 /* Advances the tunnel; now_ms is CLOCK_MONOTONIC in milliseconds. */
 void		 tunnel_pump(struct tunnel *t, uint64_t now_ms);

@@ -34,6 +34,7 @@ main(void)
 	srunner_add_suite(sr, mailproto_suite());
 	srunner_add_suite(sr, strictmodes_suite());
 	srunner_add_suite(sr, privsep_suite());
+	srunner_add_suite(sr, children_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

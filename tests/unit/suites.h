@@ -30,6 +30,7 @@ Suite	*proxyread_suite(void);
 Suite	*mailproto_suite(void);
 Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
+Suite	*children_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
