@@ -275,6 +275,7 @@ int		 hmail_find(const struct hmail *m, size_t size,
 struct hdovecot {
 	uint16_t	 port;		/* POP3 */
 	uint16_t	 imap_port;
+	uint16_t	 proxy_port;	/* POP3 wanting a PROXY header; 0 */
 	struct hproc	*proc;
 	char		 log[HARNESS_PATH];
 	struct hmail	 mail;
@@ -283,6 +284,10 @@ struct hdovecot {
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on
  * POP3 and "* OK" on IMAP (the same Maildir and account). */
 void		 hdovecot_start(struct harness *h, struct hdovecot *d,
+		    bool big);
+/* The same with one more POP3 listener, proxy_port, that wants a PROXY
+ * header first (haproxy = yes) from 127.0.0.0/8. */
+void		 hdovecot_start_haproxy(struct harness *h, struct hdovecot *d,
 		    bool big);
 /* After hproc_stop(d->proc): Dovecot again, same config, Maildir and
  * port. Asserts. */
@@ -426,6 +431,7 @@ Suite		*interop_suite(void);
 Suite		*fault_suite(void);
 Suite		*limits_suite(void);
 Suite		*proxy_suite(void);
+Suite		*scale_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
 Suite		*logging_suite(void);

@@ -77,8 +77,18 @@ static int
 write_conf(const char *path, const struct harness *h,
     const struct hdovecot *d, const struct mail_owner *o)
 {
+	char	haproxy[256] = "";
+
+	/* Dovecot 2.3: a listener that wants a PROXY header from a trusted
+	 * network first (haproxy_trusted_networks, below). */
+	if (d->proxy_port != 0) {
+		snprintf(haproxy, sizeof(haproxy), "  inet_listener pop3p {\n"
+		    "    address = 127.0.0.1\n    port = %u\n"
+		    "    haproxy = yes\n  }\n", (unsigned)d->proxy_port);
+	}
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
+	    "%13$s"
 	    "base_dir = %1$s/dv-run\n"
 	    "state_dir = %1$s/dv-state\n"
 	    "log_path = %2$s\n"
@@ -102,6 +112,7 @@ write_conf(const char *path, const struct harness *h,
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
 	    "  inet_listener pop3s {\n    port = 0\n  }\n"
+	    "%12$s"
 	    "%9$s"
 	    "}\n"
 	    "service imap-login {\n"
@@ -115,7 +126,9 @@ write_conf(const char *path, const struct harness *h,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n",
 	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n",
-	    (unsigned)d->imap_port);
+	    (unsigned)d->imap_port, haproxy,
+	    d->proxy_port != 0 ? "haproxy_trusted_networks = 127.0.0.0/8\n" :
+	    "");
 }
 
 static void
@@ -149,6 +162,10 @@ start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
 	d->port = hnet_free_port();
 	d->imap_port = hnet_free_port();
 	ck_assert(d->port != 0 && d->imap_port != 0);
+	if (d->proxy_port != 0) {
+		d->proxy_port = hnet_free_port();
+		ck_assert(d->proxy_port != 0);
+	}
 	ck_assert(write_conf(conf.s, h, d, o) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
@@ -179,14 +196,14 @@ imap_ready(struct hdovecot *d)
 	return ok;
 }
 
-void
-hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
+/* Dovecot as d asks, on fresh free ports, ready to serve. */
+static void
+start(struct harness *h, struct hdovecot *d, bool big)
 {
 	struct mail_owner	o;
 	bool			up = false;
 	int			tries;
 
-	memset(d, 0, sizeof(*d));
 	ck_assert_msg(owner_get(&o) == 0, "no mail user for Dovecot");
 	prepare(h, d, big, &o);
 	snprintf(d->log, sizeof(d->log), "%s/dovecot.log", h->dir);
@@ -200,6 +217,21 @@ hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 	    (unsigned)d->port, d->log);
 	ck_assert_msg(imap_ready(d), "dovecot's IMAP does not greet on "
 	    "127.0.0.1:%u; see %s", (unsigned)d->imap_port, d->log);
+}
+
+void
+hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
+{
+	memset(d, 0, sizeof(*d));
+	start(h, d, big);
+}
+
+void
+hdovecot_start_haproxy(struct harness *h, struct hdovecot *d, bool big)
+{
+	memset(d, 0, sizeof(*d));
+	d->proxy_port = 1;	/* wanted: start_once picks the port */
+	start(h, d, big);
 }
 
 void
