@@ -186,10 +186,10 @@ gateways_up(size_t n, uint16_t backend, bool proxy, const char *extra,
 	}
 }
 
-/* HAProxy (PROXY v2) in front of the n gateways' proxy listeners; FRONT
- * is what a client needs to know: its port, the shared host key. */
+/* HAProxy (PROXY version 1 or 2) in front of the n gateways' proxy
+ * listeners; FRONT is what a client needs: its port, the shared key. */
 static void
-haproxy_up(size_t n)
+haproxy_up(size_t n, unsigned version)
 {
 	uint16_t	ports[GATES];
 	char		pub[HARNESS_PATH + 8];
@@ -198,7 +198,7 @@ haproxy_up(size_t n)
 	for (i = 0; i < n; i++) {
 		ports[i] = GW[i].proxy_port;
 	}
-	hhaproxy_start(H, &HP, ports, n, 2);
+	hhaproxy_start(H, &HP, ports, n, version);
 	FRONT = GW[0].g;
 	FRONT.port = HP.port;
 	snprintf(FRONT.known_hosts, sizeof(FRONT.known_hosts),
@@ -408,7 +408,7 @@ START_TEST(test_scale_shared_host_key)
 	ck_assert_str_eq(text[0], text[1]);
 	free(text[0]);
 	free(text[1]);
-	haproxy_up(GATES);
+	haproxy_up(GATES, 2);
 	/* One known_hosts line, strictly checked, against both gateways. */
 	for (i = 0; i < 4; i++) {
 		port = tunnel_from(i % 2 == 0 ? "127.0.0.2" : "127.0.0.3",
@@ -436,7 +436,7 @@ START_TEST(test_scale_health_checks_quiet_at_info)
 	hdovecot_start(H, &D, false);
 	gateways_up(1, D.port, false, NULL,
 	    (const char *const[]){ "LogLevel", "INFO", NULL });
-	haproxy_up(1);
+	haproxy_up(1, 2);
 	/* A few more checks after the one that brought it UP. */
 	harness_sleep_ms(1500);
 	ck_assert_uint_eq(hlog_count(GW[0].g.log, HLINE("event=listening")),
@@ -444,6 +444,36 @@ START_TEST(test_scale_health_checks_quiet_at_info)
 	ck_assert_uint_eq(hlog_count(GW[0].g.log, HLINE("from=")), 0);
 	ck_assert_msg(hhaproxy_wait_status(&HP, 0, "UP", HARNESS_LOG_MS),
 	    "gw1 not UP");
+}
+END_TEST
+
+/*
+ * Version 1 has no LOCAL: HAProxy's checks send a TCP4 line with its own
+ * addresses. Those are the balancer itself, not a client leaving before
+ * authentication: with noauth at 15 s, one charge would be a penalty.
+ */
+START_TEST(test_scale_v1_health_checks_not_charged)
+{
+	struct hcred	 c;
+	struct hproc	*ssh = NULL;
+	uint16_t	 port;
+
+	hdovecot_start(H, &D, false);
+	gateways_up(1, D.port, false, NULL, (const char *const[]){
+	    "PerSourcePenalties", "noauth:15", NULL });
+	haproxy_up(1, 1);
+	log_wait(&GW[0].g, 3, HLINE("event=connection from=127.0.0.1:",
+	    "proxy=balancer"), "v1 health checks");
+	c = key_cred();
+	port = hfault_tunnel(H, &FRONT, &c, "pop3:110", "127.0.0.3", &ssh);
+	ck_assert_msg(port != 0, "no tunnel through HAProxy v1; see %s",
+	    ssh->err);
+	retr_one(port, 1, "through HAProxy, PROXY v1");
+	log_wait(&GW[0].g, 1, HLINE("event=connection from=127.0.0.3:",
+	    "via=127.0.0.1:", "proxy=v1"), "v1 client");
+	ck_assert_uint_eq(hlog_count(GW[0].g.log, HLINE("event=penalty")), 0);
+	ck_assert_uint_eq(hlog_count(GW[0].g.log,
+	    HLINE("event=connection-refused")), 0);
 }
 END_TEST
 
@@ -528,7 +558,7 @@ START_TEST(test_scale_two_gateways_behind_haproxy)
 
 	hdovecot_start_haproxy(H, &D, false);
 	gateways_up(GATES, D.proxy_port, true, NULL, NULL);
-	haproxy_up(GATES);
+	haproxy_up(GATES, 2);
 	/* OpenSSH from two addresses: one session on each gateway. */
 	port[0] = tunnel_from("127.0.0.2", &ssh[0], &gate[0]);
 	port[1] = tunnel_from("127.0.0.3", &ssh[1], &gate[1]);
@@ -575,6 +605,7 @@ scale_suite(void)
 	tcase_add_test(tc, test_scale_forward_proxy_to_dovecot);
 	tcase_add_test(tc, test_scale_shared_host_key);
 	tcase_add_test(tc, test_scale_health_checks_quiet_at_info);
+	tcase_add_test(tc, test_scale_v1_health_checks_not_charged);
 	tcase_add_test(tc, test_scale_two_gateways_behind_haproxy);
 	suite_add_tcase(s, tc);
 	return s;
