@@ -382,7 +382,8 @@ source_refused(struct listener *l, const char *peer, const char *via,
     const struct penalty_source *src)
 {
 	const struct servconf	*sc = conf(l);
-	char			 why[192], viakv[ADDR_STRLEN + 8] = "";
+	char			 why[ADDR_STRLEN + 128];
+	char			 viakv[ADDR_STRLEN + 8] = "";
 	uint64_t		 left;
 	unsigned		 n;
 
