@@ -2,6 +2,7 @@
 #   make            build bin/popgated (and every test program)
 #   make check      install missing packages, build, run unit + integration tests
 #   make asan       the same tests built with AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (60)
 #   make demo       install missing packages, build, run the whole chain on loopback
 #   make soak       popgated under load, reloads and backend restarts (not in check;
 #                   SOAK_QUICK=1 for a short run)
@@ -18,7 +19,7 @@ USERUNITDIR	?= $(PREFIX)/lib/systemd/user
 VERSION		:= 0.1.0
 
 CC		?= cc
-PKGS		:= libssh libcrypto
+PKGS		:= libssh libssl libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
 # libsystemd is optional: without it, popgated tells systemd nothing.
@@ -46,6 +47,10 @@ GATEWAY_SRC	:= $(sort $(filter-out gateway/main.c,$(wildcard gateway/*.c)))
 CLIENT_SRC	:= $(sort $(filter-out client/main.c,$(wildcard client/*.c)))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 INTEG_SRC	:= $(sort $(wildcard tests/integ/*.c))
+FUZZ_SRC	:= $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_TARGETS	:= $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+FUZZ_SECONDS	?= 60
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 COMMON_OBJ	:= $(COMMON_SRC:%.c=$(B)/%.o)
 GATEWAY_OBJ	:= $(GATEWAY_SRC:%.c=$(B)/%.o)
@@ -59,8 +64,8 @@ LIBCLIENT	:= $(B)/libclient.a
 PROGS		:= $(BIN)/popgated $(BIN)/popgate
 TESTS		:= $(B)/check_unit $(B)/check_integ
 
-.PHONY: all check unit integ asan demo bench soak recvcost install clean deps \
-	lint
+.PHONY: all check unit integ asan fuzz fuzz-progs demo bench soak recvcost \
+	install clean deps lint
 all: $(PROGS) $(TESTS)
 
 $(B)/%.o: %.c
@@ -98,6 +103,13 @@ $(B)/check_integ: $(INTEG_OBJ) $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(SYSTEMD_LIBS) \
 	    $(LDFLAGS)
 
+# libFuzzer targets: the library objects get coverage hooks
+# (fuzzer-no-link), only the target programs get libFuzzer's main.
+$(B)/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBGATEWAY) $(LIBCLIENT) $(LIBCOMMON)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+fuzz-progs: $(FUZZ_TARGETS:%=$(B)/fuzz_%)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -123,6 +135,14 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    POPGATE_BIN=$(abspath build-asan/bin) build-asan/check_integ
 
+# fuzz: every target for FUZZ_SECONDS, seeds from fuzz/corpus/TARGET/;
+# new inputs and crash files stay in build-fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz BIN=build-fuzz/bin CC=clang \
+	    OPT='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    LDFLAGS='$(FUZZ_SAN)' fuzz-progs
+	@sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 demo: deps
 	@$(MAKE) --no-print-directory $(PROGS)
 	@sh scripts/demo.sh
@@ -145,7 +165,7 @@ $(B)/recvcost: bench/recvcost.c
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --std=c11 -Iinclude --suppress=missingIncludeSystem \
-	    common gateway client tests
+	    common gateway client tests fuzz
 
 # The unit files name the default paths; installed, they name ours.
 UNIT_PATHS	= -e 's|/usr/local/sbin/popgated|$(SBINDIR)/popgated|g' \
@@ -173,6 +193,6 @@ install: $(PROGS)
 	    $(DESTDIR)$(USERUNITDIR)/popgate@.service
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-fuzz bin
 
--include $(shell find $(B) build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(B) build-asan build-fuzz -name '*.d' 2>/dev/null)

@@ -217,6 +217,9 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	return dst;
 }
 
+static void	log_vwrite(int, enum log_level, const char *, const char *,
+		    va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 log_vwrite(int facility, enum log_level level, const char *prefix,
     const char *fmt, va_list ap)

@@ -14,6 +14,9 @@
 #include "popgate/auth.h"
 #include "popgate/authkeys.h"
 #include "popgate/log.h"
+#include "popgate/mailbind.h"
+#include "popgate/mailmap.h"
+#include "popgate/pop3auth.h"
 #include "popgate/pwfile.h"
 #include "popgate/servconf.h"
 #include "popgate/str.h"
@@ -62,7 +65,8 @@ auth_methods(const struct auth *a)
 	if (a->sc->authorized_keys_file != NULL) {
 		m |= SSH_AUTH_METHOD_PUBLICKEY;
 	}
-	if (a->sc->password_file != NULL && a->pw != NULL) {
+	if ((a->sc->password_file != NULL && a->pw != NULL) ||
+	    a->sc->password_backend == SERVCONF_PASSWORD_POP3) {
 		m |= SSH_AUTH_METHOD_PASSWORD;
 	}
 	return m;
@@ -95,6 +99,34 @@ accept_user(struct auth *a, const char *user, const char *method)
 	log_attempt(a, user, method, "accepted", NULL);
 }
 
+/*
+ * PasswordBackend pop3: the POP3 backend judges the password (see
+ * pop3auth.h). Every "no" is the same SSH_AUTH_DENIED.
+ */
+static int
+password_pop3(struct auth *a, const char *user, const char *password)
+{
+	char		 mailbox[MAILBIND_MAILBOX_MAX + 1], err[512];
+	char		 qe[LOG_TEXT_MAX];
+	const char	*reason = NULL;
+
+	if (!str_valid_user(user)) {
+		return deny(a, user, "password", "bad-user-name");
+	}
+	if (mailmap_resolve(a->sc->mailbox_map, a->sc->strict_modes, user,
+	    mailbox, sizeof(mailbox), err, sizeof(err)) != 0) {
+		log_error("event=mailbox-map-failed error=%s",
+		    log_quote(qe, sizeof(qe), err));
+		return deny(a, user, "password", "mailbox-map-error");
+	}
+	if (pop3auth_check(a->sc, user, mailbox, password, &reason) !=
+	    POP3AUTH_OK) {
+		return deny(a, user, "password", reason);
+	}
+	accept_user(a, user, "password");
+	return SSH_AUTH_SUCCESS;
+}
+
 int
 auth_password(struct auth *a, const char *user, const char *password)
 {
@@ -108,6 +140,10 @@ auth_password(struct auth *a, const char *user, const char *password)
 		return SSH_AUTH_DENIED;
 	}
 	a->attempts++;
+	if (!a->succeeded &&
+	    a->sc->password_backend == SERVCONF_PASSWORD_POP3) {
+		return password_pop3(a, user, password);
+	}
 	if (a->succeeded || a->pw == NULL) {
 		return deny(a, user, "password", "not-offered");
 	}

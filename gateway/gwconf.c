@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "popgate/backtls.h"
 #include "popgate/fingerprint.h"
 #include "popgate/gwconf.h"
 #include "popgate/keytool.h"
+#include "popgate/mailmap.h"
 #include "popgate/privsep.h"
 #include "popgate/pwfile.h"
 #include "popgate/strictmodes.h"
@@ -124,6 +126,46 @@ make_bind(const struct servconf *sc, const char **what, char *err,
 	return bind;
 }
 
+/*
+ * The hop behind the gateway (README): the MailboxMap and BackendCAFile,
+ * held to StrictModes as authorized_keys files are, and the TLS context,
+ * made from the CA file now, before any session is forked. Last in
+ * gwconf_adopt, so the running context is only replaced when the whole
+ * generation is.
+ */
+static int
+load_hop(const struct servconf *sc, const char **what, char *err,
+    size_t errlen)
+{
+	struct mailmap	*mm = NULL;
+
+	*what = "mailbox-map-refused check=StrictModes";
+	if (sc->mailbox_map != NULL && sc->strict_modes &&
+	    strictmodes_check(sc->mailbox_map, STRICTMODES_AUTHKEYS, err,
+	    errlen) != 0) {
+		return -1;
+	}
+	*what = "mailbox-map-failed";
+	if (sc->mailbox_map != NULL) {
+		if (mailmap_load(sc->mailbox_map, &mm, err, errlen) != 0) {
+			return -1;
+		}
+		mailmap_free(mm);
+	}
+	*what = "backend-ca-refused check=StrictModes";
+	if (sc->backend_ca_file != NULL && sc->strict_modes &&
+	    strictmodes_check(sc->backend_ca_file, STRICTMODES_AUTHKEYS, err,
+	    errlen) != 0) {
+		return -1;
+	}
+	*what = "backend-ca-failed";
+	if ((backtls_needed(sc) || sc->backend_ca_file != NULL) &&
+	    backtls_init(sc->backend_ca_file, err, errlen) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
 struct gwconf *
 gwconf_adopt(struct servconf *sc, const char **what, char *err,
     size_t errlen)
@@ -158,6 +200,10 @@ gwconf_adopt(struct servconf *sc, const char **what, char *err,
 			gwconf_free(g);
 			return NULL;
 		}
+	}
+	if (load_hop(&g->sc, what, err, errlen) != 0) {
+		gwconf_free(g);
+		return NULL;
 	}
 	return g;
 }

@@ -211,6 +211,17 @@ escape_pct(const char *dir)
 	return res;
 }
 
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A path word resolved against the config folder; NULL with err. */
 static char *
 resolve_path(const struct servconf *sc, const struct keyword *kw,
@@ -223,6 +234,14 @@ resolve_path(const struct servconf *sc, const struct keyword *kw,
 
 	if (*word == '\0') {
 		snprintf(err, errlen, "expected a path, got \"\"");
+		return NULL;
+	}
+	/*
+	 * A CR or another control character in a path cannot be printed
+	 * back (-T) as one word (found by fuzz_servconf), and is never meant.
+	 */
+	if (has_control(word)) {
+		snprintf(err, errlen, "control character in path");
 		return NULL;
 	}
 	if ((kw->flags & KW_USER) == 0) {
@@ -751,6 +770,65 @@ socket_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 	print_word(fp, kw->name, path != NULL ? path : "none");
 }
 
+static const char *const pwbackend_names[] = { "file", "pop3" };
+
+static int
+pwbackend_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	size_t	i;
+
+	(void)ld;
+	for (i = 0; i < sizeof(pwbackend_names) / sizeof(pwbackend_names[0]);
+	    i++) {
+		if (strcasecmp(argv[0], pwbackend_names[i]) == 0) {
+			*FIELD(sc, kw, enum servconf_pwbackend) =
+			    (enum servconf_pwbackend)i;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "expected file or pop3, got \"%s\"", argv[0]);
+	return -1;
+}
+
+static void
+pwbackend_print(const struct servconf *sc, const struct keyword *kw,
+    FILE *fp)
+{
+	fprintf(fp, "%s %s\n", kw->name,
+	    pwbackend_names[*CFIELD(sc, kw, enum servconf_pwbackend)]);
+}
+
+/*
+ * AuthCacheSeconds: a time, but only 0. Every SSH connection is its own
+ * process, so a result could only be reused across connections through
+ * state those processes write, and then one broken connection process
+ * could plant a password for any user. The keyword says so when asked
+ * for more rather than accept a value it would not honour.
+ */
+static int
+authcache_parse(struct servconf *sc, const struct keyword *kw,
+    struct load *ld, char **argv, char *err, size_t errlen)
+{
+	unsigned	secs;
+
+	(void)ld;
+	if (!str_to_seconds(argv[0], 0, 86400, &secs)) {
+		snprintf(err, errlen, "expected a time in seconds (0, 30s, "
+		    "5m), got \"%s\"", argv[0]);
+		return -1;
+	}
+	if (secs != 0) {
+		snprintf(err, errlen, "only 0 is supported: popgated checks "
+		    "each SSH login at the backend and shares no result "
+		    "between connections (see README, \"The hop behind the "
+		    "gateway\")");
+		return -1;
+	}
+	*FIELD(sc, kw, unsigned) = secs;
+	return 0;
+}
+
 static const struct kwtype kw_user = {
 	user_parse, path_clear, string_print, 1, 0, "NAME"
 };
@@ -809,6 +887,12 @@ static const struct kwtype kw_logtarget = {
 static const struct kwtype kw_facility = {
 	facility_parse, NULL, facility_print, 1, 2,
 	"FACILITY [TUNNEL-FACILITY]"
+};
+static const struct kwtype kw_pwbackend = {
+	pwbackend_parse, NULL, pwbackend_print, 1, 0, "file|pop3"
+};
+static const struct kwtype kw_authcache = {
+	authcache_parse, NULL, uint_print, 1, 0, "SECONDS"
 };
 
 /* Parsing, defaults and -T order all come from here. */
@@ -871,6 +955,19 @@ static const struct keyword keywords[] = {
 	    0, 0, 3600, { "30", NULL } },
 	{ "ControlSocket", &kw_socket, SC_OFF(control_socket), 0,
 	    KW_NONE, 0, 0, { SERVCONF_DEFAULT_CONTROL, NULL } },
+	/* The hop behind the gateway: README, backtls.h, pop3auth.h. */
+	{ "PasswordBackend", &kw_pwbackend, SC_OFF(password_backend), 0,
+	    0, 0, 0, { "file", NULL } },
+	{ "BackendPlaintextAuth", &kw_yesno, SC_OFF(backend_plaintext_auth), 0,
+	    0, 0, 0, { "no", NULL } },
+	{ "AuthCacheSeconds", &kw_authcache, SC_OFF(auth_cache_seconds), 0,
+	    0, 0, 0, { "0", NULL } },
+	{ "BackendCAFile", &kw_path, SC_OFF(backend_ca_file), 0,
+	    0, 0, 0, { NULL, NULL } },
+	{ "BindMailbox", &kw_yesno, SC_OFF(bind_mailbox), 0,
+	    0, 0, 0, { "no", NULL } },
+	{ "MailboxMap", &kw_path, SC_OFF(mailbox_map), 0,
+	    0, 0, 0, { NULL, NULL } },
 };
 
 #define NKW	(sizeof(keywords) / sizeof(keywords[0]))
@@ -1086,6 +1183,20 @@ resolve_backend(struct policy_backend *e, char *why, size_t whylen)
 	return 0;
 }
 
+/* "FILE:LINE: Forward: why" for Forward entry i. */
+static void
+forward_error(const struct servconf *sc, const struct load *ld, size_t i,
+    const char *why, char *err, size_t errlen)
+{
+	if (ld->fwd_level == LEVEL_OPT) {
+		snprintf(err, errlen, "-o:%u: Forward: %s", ld->fwd_line[i],
+		    why);
+	} else {
+		snprintf(err, errlen, "%s:%u: Forward: %s", sc->path,
+		    ld->fwd_line[i], why);
+	}
+}
+
 static int
 resolve_all(struct servconf *sc, const struct load *ld, char *err,
     size_t errlen)
@@ -1099,22 +1210,77 @@ resolve_all(struct servconf *sc, const struct load *ld, char *err,
 		for (j = 0; j < e->nbackends; j++) {
 			if (resolve_backend(&e->backends[j], why,
 			    sizeof(why)) != 0) {
-				break;
+				forward_error(sc, ld, i, why, err, errlen);
+				return -1;
 			}
 		}
-		if (j == e->nbackends) {
-			continue;
-		}
-		if (ld->fwd_level == LEVEL_OPT) {
-			snprintf(err, errlen, "-o:%u: Forward: %s",
-			    ld->fwd_line[i], why);
-		} else {
-			snprintf(err, errlen, "%s:%u: Forward: %s", sc->path,
-			    ld->fwd_line[i], why);
-		}
-		return -1;
 	}
 	return 0;
+}
+
+/*
+ * What the hop behind the gateway can do with each Forward: STLS is
+ * POP3's upgrade (RFC 2595), and BindMailbox reads POP3 logins only.
+ */
+static int
+check_forwards(const struct servconf *sc, const struct load *ld, char *err,
+    size_t errlen)
+{
+	const struct policy_entry	*e = NULL;
+	char				 why[WHY_MAX], t[ADDR_STRLEN];
+	size_t				 i, j;
+
+	for (i = 0; i < policy_count(sc->forwards); i++) {
+		e = policy_entry_const(sc->forwards, i);
+		addr_format(e->target.host, e->target.port, t, sizeof(t));
+		for (j = 0; j < e->nbackends; j++) {
+			if (e->proto != POLICY_PROTO_POP3 &&
+			    e->backends[j].tls == POLICY_TLS_STARTTLS) {
+				snprintf(why, sizeof(why), "starttls:// is "
+				    "implemented for POP3 targets only (STLS), "
+				    "and %s is %s: use imaps:// or "
+				    "submissions://", t,
+				    policy_proto_name(e->proto));
+				forward_error(sc, ld, i, why, err, errlen);
+				return -1;
+			}
+		}
+		if (sc->bind_mailbox && e->proto != POLICY_PROTO_POP3) {
+			snprintf(why, sizeof(why), "BindMailbox yes binds POP3 "
+			    "logins only, and %s is %s", t,
+			    policy_proto_name(e->proto));
+			forward_error(sc, ld, i, why, err, errlen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* PasswordBackend pop3 logs in at the first POP3 Forward's backend. */
+static int
+check_password_backend(const struct servconf *sc, char *err, size_t errlen)
+{
+	size_t	i;
+
+	if (sc->password_backend != SERVCONF_PASSWORD_POP3) {
+		return 0;
+	}
+	if (sc->password_file != NULL) {
+		snprintf(err, errlen, "%s: PasswordFile and PasswordBackend "
+		    "pop3 exclude each other: passwords are checked either "
+		    "in the file or at the POP3 backend", sc->path);
+		return -1;
+	}
+	for (i = 0; i < policy_count(sc->forwards); i++) {
+		if (policy_entry_const(sc->forwards, i)->proto ==
+		    POLICY_PROTO_POP3) {
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: PasswordBackend pop3 needs a Forward to a "
+	    "POP3 target (such as \"Forward pop3:110 BACKEND\") to log in "
+	    "at", sc->path);
+	return -1;
 }
 
 /*
@@ -1154,9 +1320,15 @@ validate(struct servconf *sc, const struct load *ld, bool resolve,
 		    "\"Forward NAME:PORT BACKEND:PORT\"", sc->path);
 		return -1;
 	}
-	if (sc->authorized_keys_file == NULL && sc->password_file == NULL) {
+	if (sc->authorized_keys_file == NULL && sc->password_file == NULL &&
+	    sc->password_backend != SERVCONF_PASSWORD_POP3) {
 		snprintf(err, errlen, "%s: no authentication method: set "
-		    "AuthorizedKeysFile or PasswordFile", sc->path);
+		    "AuthorizedKeysFile, PasswordFile or PasswordBackend pop3",
+		    sc->path);
+		return -1;
+	}
+	if (check_password_backend(sc, err, errlen) != 0 ||
+	    check_forwards(sc, ld, err, errlen) != 0) {
 		return -1;
 	}
 	if (resolve && resolve_all(sc, ld, err, errlen) != 0) {

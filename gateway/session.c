@@ -21,6 +21,8 @@
 #include "popgate/clock.h"
 #include "popgate/drain.h"
 #include "popgate/log.h"
+#include "popgate/mailbind.h"
+#include "popgate/mailmap.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/proxyconn.h"
@@ -168,6 +170,33 @@ channel_count(const struct session *s)
 	return s->ntunnels + s->nchans;
 }
 
+/*
+ * BindMailbox: the mailbox this user's POP3 tunnels are bound to, read
+ * from MailboxMap now ("" when not bound). -1 (logged): refuse the
+ * channel, since a map that cannot be read binds nobody safely.
+ */
+static int
+bound_mailbox(const struct session *s, const struct policy_entry *pe,
+    char *buf, size_t len)
+{
+	char	err[512], qe[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
+
+	buf[0] = '\0';
+	if (!s->sc->bind_mailbox || pe->proto != POLICY_PROTO_POP3) {
+		return 0;
+	}
+	if (mailmap_resolve(s->sc->mailbox_map, s->sc->strict_modes,
+	    auth_user(s->auth), buf, len, err, sizeof(err)) != 0) {
+		log_error("event=mailbox-map-failed user=%s from=%s error=%s "
+		    "action=refuse-tunnel", log_quote(qu, sizeof(qu),
+		    auth_user(s->auth)), s->peer, log_quote(qe, sizeof(qe),
+		    err));
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_direct_tcpip(struct session *s, ssh_message msg)
 {
@@ -177,6 +206,7 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	int				 port;
 	char				 target[ADDR_STRLEN];
 	char				 q[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
+	char				 mailbox[MAILBIND_MAILBOX_MAX + 1];
 
 	host = ssh_message_channel_request_open_destination(msg);
 	port = ssh_message_channel_request_open_destination_port(msg);
@@ -190,11 +220,17 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 		log_refused(s, "direct-tcpip", target);
 		return 1;
 	}
+	if (bound_mailbox(s, pe, mailbox, sizeof(mailbox)) != 0) {
+		return 1;
+	}
 	t = tunnel_open(s->ev, msg, pe, s->sc, auth_user(s->auth), s->peer);
 	if (t == NULL) {
 		log_error("event=channel-accept-failed from=%s error=%s",
 		    s->peer, log_quote(q, sizeof(q), ssh_get_error(s->ssh)));
 		return 1;
+	}
+	if (mailbox[0] != '\0') {
+		tunnel_bind_mailbox(t, mailbox);
 	}
 	if (pe->proxy) {
 		tunnel_set_proxy(t, (struct sockaddr *)&s->client,

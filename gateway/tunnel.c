@@ -3,11 +3,18 @@
  * backend. States:
  *
  *	connecting --(connected)--> greeting --(first byte)--> relaying
- *	     |  (refused, timed out)     | (closed, silent)         |
- *	     +-------> next backend <----+                        done
- *	               (none left: -ERR, done)
+ *	     |  (refused, timed out)     | (closed, silent)      ^    |
+ *	     +-------> next backend <----+                       |   done
+ *	               (none left: -ERR, done)    <--(failed)--+ |
+ *	                                                      bridging
  *
  * greeting is skipped for raw targets (the client may speak first).
+ * bridging (TLS to the backend, BindMailbox: see bridge.h) follows the
+ * greeting, or replaces it for TLS backends (the bridge reads the STLS
+ * greeting itself; implicit TLS has none before the handshake); it gets
+ * BackendConnectTimeout too, and a backend whose certificate or STLS
+ * fails is passed over like one that refuses. The relay then works on
+ * the bridge's end of a socketpair.
  * Until relaying, nothing has gone to the user but what the relay keeps
  * for the backend (data the client sends early waits in the relay, inside
  * the window libssh granted), so trying another backend loses nothing.
@@ -25,6 +32,7 @@
 #include <libssh/server.h>
 
 #include "popgate/addr.h"
+#include "popgate/bridge.h"
 #include "popgate/clock.h"
 #include "popgate/log.h"
 #include "popgate/mailproto.h"
@@ -39,6 +47,7 @@
 enum tunnel_state {
 	TUNNEL_CONNECTING,
 	TUNNEL_GREETING,
+	TUNNEL_BRIDGING,
 	TUNNEL_RELAYING,
 	TUNNEL_DONE
 };
@@ -50,6 +59,8 @@ struct tunnel {
 	int			 fd;		/* until relaying */
 	bool			 ready;		/* fd event since last look */
 	struct relay		*relay;
+	struct bridge		*bridge;	/* TLS, BindMailbox */
+	char			*mailbox;	/* BindMailbox: the only one */
 	struct policy_entry	 pe;
 	size_t			 backend;	/* the one tried or used */
 	uint64_t		 step_ms;	/* BackendConnectTimeout */
@@ -179,16 +190,12 @@ next_backend(struct tunnel *t, const char *why, uint64_t now)
 	try_backends(t, now);
 }
 
-/* Connected and (when it greets) heard from: the relay takes over. */
+/* The relay takes over on fd (taken): the backend's or the bridge's. */
 static void
-start_relay(struct tunnel *t, uint64_t now)
+attach_relay(struct tunnel *t, int fd, uint64_t now)
 {
 	char	qu[LOG_VALUE_MAX];
-	int	fd = t->fd;
 
-	ssh_event_remove_fd(t->ev, fd);
-	t->fd = -1;
-	t->ready = false;
 	if (t->relay == NULL || relay_attach(t->relay, fd, fd) != 0) {
 		if (t->relay == NULL) {
 			close(fd);
@@ -227,6 +234,81 @@ send_proxy(struct tunnel *t)
 	return n == (ssize_t)t->proxylen ? NULL : "PROXY header cut short";
 }
 
+/* Does this backend need the bridge (see bridge.h)? */
+static bool
+bridged(const struct tunnel *t)
+{
+	return t->pe.backends[t->backend].tls != POLICY_TLS_NONE ||
+	    t->mailbox != NULL;
+}
+
+/* The bridge takes the backend socket; the relay waits for its end. */
+static void
+start_bridge(struct tunnel *t, uint64_t now)
+{
+	char	who[256], err[300], qu[LOG_VALUE_MAX];
+	int	fd = t->fd;
+
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
+	    sizeof(qu), t->user), t->peer);
+	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[t->backend],
+	    t->mailbox, who, err, sizeof(err));
+	if (t->bridge == NULL) {
+		next_backend(t, err, now);
+		return;
+	}
+	t->state = TUNNEL_BRIDGING;
+	t->deadline = now + t->step_ms;
+}
+
+/* Connected and (when it greets) heard from: the relay takes over. */
+static void
+start_relay(struct tunnel *t, uint64_t now)
+{
+	int	fd = t->fd;
+
+	if (bridged(t)) {
+		start_bridge(t, now);
+		return;
+	}
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	attach_relay(t, fd, now);
+}
+
+/* Until the bridge is ready; one that fails passes the backend over. */
+static void
+pump_bridge(struct tunnel *t, uint64_t now)
+{
+	const char	*why = NULL;
+	char		 saved[300];
+
+	if (ssh_channel_is_closed(t->chan)) {
+		/* The user left before the backend was ready. */
+		t->reason = relay_end_name(RELAY_CHANNEL_CLOSED);
+		t->state = TUNNEL_DONE;
+		return;
+	}
+	bridge_pump(t->bridge);
+	if (bridge_failed(t->bridge, &why)) {
+		snprintf(saved, sizeof(saved), "%s", why);
+		bridge_free(t->bridge, true);
+		t->bridge = NULL;
+		next_backend(t, saved, now);
+	} else if (bridge_ready(t->bridge)) {
+		attach_relay(t, bridge_take_fd(t->bridge), now);
+	} else if (now >= t->deadline) {
+		bridge_free(t->bridge, true);
+		t->bridge = NULL;
+		next_backend(t, "TLS set-up not finished within "
+		    "BackendConnectTimeout", now);
+	}
+}
+
 static void
 connected(struct tunnel *t, uint64_t now)
 {
@@ -243,7 +325,7 @@ connected(struct tunnel *t, uint64_t now)
 		next_backend(t, why, now);
 		return;
 	}
-	if (!greets(t)) {
+	if (!greets(t) || t->pe.backends[t->backend].tls != POLICY_TLS_NONE) {
 		start_relay(t, now);
 		return;
 	}
@@ -310,6 +392,13 @@ tunnel_set_proxy(struct tunnel *t, const struct sockaddr *src,
 	t->proxylen = proxyproto_build_v2(src, dst, t->proxyhdr);
 }
 
+void
+tunnel_bind_mailbox(struct tunnel *t, const char *mailbox)
+{
+	free(t->mailbox);
+	t->mailbox = xstrdup(mailbox);
+}
+
 /* Relaying: note traffic, close the tunnel after IdleTimeout without. */
 static void
 watch_idle(struct tunnel *t, uint64_t now)
@@ -330,7 +419,8 @@ watch_idle(struct tunnel *t, uint64_t now)
 void
 tunnel_pump(struct tunnel *t, uint64_t now_ms)
 {
-	char	qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
+	const char	*why = NULL;
+	char		 qu[LOG_VALUE_MAX], qr[LOG_TEXT_MAX];
 
 	if (t->state == TUNNEL_CONNECTING || t->state == TUNNEL_GREETING) {
 		if (ssh_channel_is_closed(t->chan)) {
@@ -351,10 +441,24 @@ tunnel_pump(struct tunnel *t, uint64_t now_ms)
 		}
 		return;
 	}
+	if (t->state == TUNNEL_BRIDGING) {
+		pump_bridge(t, now_ms);
+		return;
+	}
 	if (t->state == TUNNEL_RELAYING) {
 		relay_pump(t->relay);
+		bridge_pump(t->bridge);
+		if (t->bridge != NULL && bridge_failed(t->bridge, &why) &&
+		    !relay_done(t->relay)) {
+			log_mail(LOG_LEVEL_ERROR, "event=tunnel-error user=%s "
+			    "from=%s error=%s", log_quote(qu, sizeof(qu),
+			    t->user), t->peer, log_quote(qr, sizeof(qr), why));
+			relay_abort(t->relay);
+			t->reason = "backend-error";
+		}
 		if (relay_done(t->relay)) {
-			t->reason = relay_end_name(relay_end(t->relay));
+			t->reason = t->reason != NULL ? t->reason :
+			    relay_end_name(relay_end(t->relay));
 			t->state = TUNNEL_DONE;
 			if (relay_error(t->relay)[0] != '\0') {
 				log_mail(LOG_LEVEL_ERROR, "event=tunnel-error "
@@ -377,6 +481,8 @@ tunnel_timeout(const struct tunnel *t, uint64_t now_ms)
 		if (t->ready) {
 			return 0;
 		}
+		at = t->deadline;
+	} else if (t->state == TUNNEL_BRIDGING) {
 		at = t->deadline;
 	} else if (t->state == TUNNEL_RELAYING && t->idle_ms != 0) {
 		at = t->last_active + t->idle_ms;
@@ -421,6 +527,7 @@ tunnel_free(struct tunnel *t)
 	char		qu[LOG_VALUE_MAX];
 	uint64_t	up, down;
 	double		secs;
+	bool		reset;
 
 	if (t == NULL) {
 		return;
@@ -440,7 +547,10 @@ tunnel_free(struct tunnel *t)
 	    sizeof(target)), backend_name(t, backend, sizeof(backend)),
 	    (unsigned long long)up, (unsigned long long)down, secs,
 	    t->reason != NULL ? t->reason : "unknown");
+	reset = t->relay == NULL || relay_end(t->relay) != RELAY_EOF;
 	relay_free(t->relay);
+	bridge_free(t->bridge, reset);
+	free(t->mailbox);
 	drop_fd(t);
 	ssh_channel_free(t->chan);
 	free(t->user);

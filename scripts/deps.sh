@@ -11,7 +11,7 @@ set -u
 PKGS="build-essential pkg-config libssh-dev libssl-dev libcrypt-dev check
 libsystemd-dev systemd dovecot-pop3d dovecot-imapd openssh-client
 openssh-server curl fetchmail python3 cppcheck valgrind procps mandoc haproxy
-ssh-audit python3-paramiko"
+ssh-audit python3-paramiko clang libclang-rt-14-dev"
 
 # The account popgated's sessions run as when it is started as root.
 SESSION_USER=popgate

@@ -1,7 +1,8 @@
 /*
  * auth: user authentication for one connection (gateway child). publickey
  * from AuthorizedKeysFile (read at each attempt, as sshd does) and password
- * from the PasswordFile loaded by the parent. Unknown users get the same
+ * from the PasswordFile loaded by the parent, or with PasswordBackend pop3
+ * by a login at the POP3 backend (pop3auth.h). Unknown users get the same
  * answers, and cost the same crypt(3) time, as wrong passwords. Counts
  * failures against MaxAuthTries. One log line per attempt.
  */

@@ -31,7 +31,10 @@ struct gwconf {
  * servconf_load (backends resolved) and then gwconf_adopt. NULL with
  * "FILE:LINE: message" (or the key or password file's error) in err and
  * in *what the log event it makes: "config-failed", "hostkey-failed",
- * "algorithms-refused", "passwords-failed" or "out-of-memory".
+ * "algorithms-refused", "passwords-failed", "mailbox-map-failed",
+ * "backend-ca-failed" (or a "...-refused check=StrictModes") or
+ * "out-of-memory". On success the process's backend TLS context
+ * (backtls.h) is the new generation's.
  */
 struct gwconf	*gwconf_load(const char *path, char *const *opts,
 		    size_t nopts, const char **what, char *err, size_t errlen);

@@ -9,10 +9,11 @@
  * Keywords: ListenAddress, ProxyFrom, HostKey, AuthorizedKeysFile,
  * PasswordFile, Forward, MaxAuthTries, LoginGraceTime, MaxStartups,
  * ChannelsPerSession, BackendConnectTimeout, LogLevel, LogTarget,
- * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms,
- * PerSourcePenalties, PerSourceMaxStartups, MaxSessionsPerUser,
- * IdleTimeout, UnusedConnectionTimeout, ShutdownGrace, ControlSocket, User,
- * StrictModes.
+ * SyslogFacility, KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms, User,
+ * StrictModes, PerSourcePenalties, PerSourceMaxStartups,
+ * MaxSessionsPerUser, IdleTimeout, UnusedConnectionTimeout, ShutdownGrace,
+ * ControlSocket, PasswordBackend, BackendPlaintextAuth, AuthCacheSeconds,
+ * BackendCAFile, BindMailbox, MailboxMap.
  */
 #ifndef POPGATE_SERVCONF_H
 #define POPGATE_SERVCONF_H
@@ -30,6 +31,11 @@
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 #define SERVCONF_DEFAULT_USER	"popgate"
 #define SERVCONF_DEFAULT_CONTROL	"/run/popgated/popgated.sock"
+
+enum servconf_pwbackend {
+	SERVCONF_PASSWORD_FILE,		/* PasswordFile (yescrypt) */
+	SERVCONF_PASSWORD_POP3		/* a login at the POP3 backend */
+};
 
 struct servconf_maxstartups {
 	unsigned	start;		/* begin dropping at this many */
@@ -73,6 +79,12 @@ struct servconf {
 	char		*hostkey_algorithms;
 	char		*user;		/* sessions run as this account */
 	bool		 strict_modes;	/* refuse files others may change */
+	enum servconf_pwbackend password_backend;
+	bool		 backend_plaintext_auth;	/* USER/PASS in clear */
+	unsigned	 auth_cache_seconds;	/* only 0: see README */
+	char		*backend_ca_file;	/* NULL: the system's CAs */
+	bool		 bind_mailbox;
+	char		*mailbox_map;		/* NULL: mailbox = user */
 
 	/* Limits, shutdown and the control socket (0 / NULL: none). */
 	struct penalty_conf penalties;		/* PerSourcePenalties */

@@ -9,7 +9,9 @@
  * tunnel is committed: a backend that breaks later ends the channel
  * (reset, see relay.h), never a retry. When no backend can be reached a
  * POP3, IMAP or SMTP client gets its protocol's "popgated: mail server
- * unavailable" line (-ERR [SYS/TEMP], * BYE [UNAVAILABLE], 421 4.3.2). A
+ * unavailable" line (-ERR [SYS/TEMP], * BYE [UNAVAILABLE], 421 4.3.2);
+ * a TLS backend whose certificate or STLS fails counts as unreachable
+ * (bridge.h). A
  * tunnel without traffic either way for IdleTimeout is closed. Logs one
  * "event=tunnel-closed" line when freed.
  */
@@ -45,6 +47,11 @@ struct tunnel	*tunnel_open(ssh_event ev, ssh_message msg,
  */
 void		 tunnel_set_proxy(struct tunnel *t, const struct sockaddr *src,
 		    const struct sockaddr *dst);
+/*
+ * BindMailbox: only POP3 logins to mailbox pass (see mailbind.h). Call
+ * right after tunnel_open; copied.
+ */
+void		 tunnel_bind_mailbox(struct tunnel *t, const char *mailbox);
 
 /* Advances the tunnel; now_ms is CLOCK_MONOTONIC in milliseconds. */
 void		 tunnel_pump(struct tunnel *t, uint64_t now_ms);

@@ -84,6 +84,17 @@ key_cred(void)
 	return c;
 }
 
+/* Dovecot with a second POP3 listener behind haproxy = yes. */
+static void
+dovecot_haproxy(void)
+{
+	struct hdovecot_opts	opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.haproxy = true;
+	hdovecot_start_opts(H, &D, &opts);
+}
+
 static void
 copy_file(const char *from, const char *to, int mode)
 {
@@ -363,7 +374,7 @@ START_TEST(test_scale_forward_proxy_to_dovecot)
 	char		 extra[128];
 	uint16_t	 port;
 
-	hdovecot_start_haproxy(H, &D, false);
+	dovecot_haproxy();
 	snprintf(extra, sizeof(extra), "Forward plain:110 127.0.0.1:%u\n",
 	    (unsigned)D.port);
 	gateways_up(1, D.proxy_port, true, extra, NULL);
@@ -556,7 +567,7 @@ START_TEST(test_scale_two_gateways_behind_haproxy)
 	size_t		 gate[2], before[GATES], i;
 	uint16_t	 port[2], pport;
 
-	hdovecot_start_haproxy(H, &D, false);
+	dovecot_haproxy();
 	gateways_up(GATES, D.proxy_port, true, NULL, NULL);
 	haproxy_up(GATES, 2);
 	/* OpenSSH from two addresses: one session on each gateway. */

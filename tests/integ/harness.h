@@ -19,11 +19,11 @@
  * Modules (file = prefix): harness.c (run root, work folder), horphan.c
  * (unregistered children), hargv.c (argv building), hfile.c, hlog.c (log
  * polling), hproc.c (processes), hnet.c (loopback sockets), hmail.c
- * (Maildir + SHA-256), hdovecot.c, hsmtp.c (an SMTP sink), hgate.c
- * (popgated), hclient.c (ssh, sftp, curl, poplib), hfix.c (the usual
- * fixture). The client side of popgate (bin/popgate, sshd, fetchmail, a
- * fake backend) is in hpopgate.h; HAProxy in front of servers (PROXY
- * protocol) in hhaproxy.h.
+ * (Maildir + SHA-256), hdovecot.c, hsmtp.c (an SMTP sink), htls.c
+ * (certificates, a TLS server), hgate.c (popgated), hclient.c (ssh, sftp,
+ * curl, poplib), hfix.c (the usual fixture). The client side of popgate
+ * (bin/popgate, sshd, fetchmail, a fake backend) is in hpopgate.h;
+ * HAProxy in front of servers (PROXY protocol) in hhaproxy.h.
  */
 #ifndef POPGATE_INTEG_HARNESS_H
 #define POPGATE_INTEG_HARNESS_H
@@ -52,6 +52,9 @@
 #define HARNESS_USER		"alice"
 #define HARNESS_POP3_PASS	"pop-secret"
 #define HARNESS_SSH_PASS	"ssh-secret"
+/* A second mailbox on the same Dovecot, for BindMailbox. */
+#define HARNESS_USER2		"bob"
+#define HARNESS_POP3_PASS2	"bob-secret"
 
 struct hpath {
 	char	s[HARNESS_PATH];
@@ -275,20 +278,32 @@ int		 hmail_find(const struct hmail *m, size_t size,
 struct hdovecot {
 	uint16_t	 port;		/* POP3 */
 	uint16_t	 imap_port;
+	uint16_t	 pop3s_port;	/* 0 without TLS */
 	uint16_t	 proxy_port;	/* POP3 wanting a PROXY header; 0 */
 	struct hproc	*proc;
 	char		 log[HARNESS_PATH];
 	struct hmail	 mail;
 };
 
+struct hdovecot_opts {
+	bool		 big;		/* the 20 MiB message too */
+	bool		 apop;		/* APOP, so a greeting timestamp */
+	bool		 no_penalty;	/* no auth penalty (anvil): every
+					 * failure costs 2 s, not 2, 4, 8... */
+	const char	*cert;		/* PEM: TLS on (STLS and pop3s) */
+	const char	*key;
+	bool		 haproxy;	/* proxy_port: a POP3 listener that
+					 * wants a PROXY header first
+					 * (haproxy = yes), from 127.0.0.0/8 */
+};
+
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on
- * POP3 and "* OK" on IMAP (the same Maildir and account). */
+ * POP3 and "* OK" on IMAP (the same Maildir and accounts). */
 void		 hdovecot_start(struct harness *h, struct hdovecot *d,
 		    bool big);
-/* The same with one more POP3 listener, proxy_port, that wants a PROXY
- * header first (haproxy = yes) from 127.0.0.0/8. */
-void		 hdovecot_start_haproxy(struct harness *h, struct hdovecot *d,
-		    bool big);
+/* The same with TLS and APOP as opts asks. */
+void		 hdovecot_start_opts(struct harness *h, struct hdovecot *d,
+		    const struct hdovecot_opts *opts);
 /* After hproc_stop(d->proc): Dovecot again, same config, Maildir and
  * port. Asserts. */
 void		 hdovecot_restart(struct harness *h, struct hdovecot *d);
@@ -305,6 +320,27 @@ struct hsmtp {
  * only, on a free port. Asserts. */
 void		 hsmtp_start(struct harness *h, struct hsmtp *m,
 		    const char *user, const char *password);
+
+/* htls.c: certificates made at test time with the openssl CLI. */
+
+struct htls {
+	char	ca[HARNESS_PATH];	/* the CA popgated is told to trust */
+	char	other_ca[HARNESS_PATH];	/* a CA that signed nothing here */
+	char	cert[HARNESS_PATH];	/* 127.0.0.1 (IP SAN), by ca */
+	char	key[HARNESS_PATH];
+	char	wrong_cert[HARNESS_PATH];	/* mail.example only, by ca */
+	char	wrong_key[HARNESS_PATH];
+};
+
+/* Makes every file of t in the work folder. Asserts. */
+void		 htls_make(struct harness *h, struct htls *t);
+/*
+ * `openssl s_server` on a free port presenting cert/key (a TLS backend
+ * with a certificate Dovecot is not given); waits until it accepts.
+ * Returns the port. Asserts.
+ */
+uint16_t	 htls_server(struct harness *h, const char *cert,
+		    const char *key, struct hproc **out);
 
 /* hgate.c */
 
@@ -326,6 +362,10 @@ struct hgate {
  */
 void		 hgate_prepare(struct harness *h, struct hgate *g,
 		    uint16_t backend, bool passwords, const char *extra);
+/* The same with forward ("Forward pop3:110 pop3s://...") in place of the
+ * plain one. */
+void		 hgate_prepare_fwd(struct harness *h, struct hgate *g,
+		    const char *forward, bool passwords, const char *extra);
 /* popgated passwd -f CONF user, password on stdin. Exit status. */
 int		 hgate_passwd(struct harness *h, const struct hgate *g,
 		    const char *user, const char *password);
@@ -440,5 +480,7 @@ Suite		*hostile_suite(void);
 Suite		*audit_suite(void);
 Suite		*privsep_suite(void);
 Suite		*strictmodes_suite(void);
+Suite		*backend_tls_suite(void);
+Suite		*mailbind_suite(void);
 
 #endif

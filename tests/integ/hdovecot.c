@@ -2,8 +2,12 @@
  * hdovecot: a real Dovecot POP3 and IMAP server per test, `dovecot -F -c
  * CONF`, with its base_dir, state_dir, log and Maildir inside the work
  * folder, listening on 127.0.0.1:<free ports>, plaintext (the tunnel is
- * the encryption). Run as root (CI), the mail user is "nobody": Dovecot never
- * serves mail as uid 0. Run as someone else, everything runs as that user.
+ * the encryption) unless a test asks for TLS: then the pop3 listener
+ * offers STLS and a pop3s listener runs on another free port, with the
+ * test's certificate. APOP on request (its greeting then has a
+ * timestamp). Two accounts share the Maildir: alice and bob. Run as root
+ * (CI), the mail user is "nobody": Dovecot never serves mail as uid 0.
+ * Run as someone else, everything runs as that user.
  */
 #include <sys/stat.h>
 
@@ -73,29 +77,71 @@ chown_tree(const char *path, const struct mail_owner *o)
 	return hfile_walk(path, chown_cb, (void *)(uintptr_t)o);
 }
 
+/* The ssl lines and the auth mechanisms the options ask for. */
+static void
+tls_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
+{
+	if (opts->cert == NULL) {
+		snprintf(buf, len, "ssl = no\n"
+		    "auth_mechanisms = plain login%s\n",
+		    opts->apop ? " apop" : "");
+		return;
+	}
+	snprintf(buf, len, "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n"
+	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n",
+	    opts->cert, opts->key, opts->apop ? " apop" : "");
+}
+
+/* The anvil service: unconfined without root, no penalty on request. */
+static void
+anvil_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (geteuid() == 0 && !opts->no_penalty) {
+		return;
+	}
+	snprintf(buf, len, "service anvil {\n%s%s}\n",
+	    geteuid() == 0 ? "" : "  chroot =\n", opts->no_penalty ?
+	    "  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n" : "");
+}
+
+/*
+ * Dovecot 2.3: a listener that wants a PROXY header first, from the
+ * networks in haproxy_trusted_networks.
+ */
+static void
+haproxy_lines(const struct hdovecot *d, char *listener, size_t llen,
+    char *trusted, size_t tlen)
+{
+	listener[0] = trusted[0] = '\0';
+	if (d->proxy_port == 0) {
+		return;
+	}
+	snprintf(listener, llen, "  inet_listener pop3p {\n"
+	    "    address = 127.0.0.1\n    port = %u\n    haproxy = yes\n"
+	    "  }\n", (unsigned)d->proxy_port);
+	snprintf(trusted, tlen, "haproxy_trusted_networks = 127.0.0.0/8\n");
+}
+
 static int
 write_conf(const char *path, const struct harness *h,
-    const struct hdovecot *d, const struct mail_owner *o)
+    const struct hdovecot *d, const struct hdovecot_opts *opts,
+    const struct mail_owner *o)
 {
-	char	haproxy[256] = "";
+	char	tls[HARNESS_PATH * 3], anvil[256], hp[256], trusted[64];
 
-	/* Dovecot 2.3: a listener that wants a PROXY header from a trusted
-	 * network first (haproxy_trusted_networks, below). */
-	if (d->proxy_port != 0) {
-		snprintf(haproxy, sizeof(haproxy), "  inet_listener pop3p {\n"
-		    "    address = 127.0.0.1\n    port = %u\n"
-		    "    haproxy = yes\n  }\n", (unsigned)d->proxy_port);
-	}
+	tls_lines(opts, tls, sizeof(tls));
+	anvil_lines(opts, anvil, sizeof(anvil));
+	haproxy_lines(d, hp, sizeof(hp), trusted, sizeof(trusted));
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
-	    "%13$s"
+	    "%15$s"
 	    "base_dir = %1$s/dv-run\n"
 	    "state_dir = %1$s/dv-state\n"
 	    "log_path = %2$s\n"
 	    "protocols = pop3 imap\n"
 	    "listen = 127.0.0.1\n"
-	    "ssl = no\n"
-	    "auth_mechanisms = plain\n"
+	    "%12$s"
 	    "disable_plaintext_auth = no\n"
 	    "auth_verbose = yes\n"
 	    "first_valid_uid = 1\n"
@@ -111,8 +157,9 @@ write_conf(const char *path, const struct harness *h,
 	    "service pop3-login {\n"
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
-	    "  inet_listener pop3s {\n    port = 0\n  }\n"
-	    "%12$s"
+	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
+	    "    port = %13$u\n  }\n"
+	    "%14$s"
 	    "%9$s"
 	    "}\n"
 	    "service imap-login {\n"
@@ -124,11 +171,9 @@ write_conf(const char *path, const struct harness *h,
 	    "%10$s", h->dir, d->log, o->internal, o->login, (unsigned)o->uid,
 	    (unsigned)o->gid, (unsigned)d->port, o->group,
 	    /* Only root may chroot: without it, these run unconfined. */
-	    geteuid() == 0 ? "" : "  chroot =\n",
-	    geteuid() == 0 ? "" : "service anvil {\n  chroot =\n}\n",
-	    (unsigned)d->imap_port, haproxy,
-	    d->proxy_port != 0 ? "haproxy_trusted_networks = 127.0.0.0/8\n" :
-	    "");
+	    geteuid() == 0 ? "" : "  chroot =\n", anvil,
+	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port, hp,
+	    trusted);
 }
 
 static void
@@ -145,7 +190,8 @@ prepare(struct harness *h, struct hdovecot *d, bool big,
 	ck_assert_msg(chown_tree(maildir.s, o) == 0 &&
 	    chown_tree(home.s, o) == 0, "cannot chown the Maildir");
 	ck_assert(hfile_write(harness_path(h, "dovecot.passwd").s, 0644,
-	    "%s:{PLAIN}%s\n", HARNESS_USER, HARNESS_POP3_PASS) == 0);
+	    "%s:{PLAIN}%s\n%s:{PLAIN}%s\n", HARNESS_USER, HARNESS_POP3_PASS,
+	    HARNESS_USER2, HARNESS_POP3_PASS2) == 0);
 }
 
 /*
@@ -154,7 +200,8 @@ prepare(struct harness *h, struct hdovecot *d, bool big,
  * taken in between, or worse: see its log).
  */
 static bool
-start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
+start_once(struct harness *h, struct hdovecot *d,
+    const struct hdovecot_opts *opts, const struct mail_owner *o)
 {
 	struct hpath	conf = harness_path(h, "dovecot.conf");
 	struct hargv	a;
@@ -162,11 +209,15 @@ start_once(struct harness *h, struct hdovecot *d, const struct mail_owner *o)
 	d->port = hnet_free_port();
 	d->imap_port = hnet_free_port();
 	ck_assert(d->port != 0 && d->imap_port != 0);
-	if (d->proxy_port != 0) {
+	if (opts->cert != NULL) {
+		d->pop3s_port = hnet_free_port();
+		ck_assert(d->pop3s_port != 0);
+	}
+	if (opts->haproxy) {
 		d->proxy_port = hnet_free_port();
 		ck_assert(d->proxy_port != 0);
 	}
-	ck_assert(write_conf(conf.s, h, d, o) == 0);
+	ck_assert(write_conf(conf.s, h, d, opts, o) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
 	hargv_add(&a, "-F");
@@ -196,19 +247,30 @@ imap_ready(struct hdovecot *d)
 	return ok;
 }
 
-/* Dovecot as d asks, on fresh free ports, ready to serve. */
-static void
-start(struct harness *h, struct hdovecot *d, bool big)
+void
+hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
+{
+	const struct hdovecot_opts	opts = {
+		big, false, false, NULL, NULL, false
+	};
+
+	hdovecot_start_opts(h, d, &opts);
+}
+
+void
+hdovecot_start_opts(struct harness *h, struct hdovecot *d,
+    const struct hdovecot_opts *opts)
 {
 	struct mail_owner	o;
 	bool			up = false;
 	int			tries;
 
+	memset(d, 0, sizeof(*d));
 	ck_assert_msg(owner_get(&o) == 0, "no mail user for Dovecot");
-	prepare(h, d, big, &o);
+	prepare(h, d, opts->big, &o);
 	snprintf(d->log, sizeof(d->log), "%s/dovecot.log", h->dir);
 	for (tries = 0; tries < HARNESS_PORT_TRIES && !up; tries++) {
-		up = start_once(h, d, &o);
+		up = start_once(h, d, opts, &o);
 	}
 	ck_assert_msg(up, "dovecot did not start; see %s and %s", d->log,
 	    d->proc->err);
@@ -217,21 +279,6 @@ start(struct harness *h, struct hdovecot *d, bool big)
 	    (unsigned)d->port, d->log);
 	ck_assert_msg(imap_ready(d), "dovecot's IMAP does not greet on "
 	    "127.0.0.1:%u; see %s", (unsigned)d->imap_port, d->log);
-}
-
-void
-hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
-{
-	memset(d, 0, sizeof(*d));
-	start(h, d, big);
-}
-
-void
-hdovecot_start_haproxy(struct harness *h, struct hdovecot *d, bool big)
-{
-	memset(d, 0, sizeof(*d));
-	d->proxy_port = 1;	/* wanted: start_once picks the port */
-	start(h, d, big);
 }
 
 void

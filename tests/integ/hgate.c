@@ -63,7 +63,7 @@ hgate_passwd(struct harness *h, const struct hgate *g, const char *user,
 }
 
 static void
-write_conf(struct hgate *g, uint16_t backend, bool passwords,
+write_conf(struct hgate *g, const char *forward, bool passwords,
     const char *extra)
 {
 	ck_assert(hfile_write(g->conf, 0644,
@@ -72,14 +72,14 @@ write_conf(struct hgate *g, uint16_t backend, bool passwords,
 	    "HostKey ssh_host_ed25519_key\n"
 	    "AuthorizedKeysFile keys/%%u\n"
 	    "%s"
-	    "Forward pop3:110 127.0.0.1:%u\n"
+	    "%s\n"
 	    "MaxAuthTries 3\n"
 	    "LoginGraceTime 30\n"
 	    "BackendConnectTimeout 5\n"
 	    "LogLevel VERBOSE\n"
 	    "ControlSocket ctl.sock\n"
-	    "%s", passwords ? "PasswordFile passwd\n" : "",
-	    (unsigned)backend, extra != NULL ? extra : "") == 0);
+	    "%s", passwords ? "PasswordFile passwd\n" : "", forward,
+	    extra != NULL ? extra : "") == 0);
 }
 
 static void
@@ -104,6 +104,17 @@ void
 hgate_prepare(struct harness *h, struct hgate *g, uint16_t backend,
     bool passwords, const char *extra)
 {
+	char	forward[64];
+
+	snprintf(forward, sizeof(forward), "Forward pop3:110 127.0.0.1:%u",
+	    (unsigned)backend);
+	hgate_prepare_fwd(h, g, forward, passwords, extra);
+}
+
+void
+hgate_prepare_fwd(struct harness *h, struct hgate *g, const char *forward,
+    bool passwords, const char *extra)
+{
 	const char	*keygen[] = { "keygen", "-f", NULL, NULL };
 	int		 st;
 
@@ -115,7 +126,7 @@ hgate_prepare(struct harness *h, struct hgate *g, uint16_t backend,
 	    h->dir);
 	snprintf(g->userkey, sizeof(g->userkey), "%s/id_alice", h->dir);
 	snprintf(g->otherkey, sizeof(g->otherkey), "%s/id_stranger", h->dir);
-	write_conf(g, backend, passwords, extra);
+	write_conf(g, forward, passwords, extra);
 	keygen[2] = g->conf;
 	st = hgate_run(h, "popgated-keygen", keygen, NULL, NULL);
 	ck_assert_msg(st == 0, "popgated keygen -f %s exited %d", g->conf, st);

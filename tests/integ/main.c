@@ -40,6 +40,8 @@ main(void)
 	srunner_add_suite(sr, protocols_suite());
 	srunner_add_suite(sr, logging_suite());
 	srunner_add_suite(sr, docs_suite());
+	srunner_add_suite(sr, backend_tls_suite());
+	srunner_add_suite(sr, mailbind_suite());
 	srunner_add_suite(sr, demo_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, getenv("CK_VERBOSITY") != NULL ? CK_ENV :

@@ -309,6 +309,31 @@ static const struct accept_case accept_cases[] = {
 	    "ControlSocket @/popgated.sock\n" },
 	{ "ControlSocket", FWD AUTH "ControlSocket \"/run/pop gate.sock\"\n",
 	    "ControlSocket \"/run/pop gate.sock\"\n" },
+	{ "PasswordBackend", FWD AUTH, "PasswordBackend file\n" },
+	{ "PasswordBackend", FWD "PasswordBackend POP3\n",
+	    "PasswordBackend pop3\n" },
+	{ "PasswordBackend", FWD AUTH "passwordbackend=File\n",
+	    "PasswordBackend file\n" },
+	{ "BackendPlaintextAuth", FWD AUTH, "BackendPlaintextAuth no\n" },
+	{ "BackendPlaintextAuth", FWD AUTH "BackendPlaintextAuth YES\n",
+	    "BackendPlaintextAuth yes\n" },
+	{ "BackendPlaintextAuth", FWD AUTH "BackendPlaintextAuth no\n",
+	    "BackendPlaintextAuth no\n" },
+	{ "AuthCacheSeconds", FWD AUTH, "AuthCacheSeconds 0\n" },
+	{ "AuthCacheSeconds", FWD AUTH "AuthCacheSeconds 0s\n",
+	    "AuthCacheSeconds 0\n" },
+	{ "BackendCAFile", FWD AUTH, "" },
+	{ "BackendCAFile", FWD AUTH "BackendCAFile ca.pem\n",
+	    "BackendCAFile @/ca.pem\n" },
+	{ "BackendCAFile", FWD AUTH "BackendCAFile \"/etc/ssl/my ca.pem\"\n",
+	    "BackendCAFile \"/etc/ssl/my ca.pem\"\n" },
+	{ "BindMailbox", FWD AUTH, "BindMailbox no\n" },
+	{ "BindMailbox", FWD AUTH "BindMailbox yes\n", "BindMailbox yes\n" },
+	{ "MailboxMap", FWD AUTH, "" },
+	{ "MailboxMap", FWD AUTH "MailboxMap mailboxes\n",
+	    "MailboxMap @/mailboxes\n" },
+	{ "MailboxMap", FWD AUTH "MailboxMap=/etc/popgate/mailboxes\n",
+	    "MailboxMap /etc/popgate/mailboxes\n" },
 };
 
 START_TEST(test_servconf_keyword_parses)
@@ -410,6 +435,13 @@ static const struct reject_case reject_cases[] = {
 	    ":3: HostKey: expected a path, got \"\"" },
 	{ "HostKey", FWD AUTH "HostKey \"/a b\n",
 	    ":3: HostKey: unclosed quote" },
+	/* Found by fuzz_servconf: -T printed the CRs, which split the word. */
+	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile \"key#\r\r%u\"\n",
+	    ":2: AuthorizedKeysFile: control character in path" },
+	{ "HostKey", FWD AUTH "HostKey \"a\tb\"\n",
+	    ":3: HostKey: control character in path" },
+	{ "MailboxMap", FWD AUTH "MailboxMap \"map\x1b[0m\"\n",
+	    ":3: MailboxMap: control character in path" },
 	{ "AuthorizedKeysFile", FWD "AuthorizedKeysFile keys/%h\n",
 	    ":2: AuthorizedKeysFile: unknown escape \"%h\" in \"keys/%h\" "
 	    "(only %u and %% are known)" },
@@ -617,6 +649,32 @@ static const struct reject_case reject_cases[] = {
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\" is longer "
 	    "than the 107 bytes a socket path may have" },
+	{ "PasswordBackend", FWD AUTH "PasswordBackend ldap\n",
+	    ":3: PasswordBackend: expected file or pop3, got \"ldap\"" },
+	{ "PasswordBackend", FWD AUTH "PasswordBackend file\n"
+	    "PasswordBackend file\n",
+	    ":4: PasswordBackend given twice (first at line 3)" },
+	{ "BackendPlaintextAuth", FWD AUTH "BackendPlaintextAuth 1\n",
+	    ":3: BackendPlaintextAuth: expected yes or no, got \"1\"" },
+	{ "BackendPlaintextAuth", FWD AUTH "BackendPlaintextAuth\n",
+	    ":3: BackendPlaintextAuth: missing argument (usage: "
+	    "BackendPlaintextAuth yes|no)" },
+	{ "AuthCacheSeconds", FWD AUTH "AuthCacheSeconds 5m\n",
+	    ":3: AuthCacheSeconds: only 0 is supported: popgated checks each "
+	    "SSH login at the backend and shares no result between "
+	    "connections (see README, \"The hop behind the gateway\")" },
+	{ "AuthCacheSeconds", FWD AUTH "AuthCacheSeconds -1\n",
+	    ":3: AuthCacheSeconds: expected a time in seconds (0, 30s, 5m), "
+	    "got \"-1\"" },
+	{ "BackendCAFile", FWD AUTH "BackendCAFile\n",
+	    ":3: BackendCAFile: missing argument (usage: BackendCAFile "
+	    "PATH)" },
+	{ "BackendCAFile", FWD AUTH "BackendCAFile a\nBackendCAFile a\n",
+	    ":4: BackendCAFile given twice (first at line 3)" },
+	{ "BindMailbox", FWD AUTH "BindMailbox on\n",
+	    ":3: BindMailbox: expected yes or no, got \"on\"" },
+	{ "MailboxMap", FWD AUTH "MailboxMap a b\n",
+	    ":3: MailboxMap: too many arguments (usage: MailboxMap PATH)" },
 	{ NULL, FWD AUTH "Foo bar\n", ":3: unknown keyword \"Foo\"" },
 	{ NULL, FWD AUTH "Port 22\n", ":3: unknown keyword \"Port\"" },
 	{ NULL, FWD AUTH "=22\n", ":3: missing keyword before '='" },
@@ -652,7 +710,9 @@ static const char *const all_keywords[] = {
 	"HostKeyAlgorithms", "User", "StrictModes",
 	"PerSourcePenalties", "PerSourceMaxStartups",
 	"MaxSessionsPerUser", "IdleTimeout", "UnusedConnectionTimeout",
-	"ShutdownGrace", "ControlSocket"
+	"ShutdownGrace", "ControlSocket", "PasswordBackend",
+	"BackendPlaintextAuth", "AuthCacheSeconds", "BackendCAFile",
+	"BindMailbox", "MailboxMap"
 };
 
 /* Each keyword: printed in table order, with parse and reject cases. */
@@ -668,7 +728,8 @@ START_TEST(test_servconf_every_keyword_covered)
 	unsigned	 nrej;
 
 	ck_assert_int_eq(load_text(FWD "AuthorizedKeysFile k/%u\n" AUTH
-	    "ProxyFrom 127.0.0.1\n", NULL, 0, &sc, err, sizeof(err)), 0);
+	    "ProxyFrom 127.0.0.1\nBackendCAFile ca.pem\nMailboxMap m\n", NULL,
+	    0, &sc, err, sizeof(err)), 0);
 	all = print_all(&sc);
 	p = all;
 	for (i = 0; i < NELEM(all_keywords); i++) {
@@ -783,7 +844,13 @@ static const char full_printed[] =
     "IdleTimeout 1800\n"
     "UnusedConnectionTimeout none\n"
     "ShutdownGrace 10\n"
-    "ControlSocket @/run/popgated.sock\n";
+    "ControlSocket @/run/popgated.sock\n"
+    "PasswordBackend file\n"
+    "BackendPlaintextAuth no\n"
+    "AuthCacheSeconds 0\n"
+    "BackendCAFile @/backend-ca.pem\n"
+    "BindMailbox yes\n"
+    "MailboxMap @/mailboxes\n";
 
 /* The fixture folder: $POPGATE_TESTDATA, else tests/data from the top. */
 static char *
@@ -869,7 +936,8 @@ START_TEST(test_servconf_o_forward_replaces_and_supplies)
 	struct servconf	 sc;
 	char		 err[1024] = "";
 	char		*want = xasprintf("%s: no authentication method: set "
-			    "AuthorizedKeysFile or PasswordFile", conf);
+			    "AuthorizedKeysFile, PasswordFile or "
+			    "PasswordBackend pop3", conf);
 
 	ck_assert_int_eq(load_text(FWD AUTH "Forward imap:143 x:143\n", opts,
 	    1, &sc, err, sizeof(err)), 0);
@@ -999,11 +1067,78 @@ START_TEST(test_servconf_validation_names_file)
 	free(want);
 	ck_assert_int_eq(load_text(FWD, NULL, 0, &sc, err, sizeof(err)), -1);
 	want = xasprintf("%s: no authentication method: set "
-	    "AuthorizedKeysFile or PasswordFile", conf);
+	    "AuthorizedKeysFile, PasswordFile or PasswordBackend pop3", conf);
 	ck_assert_str_eq(err, want);
 	free(want);
 	ck_assert_int_eq(load_text("", NULL, 0, &sc, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no Forward configured"));
+}
+END_TEST
+
+struct hop_case {
+	const char	*text;
+	const char	*err;		/* NULL: loads; else after the path */
+};
+
+/* What the hop behind the gateway can and cannot do, at load time. */
+static const struct hop_case hop_cases[] = {
+	{ "Forward pop3:110 starttls://mail:110\n" AUTH, NULL },
+	{ "Forward pop3:110 pop3s://mail:995 mail:110\n" AUTH, NULL },
+	{ "Forward imap:143 imaps://mail:993\n" AUTH, NULL },
+	{ FWD AUTH "\nForward imap:143 starttls://mail:143\n",
+	    ":4: Forward: starttls:// is implemented for POP3 targets only "
+	    "(STLS), and imap:143 is imap: use imaps:// or submissions://" },
+	{ FWD AUTH "Forward x:9 a:1 starttls://b:2\n",
+	    ":3: Forward: starttls:// is implemented for POP3 targets only "
+	    "(STLS), and x:9 is raw: use imaps:// or submissions://" },
+	{ FWD AUTH "BindMailbox yes\nForward submission:587 m:587\n",
+	    ":4: Forward: BindMailbox yes binds POP3 logins only, and "
+	    "submission:587 is smtp" },
+	{ FWD "PasswordBackend pop3\n", NULL },
+	{ FWD "PasswordBackend pop3\nBindMailbox yes\n", NULL },
+	{ FWD AUTH "PasswordBackend pop3\n",
+	    ": PasswordFile and PasswordBackend pop3 exclude each other: "
+	    "passwords are checked either in the file or at the POP3 "
+	    "backend" },
+	{ "Forward imap:143 m:143\nPasswordBackend pop3\n",
+	    ": PasswordBackend pop3 needs a Forward to a POP3 target (such as "
+	    "\"Forward pop3:110 BACKEND\") to log in at" },
+};
+
+START_TEST(test_servconf_hop_checks)
+{
+	const struct hop_case	*c = &hop_cases[_i];
+	struct servconf		 sc;
+	char			 err[1024] = "";
+	char			*want = NULL;
+
+	if (c->err == NULL) {
+		ck_assert_msg(load_text(c->text, NULL, 0, &sc, err,
+		    sizeof(err)) == 0, "%s", err);
+		servconf_free(&sc);
+		return;
+	}
+	want = xasprintf("%s%s", conf, c->err);
+	ck_assert_int_eq(load_text(c->text, NULL, 0, &sc, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, want);
+	free(want);
+}
+END_TEST
+
+/* The Forward's line is named even when it came from -o. */
+START_TEST(test_servconf_hop_checks_o_line)
+{
+	const char *const opts[] = { "LogLevel INFO",
+	    "Forward imap:143 starttls://m:143" };
+	struct servconf	sc;
+	char		err[1024] = "";
+
+	ck_assert_int_eq(load_text(FWD AUTH, opts, 2, &sc, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "-o:2: Forward: starttls:// is implemented for "
+	    "POP3 targets only (STLS), and imap:143 is imap: use imaps:// or "
+	    "submissions://");
 }
 END_TEST
 
@@ -1159,6 +1294,9 @@ servconf_suite(void)
 	tcase_add_loop_test(ld, test_servconf_o_rejects, 0, NELEM(opt_cases));
 	tcase_add_test(ld, test_servconf_proxy_listeners);
 	tcase_add_test(ld, test_servconf_validation_names_file);
+	tcase_add_loop_test(ld, test_servconf_hop_checks, 0,
+	    NELEM(hop_cases));
+	tcase_add_test(ld, test_servconf_hop_checks_o_line);
 	tcase_add_test(ld, test_servconf_missing_file);
 	tcase_add_test(ld, test_servconf_percent_in_folder);
 	tcase_add_test(ld, test_servconf_init_free_idempotent);

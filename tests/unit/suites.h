@@ -30,6 +30,8 @@ Suite	*proxyread_suite(void);
 Suite	*mailproto_suite(void);
 Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
+Suite	*mailbind_suite(void);
+Suite	*mailmap_suite(void);
 Suite	*children_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
