@@ -399,6 +399,37 @@ START_TEST(test_scale_forward_proxy_to_dovecot)
 }
 END_TEST
 
+/* The header goes first, then TLS: Dovecot's pop3s wants both. */
+START_TEST(test_scale_forward_proxy_before_tls)
+{
+	struct hdovecot_opts	 opts;
+	struct htls		 t;
+	struct hcred		 c;
+	struct hproc		*ssh = NULL;
+	char			 fwd[128], extra[HARNESS_PATH + 32];
+	uint16_t		 port;
+
+	memset(&opts, 0, sizeof(opts));
+	htls_make(H, &t);
+	opts.cert = t.cert;
+	opts.key = t.key;
+	opts.haproxy = true;
+	hdovecot_start_opts(H, &D, &opts);
+	snprintf(fwd, sizeof(fwd), "Forward pop3:110 pop3s://127.0.0.1:%u "
+	    "proxy", (unsigned)D.pop3s_port);
+	snprintf(extra, sizeof(extra), "BackendCAFile %s\n", t.ca);
+	hgate_prepare_fwd(H, &GW[0].g, fwd, false, extra);
+	hgate_start(H, &GW[0].g);
+	c = key_cred();
+	port = hfault_tunnel(H, &GW[0].g, &c, "pop3:110", "127.0.0.3", &ssh);
+	ck_assert_msg(port != 0, "no tunnel; see %s", ssh->err);
+	retr_one(port, 2, "pop3s with a PROXY header");
+	ck_assert_msg(hlog_wait(D.log, 1, D.proc, HARNESS_LOG_MS,
+	    HLINE("Login: user=<alice>", "rip=127.0.0.3,", "TLS"), NULL, 0),
+	    "Dovecot did not log a TLS login from 127.0.0.3; see %s", D.log);
+}
+END_TEST
+
 START_TEST(test_scale_shared_host_key)
 {
 	const char	*args[] = { "fingerprint", "-f", NULL, NULL };
@@ -614,6 +645,7 @@ scale_suite(void)
 
 	tcase_add_test(tc, test_scale_proxy_listener_refusals);
 	tcase_add_test(tc, test_scale_forward_proxy_to_dovecot);
+	tcase_add_test(tc, test_scale_forward_proxy_before_tls);
 	tcase_add_test(tc, test_scale_shared_host_key);
 	tcase_add_test(tc, test_scale_health_checks_quiet_at_info);
 	tcase_add_test(tc, test_scale_v1_health_checks_not_charged);

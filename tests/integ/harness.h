@@ -294,7 +294,8 @@ struct hdovecot_opts {
 	const char	*key;
 	bool		 haproxy;	/* proxy_port: a POP3 listener that
 					 * wants a PROXY header first
-					 * (haproxy = yes), from 127.0.0.0/8 */
+					 * (haproxy = yes), from 127.0.0.0/8;
+					 * with cert, pop3s wants it too */
 };
 
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on

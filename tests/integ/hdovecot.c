@@ -107,7 +107,8 @@ anvil_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 
 /*
  * Dovecot 2.3: a listener that wants a PROXY header first, from the
- * networks in haproxy_trusted_networks.
+ * networks in haproxy_trusted_networks (pop3s too, then: see
+ * hdovecot_opts).
  */
 static void
 haproxy_lines(const struct hdovecot *d, char *listener, size_t llen,
@@ -158,7 +159,7 @@ write_conf(const char *path, const struct harness *h,
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
 	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
-	    "    port = %13$u\n  }\n"
+	    "    port = %13$u\n%16$s  }\n"
 	    "%14$s"
 	    "%9$s"
 	    "}\n"
@@ -173,7 +174,7 @@ write_conf(const char *path, const struct harness *h,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n", anvil,
 	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port, hp,
-	    trusted);
+	    trusted, d->proxy_port != 0 ? "    haproxy = yes\n" : "");
 }
 
 static void
