@@ -58,6 +58,10 @@ class Config:
         self.idle_conns = 50
         self.idle_seconds = 10.0
         self.idle_runs = 1
+        self.scale_users = 100 if full else 40
+        self.scale_rate = 10.0 if full else 4.0     # fetches a second
+        self.scale_window = 20.0 if full else 10.0
+        self.scale_runs = 2 if full else 1
 
     def text(self):
         return "\n".join(f"{k} = {v}" for k, v in vars(self).items())
@@ -72,7 +76,8 @@ class Context:
         self.t0 = time.monotonic()
         self.procs = Procs(work)
         self.keys = clients.Keys(work, bindir)
-        self.results = Results(cfg.ciphers)
+        self.results = Results(cfg.ciphers, (cfg.scale_users,
+                                             cfg.scale_rate))
         self.dovecot = self.sink = self.popgated = self.sshd = None
         self.background = None
 
@@ -122,6 +127,7 @@ def measure(ctx):
     for cipher in cfg.ciphers:
         figures.stream(cipher)
     figures.sessions()
+    figures.scale()
 
 
 def version(argv):

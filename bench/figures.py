@@ -9,9 +9,11 @@ error of its rows and the benchmark goes on; so is a figure that cannot
 start.
 """
 
+import balancer
 import clients
 import conn
 import resources
+import scale
 import stream
 from meter import roots
 from procs import BenchError
@@ -275,3 +277,48 @@ class Figures:
                             self.cfg.idle_conns, self.cfg.idle_seconds),
                         [gw.proc.log])
         self.each_side(self.cfg.idle_runs, one)
+
+    # -- scale: users per gateway tree ---------------------------------------
+
+    def scale(self):
+        self.guarded("scale", ["scale/one", "scale/two"], self.scale_figures)
+
+    def scale_figures(self):
+        """One gateway, then two behind HAProxy (interleaved per run),
+        both gateways with the main one's host key."""
+        ctx, cfg = self.ctx, self.cfg
+        gws = [scale.ScaleGateway(ctx.procs, ctx.work, ctx.popgated,
+                                  f"scale-gw{i}") for i in (1, 2)]
+        hp = None
+        try:
+            for gw in gws:
+                gw.start(SESSION_CIPHER, clients.KEX)
+            hp = balancer.Haproxy(ctx.procs, ctx.work, gws)
+            hp.start()
+            configs = [("one", gws[:1], gws[0], None),
+                       ("two", gws, hp, hp)]
+            for run in range(cfg.scale_runs):
+                for name, trees, front, lb in interleave(configs, run):
+                    self.scale_one(name, trees, front, lb)
+        finally:
+            if hp is not None and hp.proc is not None:
+                ctx.procs.stop(hp.proc)
+            for gw in gws:
+                gw.stop()
+
+    def scale_one(self, name, trees, front, lb):
+        ctx, cfg = self.ctx, self.cfg
+        s = self.record([(f"scale/{name}", "a")],
+                        f"scale, {len(trees)} gateway(s), "
+                        f"{cfg.scale_users} users at "
+                        f"{cfg.scale_rate:.0f} RETR/s", "users/core",
+                        lambda: scale.scale_run(
+                            ctx.procs, ctx.keys, trees, front,
+                            cfg.scale_users, cfg.scale_rate,
+                            cfg.scale_window, ctx.dovecot, lb),
+                        [gw.proc.log for gw in trees])
+        if s is not None:
+            ctx.say(f"  gateway CPU {s['gateway_pct']:.1f}% of a core, "
+                    f"{s['kib_per_user']:.0f} KiB per user, HAProxy "
+                    f"{s['haproxy_pct']:.1f}%, sessions per gateway "
+                    f"{s['spread']}")

@@ -131,6 +131,29 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a is not None and b else "-"
 
 
+def scale_table(results):
+    """The scale rows' details: medians over each configuration's runs."""
+    head = ["gateways", "users", "fetches/s", "gateway CPU %",
+            "gateway CPU ms per fetch", "users per core", "PSS per user",
+            "HAProxy CPU %", "sessions per gateway"]
+    lines = [table_line(head), table_line(["---"] * len(head))]
+    for key, label in (("scale/one", "1"), ("scale/two",
+                                            "2 behind HAProxy")):
+        samples = results.by_key[key].samples["a"]
+        if not samples:
+            continue
+
+        def med(field):
+            return statistics.median(s[field] for s in samples)
+        lines.append(table_line([
+            label, str(samples[0]["users"]), num(samples[0]["rate"]),
+            num(med("gateway_pct")), num(med("ms_per_fetch")),
+            num(med("value")), f"{num(med('kib_per_user'))} KiB",
+            num(med("haproxy_pct")),
+            " / ".join(str(n) for n in samples[-1]["spread"])]))
+    return lines
+
+
 def markdown(results):
     m = results.meta
     verdicts = [r.verdict() for r in results.rows if r.verdict()]
@@ -159,6 +182,18 @@ def markdown(results):
     errors = results.errors()
     if errors:
         lines += ["", "## Failed runs", ""] + [f"- {e}" for e in errors]
+    if any(results.by_key[k].samples["a"]
+           for k in ("scale/one", "scale/two")):
+        lines += ["", "## Scale: users per gateway process tree", "",
+                  "Each user is one popgate session; fetches are POP3 "
+                  "connections through a user's tunnel (login, RETR of "
+                  "1 MiB, QUIT), round robin over the users at a fixed "
+                  "rate. Users per core = users / cores the gateway trees "
+                  "used (both trees behind HAProxy). PSS per user: the "
+                  "trees with every user connected after the load, minus "
+                  "idle. Clients, Dovecot and HAProxy run on the same "
+                  "machine and are not counted as gateway CPU.", ""]
+        lines += scale_table(results)
     lines += ["", "## CPU per GiB moved (raw figure)", "",
               "Gateways compared with the same client (ssh, pairing b), "
               "clients with the same gateway (sshd, pairing c).", ""]

@@ -116,11 +116,24 @@ def session_rows():
     ]
 
 
+def scale_rows(users, every):
+    """Side a only: popgate's gateways, no OpenSSH counterpart."""
+    what = f"{users} users, 1 MiB RETR per user every {every:.0f} s"
+    return [
+        Row("scale/one", f"users per core, 1 gateway ({what})",
+            "users", True, a_label="popgate->popgated", b_label="-"),
+        Row("scale/two", f"users per core, 2 gateways behind HAProxy "
+            f"({what})", "users", True,
+            a_label="popgate->haproxy->popgated", b_label="-"),
+    ]
+
+
 class Results:
     """Every row, by key; figures add samples, the report reads them."""
 
-    def __init__(self, ciphers):
-        self.rows = stream_rows(ciphers) + session_rows()
+    def __init__(self, ciphers, scale=(100, 10.0)):
+        self.rows = stream_rows(ciphers) + session_rows() + \
+            scale_rows(scale[0], scale[0] / scale[1])
         self.by_key = {r.key: r for r in self.rows}
         self.bounds = {}
         self.meta = {}

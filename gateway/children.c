@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,13 +17,15 @@
 #include "popgate/clock.h"
 #include "popgate/log.h"
 #include "popgate/net.h"
+#include "popgate/sesslink.h"
 #include "popgate/status.h"
 #include "popgate/str.h"
 #include "popgate/xmem.h"
 
 struct child *
 children_add(struct children *ch, pid_t pid, int ctl, int slot,
-    const struct sockaddr_storage *ss, const struct penalty_source *src)
+    const struct sockaddr_storage *ss, const struct penalty_source *src,
+    bool proxied)
 {
 	struct child	*c = NULL;
 
@@ -37,6 +40,12 @@ children_add(struct children *ch, pid_t pid, int ctl, int slot,
 		c->src = *src;
 	}
 	addr_format_sa((const struct sockaddr *)ss, c->peer, sizeof(c->peer));
+	c->proxied = proxied;
+	if (proxied) {
+		/* The balancer, until the child says who is behind it. */
+		c->has_src = false;
+		snprintf(c->via, sizeof(c->via), "%s", c->peer);
+	}
 	c->since = (int64_t)time(NULL);
 	c->started = clock_ms();
 	ch->startups++;
@@ -125,7 +134,7 @@ admit(struct children *ch, struct child *c, const struct scoreboard *sb,
 		    "reason=MaxSessionsPerUser sessions=%u",
 		    log_quote(q, sizeof(q), e.user), c->peer, n);
 	}
-	if (write(c->ctl, &answer, 1) != 1) {
+	if (send(c->ctl, &answer, 1, MSG_NOSIGNAL) != 1) {
 		log_debug("event=admission-answer-failed pid=%ld error=%s",
 		    (long)c->pid, log_quote(q, sizeof(q), strerror(errno)));
 	}
@@ -135,23 +144,103 @@ admit(struct children *ch, struct child *c, const struct scoreboard *sb,
 	}
 }
 
-void
-children_readable(struct children *ch, size_t i, const struct scoreboard *sb,
-    unsigned max)
+/* Child i is no longer a startup: its control socket is closed. */
+static void
+done_asking(struct children *ch, struct child *c)
 {
-	struct child	*c = &ch->v[i];
-	char		 b;
-	ssize_t		 n;
-
-	n = read(c->ctl, &b, 1);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-		return;
-	}
-	if (n == 1 && b == 'a') {
-		admit(ch, c, sb, max);
-	}
 	net_close(&c->ctl);
 	ch->startups--;
+}
+
+static void
+reply(const struct child *c, char b)
+{
+	char	q[LOG_VALUE_MAX];
+
+	if (send(c->ctl, &b, 1, MSG_NOSIGNAL) != 1) {
+		log_debug("event=answer-failed pid=%ld error=%s",
+		    (long)c->pid, log_quote(q, sizeof(q), strerror(errno)));
+	}
+}
+
+/*
+ * A source message: taken from a proxied child once, as its first word
+ * (see children.h), and only when it is well formed. false: refused.
+ */
+static bool
+parse_claim(const struct child *c, const struct sesslink_source *m,
+    size_t n, struct children_claim *claim)
+{
+	const struct sockaddr	*sa = (const struct sockaddr *)&m->sa;
+
+	memset(claim, 0, sizeof(*claim));
+	if (!c->proxied || c->claimed || n != sizeof(*m) ||
+	    (m->local != 0 && m->local != 1)) {
+		return false;
+	}
+	claim->local = m->local == 1;
+	if (claim->local) {
+		snprintf(claim->peer, sizeof(claim->peer), "%s", c->via);
+		return true;
+	}
+	if (!penalty_source_from_sa(sa, &claim->src)) {
+		return false;
+	}
+	claim->has_src = true;
+	addr_format_sa(sa, claim->peer, sizeof(claim->peer));
+	return true;
+}
+
+bool
+children_readable(struct children *ch, size_t i, const struct scoreboard *sb,
+    unsigned max, struct children_claim *claim)
+{
+	struct child		*c = &ch->v[i];
+	struct sesslink_source	 m;
+	ssize_t			 n;
+
+	memset(&m, 0, sizeof(m));
+	/* SOCK_SEQPACKET: one message per read, a longer one truncated. */
+	n = recv(c->ctl, &m, sizeof(m), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		return false;
+	}
+	if (n > 0 && m.type == SESSLINK_SOURCE) {
+		if (parse_claim(c, &m, (size_t)n, claim)) {
+			c->claimed = true;
+			return true;
+		}
+		log_error("event=source-refused pid=%ld from=%s "
+		    "reason=protocol-error", (long)c->pid, c->peer);
+		c->refused = true;
+		reply(c, 'n');
+	} else if (n == 1 && m.type == SESSLINK_ADMIT) {
+		admit(ch, c, sb, max);
+	}
+	done_asking(ch, c);
+	return false;
+}
+
+void
+children_source_answer(struct children *ch, size_t i,
+    const struct children_claim *claim, bool ok)
+{
+	struct child	*c = &ch->v[i];
+
+	if (c->ctl < 0) {
+		return;
+	}
+	reply(c, ok ? 'y' : 'n');
+	if (!ok) {
+		c->refused = true;
+		done_asking(ch, c);
+		return;
+	}
+	c->has_src = claim->has_src;
+	if (claim->has_src) {
+		c->src = claim->src;
+	}
+	snprintf(c->peer, sizeof(c->peer), "%s", claim->peer);
 }
 
 void
@@ -182,6 +271,7 @@ children_status(const struct children *ch, size_t i,
 	snprintf(row->user, sizeof(row->user), "%s",
 	    c->admitted ? c->user : "");
 	snprintf(row->source, sizeof(row->source), "%s", c->peer);
+	snprintf(row->via, sizeof(row->via), "%s", c->proxied ? c->via : "");
 	row->since = c->since;
 	row->tunnels = e.tunnels;
 	row->up = e.bytes_up;

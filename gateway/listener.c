@@ -6,10 +6,18 @@
  * PerSourceMaxStartups are closed before the child is forked, so a flood
  * costs no key exchange (as sshd).
  *
+ * On a proxy listener the address accept() gives is the balancer's, and
+ * the parent never reads the network: only ProxyFrom and the global
+ * limits are checked at accept. The child reads the PROXY header and
+ * reports the client's address before key exchange; PerSourcePenalties
+ * and PerSourceMaxStartups are decided then, on that address (refused:
+ * the child closes at once and is charged nothing), and it is that
+ * address, never the balancer's, that is charged when the child ends.
+ *
  * One poll loop: a signalfd (SIGHUP, SIGTERM, SIGINT, SIGCHLD), the
  * listeners, the children's control sockets and the ControlSocket. The
- * parent never waits on a child: admissions are one byte each way, the
- * scoreboard is read, not locked.
+ * parent never waits on a child: each question is one message, one byte
+ * back; the scoreboard is read, not locked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +44,7 @@
 #include "popgate/notify.h"
 #include "popgate/penalty.h"
 #include "popgate/privsep.h"
+#include "popgate/proxyproto.h"
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
 #include "popgate/status.h"
@@ -278,7 +287,7 @@ reap(struct listener *l)
 			log_error("event=session-killed pid=%ld from=%s "
 			    "signal=%d", (long)pid, c->peer, WTERMSIG(status));
 		}
-		if (!l->stopping) {
+		if (!l->stopping && !c->refused) {
 			charge(l, c, children_offence(&l->ch, i, &e, status));
 		}
 		children_forget(&l->ch, i, l->sb);
@@ -287,9 +296,8 @@ reap(struct listener *l)
 
 /* In the forked child: drop every parent resource, then serve. */
 static void
-child_main(struct listener *l, int fd, int ctl, int slot)
+child_main(struct listener *l, struct session_conn *c, int slot)
 {
-	struct scoreboard_slot	*mine = NULL;
 	const struct gwconf	*g = l->g;
 
 	listenset_free(l->ls);
@@ -304,7 +312,7 @@ child_main(struct listener *l, int fd, int ctl, int slot)
 	penalty_free(l->pen);
 	l->pen = NULL;
 	net_close(&l->sigfd);
-	mine = scoreboard_child(l->sb, slot);
+	c->slot = scoreboard_child(l->sb, slot);
 	l->sb = NULL;
 	/* A reload of the gateway is no business of an open session. */
 	signal(SIGHUP, SIG_IGN);
@@ -313,23 +321,25 @@ child_main(struct listener *l, int fd, int ctl, int slot)
 	if (privsep_drop() != 0) {
 		exit(1);
 	}
-	exit(session_serve(&g->sc, g->pw, g->bind, fd, ctl, mine));
+	exit(session_serve(&g->sc, g->pw, g->bind, c));
 }
 
 static void
 spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
-    const struct penalty_source *src)
+    const struct penalty_source *src, bool proxied)
 {
-	char		 q[LOG_VALUE_MAX];
-	int		 sv[2], slot;
-	pid_t		 pid;
+	struct session_conn	c;
+	char			q[LOG_VALUE_MAX];
+	int			sv[2], slot;
+	pid_t			pid;
 
 	slot = scoreboard_claim(l->sb);
 	if (slot < 0) {
 		close(fd);
 		return;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+	/* Records, not a stream: each question arrives whole or not at all. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_error("event=socketpair-failed error=%s",
 		    log_quote(q, sizeof(q), strerror(errno)));
 		scoreboard_release(l->sb, slot);
@@ -349,40 +359,63 @@ spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		child_main(l, fd, sv[1], slot);
+		memset(&c, 0, sizeof(c));
+		c.fd = fd;
+		c.ctl_fd = sv[1];
+		c.peer = *ss;
+		c.proxied = proxied;
+		child_main(l, &c, slot);
 	}
 	close(sv[1]);
 	close(fd);
 	net_set_nonblock(sv[0]);
-	children_add(&l->ch, pid, sv[0], slot, ss, src);
+	children_add(&l->ch, pid, sv[0], slot, ss, src, proxied);
 }
 
-/* Penalties and floods are turned away here, before any fork. */
+/*
+ * A penalised source or one with PerSourceMaxStartups startups already:
+ * before a fork (plain listener) or after the child read the PROXY
+ * header (proxy listener). peer is the client's address as logged.
+ */
 static bool
-turned_away(struct listener *l, const struct sockaddr_storage *ss,
-    const struct penalty_source *src, bool has_src)
+source_refused(struct listener *l, const char *peer, const char *via,
+    const struct penalty_source *src)
 {
 	const struct servconf	*sc = conf(l);
-	char			 peer[ADDR_STRLEN], why[160];
+	char			 why[ADDR_STRLEN + 128];
+	char			 viakv[ADDR_STRLEN + 8] = "";
 	uint64_t		 left;
 	unsigned		 n;
 
-	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
-	if (has_src && penalty_refuses(l->pen, src, clock_ms(), &left)) {
-		log_debug("event=connection-refused from=%s reason=penalty "
-		    "left=%llus", peer,
+	if (via != NULL) {
+		snprintf(viakv, sizeof(viakv), "via=%s ", via);
+	}
+	if (penalty_refuses(l->pen, src, clock_ms(), &left)) {
+		/* The penalty itself was logged once, when it began. */
+		log_verbose("event=connection-refused from=%s %sreason=penalty "
+		    "left=%llus", peer, viakv,
 		    (unsigned long long)(left + 999) / 1000);
 		return true;
 	}
-	if (has_src && sc->per_source_max_startups != 0 &&
+	if (sc->per_source_max_startups != 0 &&
 	    (n = children_startups_from(&l->ch, src)) >=
 	    sc->per_source_max_startups) {
-		snprintf(why, sizeof(why), "reason=per-source-max-startups "
-		    "source-startups=%u persourcemaxstartups=%u", n,
+		snprintf(why, sizeof(why), "%sreason=per-source-max-startups "
+		    "source-startups=%u persourcemaxstartups=%u", viakv, n,
 		    sc->per_source_max_startups);
 		log_drop(l, peer, why);
 		return true;
 	}
+	return false;
+}
+
+/* Floods and a full table, for every listener, before any fork. */
+static bool
+flood_refused(struct listener *l, const char *peer)
+{
+	const struct servconf	*sc = conf(l);
+	char			 why[160];
+
 	if (listener_should_drop(l->ch.startups, &sc->max_startups,
 	    arc4random_uniform(100))) {
 		snprintf(why, sizeof(why), "reason=max-startups startups=%u "
@@ -399,6 +432,42 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Turned away at accept, before any fork. On a proxy listener the peer
+ * is a balancer: it must be in ProxyFrom, and is no source of its own.
+ */
+static bool
+turned_away(struct listener *l, const struct sockaddr_storage *ss,
+    const struct penalty_source *src, bool has_src, bool proxied)
+{
+	const struct servconf	*sc = conf(l);
+	char			 peer[ADDR_STRLEN];
+
+	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
+	if (proxied && !proxyproto_net_match(sc->proxy_from,
+	    sc->nproxy_from, (const struct sockaddr *)ss)) {
+		log_drop(l, peer, "reason=not-in-proxyfrom");
+		return true;
+	}
+	if (!proxied && has_src && source_refused(l, peer, NULL, src)) {
+		return true;
+	}
+	return flood_refused(l, peer);
+}
+
+/* A proxied child named its client: go on, or close it uncharged. */
+static void
+claimed(struct listener *l, size_t i, const struct children_claim *claim)
+{
+	const struct child	*c = &l->ch.v[i];
+	bool			 ok = true;
+
+	if (claim->has_src && !l->stopping) {
+		ok = !source_refused(l, claim->peer, c->via, &claim->src);
+	}
+	children_source_answer(&l->ch, i, claim, ok && !l->stopping);
 }
 
 /* PasswordFile changed on disk (popgated passwd)? For new sessions. */
@@ -422,14 +491,16 @@ refresh_passwords(struct listener *l)
 }
 
 static void
-accept_on(struct listener *l, int lfd)
+accept_on(struct listener *l, size_t which)
 {
 	struct sockaddr_storage	ss;
 	struct penalty_source	src;
 	char			q[LOG_VALUE_MAX];
-	bool			has_src;
-	int			i, fd;
+	bool			has_src, proxied;
+	int			i, fd, lfd;
 
+	lfd = listenset_fd(l->ls, which);
+	proxied = listenset_proxy(l->ls, which);
 	for (i = 0; i < LISTENER_ACCEPTS; i++) {
 		fd = net_accept(lfd, &ss);
 		if (fd == -1) {
@@ -444,14 +515,14 @@ accept_on(struct listener *l, int lfd)
 			}
 			return;
 		}
-		has_src = penalty_source_from_sa((struct sockaddr *)&ss,
-		    &src);
-		if (turned_away(l, &ss, &src, has_src)) {
+		has_src = !proxied && penalty_source_from_sa(
+		    (struct sockaddr *)&ss, &src);
+		if (turned_away(l, &ss, &src, has_src, proxied)) {
 			close(fd);
 			continue;
 		}
 		refresh_passwords(l);
-		spawn(l, fd, &ss, has_src ? &src : NULL);
+		spawn(l, fd, &ss, has_src ? &src : NULL, proxied);
 	}
 }
 
@@ -578,6 +649,18 @@ fill_pollfds(struct listener *l, size_t *nctl_at, uint64_t now)
 	return n;
 }
 
+/* Child i's control socket is readable. */
+static void
+child_says(struct listener *l, size_t i)
+{
+	struct children_claim	claim;
+
+	if (children_readable(&l->ch, i, l->sb,
+	    conf(l)->max_sessions_per_user, &claim)) {
+		claimed(l, i, &claim);
+	}
+}
+
 static void
 serve(struct listener *l)
 {
@@ -599,14 +682,12 @@ serve(struct listener *l)
 			}
 			for (i = 1 + nsocks; i < nctl_at; i++) {
 				if (pfds[i].revents != 0) {
-					children_readable(&l->ch, l->owner[i],
-					    l->sb,
-					    conf(l)->max_sessions_per_user);
+					child_says(l, l->owner[i]);
 				}
 			}
 			for (i = 0; i < nsocks; i++) {
 				if (pfds[1 + i].revents & POLLIN) {
-					accept_on(l, pfds[1 + i].fd);
+					accept_on(l, i);
 				}
 			}
 		}

@@ -17,6 +17,7 @@
 struct lsock {
 	int		fd;
 	struct addr	addr;		/* as configured (port 0 kept) */
+	bool		proxy;		/* PROXY header first */
 };
 
 struct listenset {
@@ -65,6 +66,12 @@ listenset_fd(const struct listenset *ls, size_t i)
 	return ls->socks[i].fd;
 }
 
+bool
+listenset_proxy(const struct listenset *ls, size_t i)
+{
+	return ls->socks[i].proxy;
+}
+
 static bool
 same_addr(const struct addr *a, const struct addr *b)
 {
@@ -72,7 +79,7 @@ same_addr(const struct addr *a, const struct addr *b)
 }
 
 static int
-bind_one(const struct addr *a, char *err, size_t errlen)
+bind_one(const struct addr *a, bool proxy, char *err, size_t errlen)
 {
 	char		where[ADDR_STRLEN];
 	unsigned short	port = 0;
@@ -80,8 +87,8 @@ bind_one(const struct addr *a, char *err, size_t errlen)
 
 	fd = net_listen(a, &port, err, errlen);
 	if (fd != -1) {
-		log_info("event=listening addr=%s", addr_format(a->host, port,
-		    where, sizeof(where)));
+		log_info("event=listening addr=%s%s", addr_format(a->host, port,
+		    where, sizeof(where)), proxy ? " proxy=yes" : "");
 	}
 	return fd;
 }
@@ -132,9 +139,12 @@ listenset_apply(struct listenset *ls, const struct servconf *sc, char *err,
 
 	for (i = 0; i < sc->nlisten; i++) {
 		socks[i].addr = sc->listen[i];
+		/* A kept socket takes the new generation's word too. */
+		socks[i].proxy = sc->listen_proxy[i];
 		socks[i].fd = take_old(ls, &sc->listen[i]);
 		if (socks[i].fd == -1) {
-			socks[i].fd = bind_one(&sc->listen[i], err, errlen);
+			socks[i].fd = bind_one(&sc->listen[i],
+			    socks[i].proxy, err, errlen);
 		}
 		if (socks[i].fd == -1) {
 			undo(ls, socks, i);

@@ -25,6 +25,7 @@
 #include "popgate/mailmap.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
+#include "popgate/proxyconn.h"
 #include "popgate/relay.h"
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
@@ -52,6 +53,9 @@ struct session {
 	struct auth		*auth;
 	struct ssh_server_callbacks_struct cb;
 	char			 peer[ADDR_STRLEN];
+	struct sockaddr_storage	 client;	/* peer: the real client */
+	struct sockaddr_storage	 local;		/* where it reached us */
+	bool			 quiet;		/* the balancer's own check */
 	char			*targets;	/* "pop3:110" for messages */
 	uint64_t		 grace_deadline;
 	struct tunnel		**tunnels;
@@ -227,6 +231,10 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	}
 	if (mailbox[0] != '\0') {
 		tunnel_bind_mailbox(t, mailbox);
+	}
+	if (pe->proxy) {
+		tunnel_set_proxy(t, (struct sockaddr *)&s->client,
+		    (struct sockaddr *)&s->local);
 	}
 	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
 	    sizeof(*s->tunnels));
@@ -748,6 +756,21 @@ install_callbacks(struct session *s)
 
 static const int	session_signals[] = { SIGINT, SIGTERM, SIGUSR1 };
 
+static void
+log_kex_failed(const struct session *s, const char *why)
+{
+	char	q[LOG_TEXT_MAX];
+
+	/* A balancer's health check connects and leaves: not news. */
+	if (s->quiet) {
+		log_verbose("event=kex-failed from=%s error=%s", s->peer,
+		    log_quote(q, sizeof(q), why));
+	} else {
+		log_info("event=kex-failed from=%s error=%s", s->peer,
+		    log_quote(q, sizeof(q), why));
+	}
+}
+
 /* Banner and key exchange, blocking but bounded by LoginGraceTime. */
 static int
 key_exchange(struct session *s, ssh_bind bind, int fd)
@@ -775,8 +798,7 @@ key_exchange(struct session *s, ssh_bind bind, int fd)
 			why = clock_ms() >= s->grace_deadline ? "not finished "
 			    "within LoginGraceTime" : "broken off or bad data";
 		}
-		log_info("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), why));
+		log_kex_failed(s, why);
 		/* A silent client (no banner) costs a whole LoginGraceTime. */
 		return clock_ms() >= s->grace_deadline ? -2 : -1;
 	}
@@ -845,24 +867,61 @@ say_why(struct session *s, const char *why)
 	}
 }
 
+/*
+ * Who the connection is from and where it reached us; on a proxy
+ * listener the PROXY header says who. -1: close it (logged).
+ */
+/*
+ * Who the connection is from (accept()'s word: a balancer's health check
+ * may be gone before we could ask the socket) and where it reached us;
+ * on a proxy listener the PROXY header says who. -1: close it (logged).
+ */
+static int
+addresses(struct session *s, const struct session_conn *c)
+{
+	struct proxyconn	pc;
+	socklen_t		len = sizeof(s->local);
+
+	s->client = c->peer;
+	if (getsockname(c->fd, (struct sockaddr *)&s->local, &len) != 0) {
+		memset(&s->local, 0, sizeof(s->local));
+	}
+	addr_format_sa((const struct sockaddr *)&s->client, s->peer,
+	    sizeof(s->peer));
+	if (!c->proxied) {
+		log_verbose("event=connection from=%s", s->peer);
+		return 0;
+	}
+	if (proxyconn_take(c->fd, (const struct sockaddr *)&c->peer,
+	    s->grace_deadline, s->link, &pc) != 0) {
+		return -1;
+	}
+	s->client = pc.client;
+	s->quiet = pc.quiet;
+	snprintf(s->peer, sizeof(s->peer), "%s", pc.peer);
+	return 0;
+}
+
 int
 session_serve(const struct servconf *sc, const struct pwfile *pw,
-    ssh_bind bind, int fd, int ctl_fd, struct scoreboard_slot *slot)
+    ssh_bind bind, const struct session_conn *c)
 {
 	struct session		 s;
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof(ss);
 	const char		*why = "kex-failed";
 	char			 q[LOG_VALUE_MAX];
-	int			 rc;
+	int			 rc, fd = c->fd;
 
 	memset(&s, 0, sizeof(s));
 	s.sc = sc;
-	s.link = sesslink_new(ctl_fd, slot, clock_ms());
-	if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0) {
-		addr_format_sa((struct sockaddr *)&ss, s.peer, sizeof(s.peer));
-	} else {
-		snprintf(s.peer, sizeof(s.peer), "unknown");
+	s.link = sesslink_new(c->ctl_fd, c->slot, clock_ms());
+	/* The PROXY header's wait counts against LoginGraceTime too. */
+	s.grace_deadline = clock_ms() +
+	    (uint64_t)sc->login_grace_time * 1000;
+	if (addresses(&s, c) != 0) {
+		close(fd);
+		sesslink_end(s.link, SCOREBOARD_END_CLOSED);
+		sesslink_free(s.link);
+		return 0;
 	}
 	/* Small POP3 commands must not wait for Nagle (RFC 896) on either hop. */
 	net_set_nodelay(fd);
@@ -870,9 +929,6 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	net_set_nonblock(fd);
 	s.targets = policy_describe(sc->forwards);
 	s.auth = auth_new(sc, pw, s.peer);
-	s.grace_deadline = clock_ms() +
-	    (uint64_t)sc->login_grace_time * 1000;
-	log_verbose("event=connection from=%s", s.peer);
 	rc = key_exchange(&s, bind, fd);
 	if (rc == 0) {
 		why = run(&s);

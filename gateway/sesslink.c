@@ -4,11 +4,14 @@
  * blocking call of a session, a poll on a socket the parent answers from
  * its loop in microseconds, bounded all the same.
  */
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "popgate/clock.h"
@@ -63,16 +66,16 @@ sesslink_auth(struct sesslink *l, unsigned attempts, unsigned failures)
 	publish(l);
 }
 
-/* 'a' to the parent, then its answer within SESSLINK_ADMIT_MS. */
+/* msg to the parent, then its answer within SESSLINK_ADMIT_MS. */
 static bool
-ask(int fd)
+ask(int fd, const void *msg, size_t len)
 {
 	struct pollfd	pfd = { fd, POLLIN, 0 };
 	uint64_t	deadline = clock_ms() + SESSLINK_ADMIT_MS, now;
 	char		b = 0;
 	ssize_t		n = -1;
 
-	if (write(fd, "a", 1) != 1) {
+	if (send(fd, msg, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		return false;
 	}
 	while ((now = clock_ms()) < deadline) {
@@ -99,10 +102,35 @@ sesslink_admit(struct sesslink *l, const char *user, uint64_t now_ms)
 	l->entry.last_active_ms = now_ms;
 	publish(l);
 	if (l->ctl_fd >= 0) {
-		ok = ask(l->ctl_fd);
+		ok = ask(l->ctl_fd, "a", 1);
 		net_close(&l->ctl_fd);
 	}
 	return ok;
+}
+
+bool
+sesslink_source(struct sesslink *l, const struct sockaddr *sa)
+{
+	struct sesslink_source	m;
+	socklen_t		len = 0;
+
+	if (l->ctl_fd < 0) {
+		return true;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = SESSLINK_SOURCE;
+	m.local = sa == NULL;
+	if (sa != NULL) {
+		len = sa->sa_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		memcpy(&m.sa, sa, len);
+	}
+	/* A refusal is final: the control socket has no further use. */
+	if (!ask(l->ctl_fd, &m, sizeof(m))) {
+		net_close(&l->ctl_fd);
+		return false;
+	}
+	return true;
 }
 
 void

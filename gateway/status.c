@@ -161,6 +161,12 @@ json_session(FILE *mem, const struct status_session *s)
 	fprintf(mem, ",\"authenticated\":%s,\"source\":",
 	    s->authenticated ? "true" : "false");
 	json_string(mem, s->source);
+	fputs(",\"via\":", mem);
+	if (s->via[0] != '\0') {
+		json_string(mem, s->via);
+	} else {
+		fputs("null", mem);
+	}
 	fprintf(mem, ",\"since\":%" PRId64 ",\"tunnels\":%u,\"bytes_up\":%"
 	    PRIu64 ",\"bytes_down\":%" PRIu64 ",\"idle_seconds\":%" PRIu64
 	    "}", s->since, s->tunnels, s->up, s->down, s->idle_secs);

@@ -38,6 +38,7 @@
 #include "popgate/mailproto.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
+#include "popgate/proxyproto.h"
 #include "popgate/relay.h"
 #include "popgate/servconf.h"
 #include "popgate/tunnel.h"
@@ -69,6 +70,8 @@ struct tunnel {
 	uint64_t		 started, deadline;
 	uint64_t		 last_active, seen;	/* idle tracking */
 	uint64_t		 err_bytes;	/* our -ERR line */
+	unsigned char		 proxyhdr[PROXYPROTO_V2_BUILD_MAX];
+	size_t			 proxylen;	/* 0: send none */
 };
 
 static int
@@ -209,6 +212,28 @@ attach_relay(struct tunnel *t, int fd, uint64_t now)
 	relay_pump(t->relay);
 }
 
+/*
+ * Forward ... proxy: the PROXY v2 header goes first, before anything the
+ * backend could answer. A fresh socket's send buffer takes its 52 bytes
+ * at most whole; anything less is a broken connection.
+ */
+static const char *
+send_proxy(struct tunnel *t)
+{
+	ssize_t	n;
+
+	if (t->proxylen == 0) {
+		return NULL;
+	}
+	do {
+		n = send(t->fd, t->proxyhdr, t->proxylen, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		return strerror(errno);
+	}
+	return n == (ssize_t)t->proxylen ? NULL : "PROXY header cut short";
+}
+
 /* Does this backend need the bridge (see bridge.h)? */
 static bool
 bridged(const struct tunnel *t)
@@ -287,13 +312,19 @@ pump_bridge(struct tunnel *t, uint64_t now)
 static void
 connected(struct tunnel *t, uint64_t now)
 {
-	int	err = net_connect_result(t->fd);
+	const char	*why = NULL;
+	int		 err = net_connect_result(t->fd);
 
 	if (err != 0) {
 		next_backend(t, strerror(err), now);
 		return;
 	}
 	net_set_nodelay(t->fd);
+	why = send_proxy(t);
+	if (why != NULL) {
+		next_backend(t, why, now);
+		return;
+	}
 	if (!greets(t) || t->pe.backends[t->backend].tls != POLICY_TLS_NONE) {
 		start_relay(t, now);
 		return;
@@ -352,6 +383,13 @@ tunnel_open(ssh_event ev, ssh_message msg, const struct policy_entry *pe,
 	t->started = clock_ms();
 	try_backends(t, t->started);
 	return t;
+}
+
+void
+tunnel_set_proxy(struct tunnel *t, const struct sockaddr *src,
+    const struct sockaddr *dst)
+{
+	t->proxylen = proxyproto_build_v2(src, dst, t->proxyhdr);
 }
 
 void

@@ -8,6 +8,7 @@
 #ifndef POPGATE_LISTENSET_H
 #define POPGATE_LISTENSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct servconf;
@@ -31,5 +32,7 @@ void			 listenset_close(struct listenset *ls);
 size_t			 listenset_count(const struct listenset *ls);
 /* Socket i (0 <= i < count), in ListenAddress order. */
 int			 listenset_fd(const struct listenset *ls, size_t i);
+/* Is socket i a proxy listener (ListenAddress ... proxy)? */
+bool			 listenset_proxy(const struct listenset *ls, size_t i);
 
 #endif

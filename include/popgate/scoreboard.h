@@ -20,7 +20,10 @@
  *   logins can never both see room for one.
  * - The parent trusts an entry's counters only about that child itself
  *   (auth failures for its penalties, bytes for status); the peer address
- *   it charges is its own copy from accept(), never the child's word.
+ *   it charges is its own copy from accept(), never the child's word,
+ *   except on a proxy listener, where accept() names the balancer: there
+ *   it is the client the child's PROXY header named, taken once, as the
+ *   child's first message, before it parsed a byte of SSH (children.h).
  */
 #ifndef POPGATE_SCOREBOARD_H
 #define POPGATE_SCOREBOARD_H

@@ -18,11 +18,12 @@ struct status_session {
 	long		 pid;
 	bool		 authenticated;
 	char		 user[SCOREBOARD_USER_LEN];	/* "" before login */
-	char		 source[ADDR_STRLEN];
+	char		 source[ADDR_STRLEN];	/* the client */
 	int64_t		 since;		/* unix time of the connection */
 	unsigned	 tunnels;	/* open now */
 	uint64_t	 up, down;	/* bytes, all its tunnels */
 	uint64_t	 idle_secs;	/* since bytes last moved */
+	char		 via[ADDR_STRLEN];	/* source's balancer, or "" */
 };
 
 struct status {

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <libssh/libssh.h>
 #include <libssh/server.h>
@@ -38,6 +39,14 @@ struct tunnel	*tunnel_open(ssh_event ev, ssh_message msg,
 		    const struct policy_entry *pe, const struct servconf *sc,
 		    const char *user, const char *peer);
 
+/*
+ * Forward ... proxy: every backend connection of t starts with a PROXY
+ * v2 header saying src (the SSH client) connected to dst (the gateway),
+ * sent as soon as the TCP connect succeeds, before anything else. Call
+ * right after tunnel_open (the connect completes on a later pump).
+ */
+void		 tunnel_set_proxy(struct tunnel *t, const struct sockaddr *src,
+		    const struct sockaddr *dst);
 /*
  * BindMailbox: only POP3 logins to mailbox pass (see mailbind.h). Call
  * right after tunnel_open; copied.

@@ -34,7 +34,7 @@ static struct hgate	 G;
 static void
 up(const char *label, bool tls, bool apop)
 {
-	struct hdovecot_opts	opts = { false, apop, true, NULL, NULL };
+	struct hdovecot_opts	opts = { false, apop, true, NULL, NULL, false };
 
 	memset(&G, 0, sizeof(G));
 	H = harness_new(label);

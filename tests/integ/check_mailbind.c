@@ -25,7 +25,7 @@ static struct hgate	 G;
 static void
 bind_setup(void)
 {
-	struct hdovecot_opts	opts = { false, true, false, NULL, NULL };
+	struct hdovecot_opts	opts = { false, true, false, NULL, NULL, false };
 
 	memset(&G, 0, sizeof(G));
 	H = harness_new("mailbind");

@@ -279,6 +279,7 @@ struct hdovecot {
 	uint16_t	 port;		/* POP3 */
 	uint16_t	 imap_port;
 	uint16_t	 pop3s_port;	/* 0 without TLS */
+	uint16_t	 proxy_port;	/* POP3 wanting a PROXY header; 0 */
 	struct hproc	*proc;
 	char		 log[HARNESS_PATH];
 	struct hmail	 mail;
@@ -291,6 +292,10 @@ struct hdovecot_opts {
 					 * failure costs 2 s, not 2, 4, 8... */
 	const char	*cert;		/* PEM: TLS on (STLS and pop3s) */
 	const char	*key;
+	bool		 haproxy;	/* proxy_port: a POP3 listener that
+					 * wants a PROXY header first
+					 * (haproxy = yes), from 127.0.0.0/8;
+					 * with cert, pop3s wants it too */
 };
 
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on
@@ -467,6 +472,7 @@ Suite		*interop_suite(void);
 Suite		*fault_suite(void);
 Suite		*limits_suite(void);
 Suite		*proxy_suite(void);
+Suite		*scale_suite(void);
 Suite		*systemd_suite(void);
 Suite		*protocols_suite(void);
 Suite		*logging_suite(void);

@@ -105,17 +105,38 @@ anvil_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 	    "  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n" : "");
 }
 
+/*
+ * Dovecot 2.3: a listener that wants a PROXY header first, from the
+ * networks in haproxy_trusted_networks (pop3s too, then: see
+ * hdovecot_opts).
+ */
+static void
+haproxy_lines(const struct hdovecot *d, char *listener, size_t llen,
+    char *trusted, size_t tlen)
+{
+	listener[0] = trusted[0] = '\0';
+	if (d->proxy_port == 0) {
+		return;
+	}
+	snprintf(listener, llen, "  inet_listener pop3p {\n"
+	    "    address = 127.0.0.1\n    port = %u\n    haproxy = yes\n"
+	    "  }\n", (unsigned)d->proxy_port);
+	snprintf(trusted, tlen, "haproxy_trusted_networks = 127.0.0.0/8\n");
+}
+
 static int
 write_conf(const char *path, const struct harness *h,
     const struct hdovecot *d, const struct hdovecot_opts *opts,
     const struct mail_owner *o)
 {
-	char	tls[HARNESS_PATH * 3], anvil[256];
+	char	tls[HARNESS_PATH * 3], anvil[256], hp[256], trusted[64];
 
 	tls_lines(opts, tls, sizeof(tls));
 	anvil_lines(opts, anvil, sizeof(anvil));
+	haproxy_lines(d, hp, sizeof(hp), trusted, sizeof(trusted));
 	return hfile_write(path, 0644,
 	    "# written by popgate's integration tests\n"
+	    "%15$s"
 	    "base_dir = %1$s/dv-run\n"
 	    "state_dir = %1$s/dv-state\n"
 	    "log_path = %2$s\n"
@@ -138,7 +159,8 @@ write_conf(const char *path, const struct harness *h,
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
 	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
-	    "    port = %13$u\n  }\n"
+	    "    port = %13$u\n%16$s  }\n"
+	    "%14$s"
 	    "%9$s"
 	    "}\n"
 	    "service imap-login {\n"
@@ -151,7 +173,8 @@ write_conf(const char *path, const struct harness *h,
 	    (unsigned)o->gid, (unsigned)d->port, o->group,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n", anvil,
-	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port);
+	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port, hp,
+	    trusted, d->proxy_port != 0 ? "    haproxy = yes\n" : "");
 }
 
 static void
@@ -191,6 +214,10 @@ start_once(struct harness *h, struct hdovecot *d,
 		d->pop3s_port = hnet_free_port();
 		ck_assert(d->pop3s_port != 0);
 	}
+	if (opts->haproxy) {
+		d->proxy_port = hnet_free_port();
+		ck_assert(d->proxy_port != 0);
+	}
 	ck_assert(write_conf(conf.s, h, d, opts, o) == 0);
 	hargv_init(&a);
 	hargv_add(&a, "dovecot");
@@ -225,7 +252,7 @@ void
 hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 {
 	const struct hdovecot_opts	opts = {
-		big, false, false, NULL, NULL
+		big, false, false, NULL, NULL, false
 	};
 
 	hdovecot_start_opts(h, d, &opts);

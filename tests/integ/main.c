@@ -35,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, fault_suite());
 	srunner_add_suite(sr, limits_suite());
 	srunner_add_suite(sr, proxy_suite());
+	srunner_add_suite(sr, scale_suite());
 	srunner_add_suite(sr, systemd_suite());
 	srunner_add_suite(sr, protocols_suite());
 	srunner_add_suite(sr, logging_suite());

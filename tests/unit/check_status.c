@@ -50,10 +50,11 @@ END_TEST
 
 static struct status_session	sessions[] = {
 	{ 101, true, "alice", "192.0.2.7:53122", 1700000000, 2, 1234,
-	    20971520, 3 },
-	{ 102, false, "", "[2001:db8::1]:40000", 1700000100, 0, 0, 0, 75 },
+	    20971520, 3, "" },
+	{ 102, false, "", "[2001:db8::1]:40000", 1700000100, 0, 0, 0, 75,
+	    "10.0.0.2:41000" },
 	{ 103, true, "bob.smith-long", "127.0.0.1:1", 1700000200, 1, 5, 6,
-	    7200 },
+	    7200, "" },
 };
 
 static void
@@ -108,7 +109,7 @@ START_TEST(test_status_json)
 {
 	struct status		 st;
 	struct status_session	 odd = { 7, true, "q\"u\\o\x01", "x\n",
-				    -1, 0, 0, 0, 0 };
+				    -1, 0, 0, 0, 0, "" };
 	char			*out = NULL;
 
 	snapshot(&st, 2);
@@ -117,11 +118,13 @@ START_TEST(test_status_json)
 	    "{\"pid\":4242,\"version\":\"9.9\",\"state\":\"running\","
 	    "\"started\":1700000000,\"now\":1700003600,\"sessions\":["
 	    "{\"pid\":101,\"user\":\"alice\",\"authenticated\":true,"
-	    "\"source\":\"192.0.2.7:53122\",\"since\":1700000000,"
+	    "\"source\":\"192.0.2.7:53122\",\"via\":null,"
+	    "\"since\":1700000000,"
 	    "\"tunnels\":2,\"bytes_up\":1234,\"bytes_down\":20971520,"
 	    "\"idle_seconds\":3},"
 	    "{\"pid\":102,\"user\":null,\"authenticated\":false,"
-	    "\"source\":\"[2001:db8::1]:40000\",\"since\":1700000100,"
+	    "\"source\":\"[2001:db8::1]:40000\",\"via\":\"10.0.0.2:41000\","
+	    "\"since\":1700000100,"
 	    "\"tunnels\":0,\"bytes_up\":0,\"bytes_down\":0,"
 	    "\"idle_seconds\":75}],"
 	    "\"totals\":{\"sessions\":1,\"unauthenticated\":1,\"tunnels\":2,"

@@ -36,6 +36,7 @@ main(void)
 	srunner_add_suite(sr, privsep_suite());
 	srunner_add_suite(sr, mailbind_suite());
 	srunner_add_suite(sr, mailmap_suite());
+	srunner_add_suite(sr, children_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -32,6 +32,7 @@ Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
 Suite	*mailbind_suite(void);
 Suite	*mailmap_suite(void);
+Suite	*children_suite(void);
 
 /* A new mkdtemp folder under $TMPDIR (or /tmp). New string. */
 char	*testutil_mkdtemp(void);
