@@ -641,7 +641,9 @@ end_reason(const struct session *s)
 	const char	*e = ssh_get_error(s->ssh);
 	char		 q[LOG_TEXT_MAX];
 
+	/* libssh spells a peer's goodbye "... SSH_MSG_DISCONNECT ...". */
 	if (*e == '\0' || strstr(e, "disconnect") != NULL ||
+	    strstr(e, "DISCONNECT") != NULL ||
 	    strncmp(e, "Socket error", 12) == 0) {
 		return "client-closed";
 	}
