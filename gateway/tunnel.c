@@ -242,44 +242,6 @@ bridged(const struct tunnel *t)
 	    t->mailbox != NULL;
 }
 
-/* The bridge takes the backend socket; the relay waits for its end. */
-static void
-start_bridge(struct tunnel *t, uint64_t now)
-{
-	char	who[256], err[300], qu[LOG_VALUE_MAX];
-	int	fd = t->fd;
-
-	ssh_event_remove_fd(t->ev, fd);
-	t->fd = -1;
-	t->ready = false;
-	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
-	    sizeof(qu), t->user), t->peer);
-	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[t->backend],
-	    t->mailbox, who, err, sizeof(err));
-	if (t->bridge == NULL) {
-		next_backend(t, err, now);
-		return;
-	}
-	t->state = TUNNEL_BRIDGING;
-	t->deadline = now + t->step_ms;
-}
-
-/* Connected and (when it greets) heard from: the relay takes over. */
-static void
-start_relay(struct tunnel *t, uint64_t now)
-{
-	int	fd = t->fd;
-
-	if (bridged(t)) {
-		start_bridge(t, now);
-		return;
-	}
-	ssh_event_remove_fd(t->ev, fd);
-	t->fd = -1;
-	t->ready = false;
-	attach_relay(t, fd, now);
-}
-
 /* Until the bridge is ready; one that fails passes the backend over. */
 static void
 pump_bridge(struct tunnel *t, uint64_t now)
@@ -307,6 +269,49 @@ pump_bridge(struct tunnel *t, uint64_t now)
 		next_backend(t, "TLS set-up not finished within "
 		    "BackendConnectTimeout", now);
 	}
+}
+
+/*
+ * The bridge takes the backend socket; the relay waits for its end. A
+ * bridge may be ready at once (a plain backend, only bound), and nothing
+ * else would wake the loop for it: pumped here, not on the next event.
+ */
+static void
+start_bridge(struct tunnel *t, uint64_t now)
+{
+	char	who[256], err[300], qu[LOG_VALUE_MAX];
+	int	fd = t->fd;
+
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	snprintf(who, sizeof(who), "user=%s from=%s", log_quote(qu,
+	    sizeof(qu), t->user), t->peer);
+	t->bridge = bridge_new(t->ev, fd, &t->pe.backends[t->backend],
+	    t->mailbox, who, err, sizeof(err));
+	if (t->bridge == NULL) {
+		next_backend(t, err, now);
+		return;
+	}
+	t->state = TUNNEL_BRIDGING;
+	t->deadline = now + t->step_ms;
+	pump_bridge(t, now);
+}
+
+/* Connected and (when it greets) heard from: the relay takes over. */
+static void
+start_relay(struct tunnel *t, uint64_t now)
+{
+	int	fd = t->fd;
+
+	if (bridged(t)) {
+		start_bridge(t, now);
+		return;
+	}
+	ssh_event_remove_fd(t->ev, fd);
+	t->fd = -1;
+	t->ready = false;
+	attach_relay(t, fd, now);
 }
 
 static void

@@ -412,6 +412,39 @@ START_TEST(test_mailbind_backend_reset_after_login)
 }
 END_TEST
 
+/*
+ * A mail client that leaves while the backend has not greeted yet (the
+ * ssh -L probe in hclient_tunnel does just that). The bridge for a plain
+ * bound backend is ready at once and no later event would wake the loop
+ * for it: the EOF must still reach this one-client-at-a-time backend at
+ * once, or the next client waits for nothing until "no greeting in time".
+ */
+START_TEST(test_mailbind_client_gone_before_greeting)
+{
+	const struct hcred	 c = { HARNESS_USER, NULL, NULL };
+	struct hcred		 k = c;
+	struct hproc		*ssh = NULL;
+	struct dlg		 d;
+	uint16_t		 fake, lport;
+
+	fake = hfake_slow_start(H, 0, 400);
+	hgate_prepare(H, &G, fake, false, "BindMailbox yes\n");
+	hgate_start(H, &G);
+	k.key = G.userkey;
+	lport = hclient_tunnel(H, &G, &k, "pop3:110", &ssh);
+	ck_assert_msg(lport != 0, "ssh -L did not come up; see %s", G.log);
+	/* Stuck, it would end at BackendConnectTimeout (5 s) instead. */
+	ck_assert_msg(hlog_wait(G.log, 1, G.proc, 3500,
+	    HLINE("event=tunnel-closed user=alice", "reason=eof"), NULL, 0),
+	    "the tunnel the client left did not end within 3.5 s; see %s",
+	    G.log);
+	dlg_open(&d, lport);
+	ck_assert_str_eq(d.greeting, "+OK fake POP3 server ready\r\n");
+	ck_assert_str_eq(dlg_cmd(&d, "USER " HARNESS_USER), "+OK\r\n");
+	close(d.fd);
+}
+END_TEST
+
 Suite *
 mailbind_suite(void)
 {
@@ -424,6 +457,7 @@ mailbind_suite(void)
 	tcase_add_test(tc, test_mailbind_mailbox_map);
 	tcase_add_test(tc, test_mailbind_unbound_opens_any);
 	tcase_add_test(tc, test_mailbind_backend_reset_after_login);
+	tcase_add_test(tc, test_mailbind_client_gone_before_greeting);
 	tcase_add_test(tc, test_mailbind_over_starttls);
 	suite_add_tcase(s, tc);
 	return s;

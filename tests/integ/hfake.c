@@ -23,6 +23,7 @@
 struct fake {
 	int	lfd;
 	size_t	partial;
+	int	greet_ms;	/* before the greeting */
 };
 
 /* "+OK", then partial octets of a message that would be FAKE_SIZE. */
@@ -59,10 +60,13 @@ reset(int fd)
 
 /* One client: "+OK" to everything, until RETR (reset) or QUIT. */
 static void
-serve(int fd, size_t partial)
+serve(int fd, size_t partial, int greet_ms)
 {
 	char	line[512];
 
+	if (greet_ms > 0) {
+		(void)poll(NULL, 0, greet_ms);
+	}
 	if (hnet_write_str(fd, "+OK fake POP3 server ready\r\n") != 0) {
 		close(fd);
 		return;
@@ -93,18 +97,19 @@ fake_main(void *arg)
 		if (fd < 0) {
 			return 1;
 		}
-		serve(fd, f->partial);
+		serve(fd, f->partial, f->greet_ms);
 	}
 }
 
 uint16_t
-hfake_reset_start(struct harness *h, size_t partial)
+hfake_slow_start(struct harness *h, size_t partial, int greet_ms)
 {
 	struct fake	 f;
 	struct hproc	*p = NULL;
 	uint16_t	 port = 0;
 
 	f.partial = partial;
+	f.greet_ms = greet_ms;
 	f.lfd = hnet_listen(&port);
 	ck_assert_msg(f.lfd >= 0, "cannot listen on 127.0.0.1");
 	/* The child gets its own copy of f at fork time. */
@@ -112,6 +117,12 @@ hfake_reset_start(struct harness *h, size_t partial)
 	close(f.lfd);
 	ck_assert_msg(p != NULL, "cannot fork the fake backend");
 	return port;
+}
+
+uint16_t
+hfake_reset_start(struct harness *h, size_t partial)
+{
+	return hfake_slow_start(h, partial, 0);
 }
 
 /* The recorder: many clients at once, one poll loop. */

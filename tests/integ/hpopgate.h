@@ -82,6 +82,9 @@ int		 hfetchmail_verify(struct hproc *p, const char *dir,
  * (SO_LINGER 0). Returns its port. Asserts.
  */
 uint16_t	 hfake_reset_start(struct harness *h, size_t partial);
+/* The same, greeting each client only greet_ms after accepting it. */
+uint16_t	 hfake_slow_start(struct harness *h, size_t partial,
+		    int greet_ms);
 /*
  * A fake POP3 server (hproc_fork) on a free port that records: one
  * "accept" line in log per connection (written before it is greeted with
