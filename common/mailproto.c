@@ -103,11 +103,35 @@ append_clean(char *buf, size_t *o, size_t max, const char *s)
 }
 
 size_t
+mailproto_format_line(char *buf, size_t len, const char *const *parts,
+    size_t nparts)
+{
+	size_t	max, i, o = 0;
+
+	if (len < 3) {		/* no room for CRLF and the NUL */
+		if (len > 0) {
+			buf[0] = '\0';
+		}
+		return 0;
+	}
+	max = len - 1 < MAILPROTO_LINE_MAX ? len - 1 : MAILPROTO_LINE_MAX;
+	max -= 2;		/* keep room for CRLF */
+	for (i = 0; i < nparts; i++) {
+		if (parts[i] != NULL) {
+			append_clean(buf, &o, max, parts[i]);
+		}
+	}
+	buf[o++] = '\r';
+	buf[o++] = '\n';
+	buf[o] = '\0';
+	return o;
+}
+
+size_t
 mailproto_format_unavailable(char *buf, size_t len, enum mailproto proto,
     const char *prog, const char *reason)
 {
 	const char	*code = NULL;
-	size_t		 max, o = 0;
 
 	switch (proto) {
 	case MAILPROTO_POP3:
@@ -123,20 +147,12 @@ mailproto_format_unavailable(char *buf, size_t len, enum mailproto proto,
 	default:
 		break;
 	}
-	if (len < 3 || code == NULL) {	/* no room for CRLF and the NUL */
+	if (code == NULL) {
 		if (len > 0) {
 			buf[0] = '\0';
 		}
 		return 0;
 	}
-	max = len - 1 < MAILPROTO_LINE_MAX ? len - 1 : MAILPROTO_LINE_MAX;
-	max -= 2;			/* keep room for CRLF */
-	append_clean(buf, &o, max, code);
-	append_clean(buf, &o, max, prog);
-	append_clean(buf, &o, max, ": ");
-	append_clean(buf, &o, max, reason);
-	buf[o++] = '\r';
-	buf[o++] = '\n';
-	buf[o] = '\0';
-	return o;
+	return mailproto_format_line(buf, len, (const char *const[]){
+	    code, prog, ": ", reason }, 4);
 }

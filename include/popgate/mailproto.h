@@ -40,6 +40,14 @@ bool		 mailproto_greeting_ok(enum mailproto proto,
 		    const char *line);
 
 /*
+ * The parts (NULL ones skipped) as one line in buf, CRLF-ended: control
+ * bytes become spaces, cut to MAILPROTO_LINE_MAX with the CRLF. Returns
+ * its length; 0 (and "" when len > 0) when len < 3.
+ */
+size_t		 mailproto_format_line(char *buf, size_t len,
+		    const char *const *parts, size_t nparts);
+
+/*
  * Writes proto's "service unavailable, closing" line into buf: the
  * code, then "prog: reason", CRLF. Control bytes in prog and reason
  * become spaces; the line is cut to MAILPROTO_LINE_MAX. Returns its
