@@ -297,8 +297,10 @@ START_TEST(test_profile_cfgfile_errors)
 	char		 text[CFGFILE_LINE_MAX + 64], err[512];
 	struct profile	*p = NULL;
 
+	/* Every byte set: the line runs to the end of text, longer than
+	 * CFGFILE_LINE_MAX. */
 	snprintf(text, sizeof(text), "Host w\nIdentityFile /");
-	memset(text + strlen(text), 'k', CFGFILE_LINE_MAX);
+	memset(text + strlen(text), 'k', sizeof(text) - strlen(text));
 	text[sizeof(text) - 2] = '\n';
 	text[sizeof(text) - 1] = '\0';
 	p = read_text(text, HOME, err, sizeof(err));
