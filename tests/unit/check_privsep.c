@@ -2,7 +2,9 @@
  * check_privsep: the drop in a forked test process. As root (CI) it must
  * end with every id nobody's, no way back to uid 0 and no_new_privs set;
  * as anyone else, with the ids untouched and no_new_privs set. Each test
- * runs in its own process (CK_FORK), so dropping is safe here.
+ * runs in its own process (CK_FORK), so dropping is safe here; the TCase
+ * is tagged "fork" so a CK_FORK=no run (make valgrind) can leave it out
+ * (CK_EXCLUDE_TAGS=fork) and run it apart in fork mode.
  */
 #define _GNU_SOURCE		/* getresuid, getresgid */
 
@@ -110,6 +112,7 @@ privsep_suite(void)
 	Suite	*s = suite_create("privsep");
 	TCase	*tc = tcase_create("drop");
 
+	tcase_set_tags(tc, "fork");
 	tcase_add_test(tc, test_privsep_drops_for_good);
 	tcase_add_test(tc, test_privsep_missing_user_says_how_to_add_it);
 	tcase_add_test(tc, test_privsep_root_user_warns);
