@@ -21,6 +21,7 @@ static char		 root_dir[128];
 static char		 bin_dir[HARNESS_PATH / 2];
 static char		 src_dir[HARNESS_PATH / 2];
 static struct harness	*live;		/* the test's, for atexit */
+static int		 slow = 1;	/* HARNESS_SLOW */
 
 void
 harness_sleep_ms(long ms)
@@ -71,13 +72,40 @@ src_dir_set(void)
 	return path_set(src_dir, "POPGATE_SRCDIR", cwd);
 }
 
+/* HARNESS_SLOW: a whole number from 1 to 100, or unset (1). */
+static int
+slow_set(void)
+{
+	const char	*v = getenv("HARNESS_SLOW");
+	char		*end = NULL;
+	long		 n;
+
+	if (v == NULL || v[0] == '\0') {
+		return 0;
+	}
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || n < 1 || n > 100) {
+		fprintf(stderr, "check_integ: HARNESS_SLOW=%s: want a whole "
+		    "number from 1 to 100\n", v);
+		return -1;
+	}
+	slow = (int)n;
+	return 0;
+}
+
+int
+harness_slow(void)
+{
+	return slow;
+}
+
 int
 harness_root_init(void)
 {
 	const char	*tmp = getenv("TMPDIR");
 
 	if (path_set(bin_dir, "POPGATE_BIN", getenv("POPGATE_BIN")) != 0 ||
-	    src_dir_set() != 0) {
+	    src_dir_set() != 0 || slow_set() != 0) {
 		return -1;
 	}
 	if (access(harness_src("scripts/pop3fetch.py"), R_OK) != 0) {

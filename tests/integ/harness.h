@@ -39,11 +39,16 @@
 #define HARNESS_PATH		512
 #define HARNESS_PROCS_MAX	96
 
-/* Deadlines, in milliseconds. Generous: the suite also runs under ASan. */
-#define HARNESS_START_MS	30000	/* a daemon's readiness line */
-#define HARNESS_EXIT_MS		60000	/* a client that should finish */
-#define HARNESS_LOG_MS		15000	/* a log line after an event */
-#define HARNESS_STOP_MS		5000	/* SIGTERM before SIGKILL */
+/*
+ * Deadlines, in milliseconds. Generous: the suite also runs under ASan.
+ * Under valgrind (make valgrind) the programs are many times slower:
+ * HARNESS_SLOW=N in the environment multiplies every one by N.
+ */
+#define HARNESS_START_MS	(30000 * harness_slow())	/* readiness */
+#define HARNESS_EXIT_MS		(60000 * harness_slow())	/* a client */
+#define HARNESS_LOG_MS		(15000 * harness_slow())	/* a log line */
+#define HARNESS_STOP_MS		(5000 * harness_slow())	/* SIGTERM, then
+								 * SIGKILL */
 
 /* A free port can be taken before the program binds it: tries. */
 #define HARNESS_PORT_TRIES	3
@@ -78,9 +83,10 @@ struct harness {
 /* harness.c */
 
 /*
- * For main(): reads POPGATE_BIN (required) and POPGATE_SRCDIR (default:
- * the current folder, as under make), makes the run's root folder and
- * the runner a child subreaper. 0, or -1 after printing why.
+ * For main(): reads POPGATE_BIN (required), POPGATE_SRCDIR (default:
+ * the current folder, as under make) and HARNESS_SLOW, makes the run's
+ * root folder and the runner a child subreaper. 0, or -1 after printing
+ * why.
  */
 int		 harness_root_init(void);
 /* For main(): prints the logs of failed tests and keeps their folders
@@ -91,6 +97,9 @@ void		 harness_root_fini(bool failed);
 TCase		*harness_tcase(const char *name, void (*setup)(void),
 		    void (*teardown)(void), double timeout);
 
+/* HARNESS_SLOW (1 to 100; 1 when unset): what deadlines are
+ * multiplied by. */
+int		 harness_slow(void);
 const char	*harness_bin(const char *prog);	/* POPGATE_BIN/prog */
 const char	*harness_src(const char *rel);	/* POPGATE_SRCDIR/rel */
 
