@@ -299,6 +299,7 @@ static void
 child_main(struct listener *l, struct session_conn *c, int slot)
 {
 	const struct gwconf	*g = l->g;
+	int			 status;
 
 	listenset_free(l->ls);
 	l->ls = NULL;
@@ -321,7 +322,9 @@ child_main(struct listener *l, struct session_conn *c, int slot)
 	if (privsep_drop() != 0) {
 		exit(1);
 	}
-	exit(session_serve(&g->sc, g->pw, g->bind, c));
+	status = session_serve(&g->sc, g->pw, g->bind, c);
+	log_use_syslog(-1);	/* syslog's socket, the parent's: closed too */
+	exit(status);
 }
 
 static void

@@ -179,6 +179,7 @@ serve(struct servconf *sc, const struct args *a)
 {
 	struct listener_opts	 o;
 	struct gwconf		*g = NULL;
+	int			 status;
 
 	set_level(sc, a->debug);
 	log_route_libssh();
@@ -191,7 +192,9 @@ serve(struct servconf *sc, const struct args *a)
 	o.fixed_level = a->debug > 0;
 	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
 	    ssh_version(0));
-	return listener_run(g, &o);
+	status = listener_run(g, &o);
+	log_use_syslog(-1);	/* its socket too is closed on the way out */
+	return status;
 }
 
 static int
