@@ -45,46 +45,14 @@ struct sesschan {
 	bool		closing;	/* close sent, waiting for the peer */
 };
 
-struct session {
-	const struct servconf	*sc;
-	ssh_session		 ssh;
-	ssh_event		 ev;
-	struct drain		*drain;		/* reads before tunnels run */
-	struct auth		*auth;
-	struct ssh_server_callbacks_struct cb;
-	char			 peer[ADDR_STRLEN];
-	struct sockaddr_storage	 client;	/* peer: the real client */
-	struct sockaddr_storage	 local;		/* where it reached us */
-	bool			 quiet;		/* the balancer's own check */
-	char			*targets;	/* "pop3:110" for messages */
-	uint64_t		 grace_deadline;
-	struct tunnel		**tunnels;
-	size_t			 ntunnels;
-	struct sesschan		*chans;
-	size_t			 nchans;
-	struct sigwatch		*sig;		/* SIGTERM, SIGUSR1 (drain) */
-	bool			 closing;	/* in teardown: refuse all */
-	const char		*hangup;	/* set: end with this reason */
-
-	/* What the parent sees of it and what it decided. */
-	struct sesslink		*link;
-	bool			 admitted;	/* asked the parent already */
-	bool			 refused;	/* MaxSessionsPerUser */
-	bool			 draining;	/* gateway shutting down */
-	uint64_t		 closed_up;	/* bytes of freed tunnels */
-	uint64_t		 closed_down;
-	uint64_t		 unused_since;	/* no tunnel open since */
-};
-
 static const char *
 user_or_dash(const struct session *s)
 {
 	return auth_succeeded(s->auth) ? auth_user(s->auth) : "-";
 }
 
-/* The user as a log value (names may hold anything the peer sent). */
-static const char *
-quser(const struct session *s, char q[LOG_VALUE_MAX])
+const char *
+session_quser(const struct session *s, char q[LOG_VALUE_MAX])
 {
 	return log_quote(q, LOG_VALUE_MAX, user_or_dash(s));
 }
@@ -94,8 +62,9 @@ log_refused(const struct session *s, const char *request, const char *target)
 {
 	char	q[LOG_VALUE_MAX], qt[LOG_TEXT_MAX];
 
-	log_info("event=refused user=%s from=%s request=%s%s%s", quser(s, q),
-	    s->peer, request, target != NULL ? " target=" : "",
+	log_info("event=refused user=%s from=%s request=%s%s%s",
+	    session_quser(s, q), s->peer, request,
+	    target != NULL ? " target=" : "",
 	    target != NULL ? log_quote(qt, sizeof(qt), target) : "");
 }
 
@@ -240,8 +209,8 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 	    sizeof(*s->tunnels));
 	s->tunnels[s->ntunnels++] = t;
 	log_mail(LOG_LEVEL_VERBOSE, "event=tunnel-opened user=%s from=%s "
-	    "target=%s", quser(s, qu), s->peer, log_quote(q, sizeof(q),
-	    target));
+	    "target=%s", session_quser(s, qu), s->peer,
+	    log_quote(q, sizeof(q), target));
 	return 0;
 }
 
@@ -377,16 +346,16 @@ channel_request(struct session *s, ssh_message msg)
 		break;
 	case SSH_CHANNEL_REQUEST_ENV:
 		log_debug("event=refused user=%s from=%s request=env",
-		    quser(s, q), s->peer);
+		    session_quser(s, q), s->peer);
 		break;
 	case SSH_CHANNEL_REQUEST_WINDOW_CHANGE:
 		log_verbose("event=refused user=%s from=%s "
-		    "request=window-change", quser(s, q), s->peer);
+		    "request=window-change", session_quser(s, q), s->peer);
 		break;
 	default:
 		/* libssh 0.10 does not tell which. */
 		log_verbose("event=refused user=%s from=%s "
-		    "request=channel-request", quser(s, q), s->peer);
+		    "request=channel-request", session_quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -410,7 +379,7 @@ global_request(struct session *s, ssh_message msg)
 		break;
 	default:
 		log_verbose("event=refused user=%s from=%s "
-		    "request=global-request", quser(s, q), s->peer);
+		    "request=global-request", session_quser(s, q), s->peer);
 		break;
 	}
 	return 1;
@@ -614,12 +583,12 @@ drained(struct session *s)
 		s->draining = true;
 		sesslink_state(s->link, SCOREBOARD_DRAINING);
 		log_verbose("event=session-draining user=%s from=%s "
-		    "tunnels=%zu", quser(s, q), s->peer, s->ntunnels);
+		    "tunnels=%zu", session_quser(s, q), s->peer, s->ntunnels);
 	}
 	return s->ntunnels == 0;
 }
 
-static bool
+bool
 session_alive(const struct session *s)
 {
 	int	st = ssh_get_status(s->ssh);
@@ -938,7 +907,7 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 		why = "login-grace-time";
 	}
 	log_verbose("event=session-closed user=%s from=%s reason=%s",
-	    quser(&s, q), s.peer, why);
+	    session_quser(&s, q), s.peer, why);
 	account(&s, clock_ms());
 	publish_auth(&s);
 	sesslink_end(s.link, end_of(why));
