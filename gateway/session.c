@@ -29,6 +29,7 @@
 #include "popgate/relay.h"
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
+#include "popgate/sesschan.h"
 #include "popgate/session.h"
 #include "popgate/sesslink.h"
 #include "popgate/sigwatch.h"
@@ -38,12 +39,6 @@
 #define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
 #define SESSION_MAX_POLL_ERRORS	100
 #define SESSION_DRAIN_POLLS	64	/* ready events taken before pumping */
-
-struct sesschan {
-	ssh_channel	chan;
-	bool		refused;	/* tell the user and close */
-	bool		closing;	/* close sent, waiting for the peer */
-};
 
 static const char *
 user_or_dash(const struct session *s)
@@ -215,43 +210,6 @@ open_direct_tcpip(struct session *s, ssh_message msg)
 }
 
 static int
-discard_data_cb(ssh_session ssh, ssh_channel chan, void *data, uint32_t len,
-    int is_stderr, void *arg)
-{
-	(void)ssh;
-	(void)chan;
-	(void)data;
-	(void)is_stderr;
-	(void)arg;
-	return (int)len;
-}
-
-static struct ssh_channel_callbacks_struct	discard_cb = {
-	.size = sizeof(struct ssh_channel_callbacks_struct),
-	.channel_data_function = discard_data_cb,
-};
-
-static int
-open_session_channel(struct session *s, ssh_message msg)
-{
-	ssh_channel	chan = NULL;
-
-	/* Accepted only to say why nothing can run in it (see refuse_run). */
-	chan = ssh_message_channel_request_open_reply_accept(msg);
-	if (chan == NULL) {
-		return 1;
-	}
-	/* Nothing runs in it: its data is dropped, never buffered. */
-	ssh_set_channel_callbacks(chan, &discard_cb);
-	s->chans = xreallocarray(s->chans, s->nchans + 1, sizeof(*s->chans));
-	s->chans[s->nchans].chan = chan;
-	s->chans[s->nchans].refused = false;
-	s->chans[s->nchans].closing = false;
-	s->nchans++;
-	return 0;
-}
-
-static int
 channel_open(struct session *s, ssh_message msg)
 {
 	int	type = ssh_message_subtype(msg);
@@ -273,7 +231,7 @@ channel_open(struct session *s, ssh_message msg)
 	case SSH_CHANNEL_DIRECT_TCPIP:
 		return open_direct_tcpip(s, msg);
 	case SSH_CHANNEL_SESSION:
-		return open_session_channel(s, msg);
+		return sesschan_open(s, msg);
 	case SSH_CHANNEL_X11:
 		log_refused(s, "x11", NULL);
 		return 1;
@@ -286,45 +244,6 @@ channel_open(struct session *s, ssh_message msg)
 	}
 }
 
-static struct sesschan *
-find_sesschan(struct session *s, ssh_channel chan)
-{
-	size_t	i;
-
-	for (i = 0; i < s->nchans; i++) {
-		if (s->chans[i].chan == chan) {
-			return &s->chans[i];
-		}
-	}
-	return NULL;
-}
-
-/*
- * shell, exec, subsystem: nothing runs, but the user must learn why. A
- * failure reply makes OpenSSH exit before it prints the channel's stderr,
- * so the request is answered like a forced command that prints one line
- * and exits 1 (exit-status, EOF and close follow in reap_sesschans).
- */
-static int
-refuse_run(struct session *s, ssh_message msg, ssh_channel chan,
-    const char *request)
-{
-	struct sesschan	*sc = find_sesschan(s, chan);
-	char		*line = NULL;
-
-	log_refused(s, request, NULL);
-	if (sc == NULL || sc->refused) {
-		return 1;
-	}
-	line = xasprintf("popgated: this gateway only forwards %s\r\n",
-	    s->targets);
-	ssh_channel_write_stderr(chan, line, (uint32_t)strlen(line));
-	free(line);
-	sc->refused = true;
-	ssh_message_channel_request_reply_success(msg);
-	return 0;
-}
-
 static int
 channel_request(struct session *s, ssh_message msg)
 {
@@ -333,11 +252,14 @@ channel_request(struct session *s, ssh_message msg)
 
 	switch (ssh_message_subtype(msg)) {
 	case SSH_CHANNEL_REQUEST_SHELL:
-		return refuse_run(s, msg, chan, "shell");
+		log_refused(s, "shell", NULL);
+		return sesschan_refuse_run(s, msg, chan);
 	case SSH_CHANNEL_REQUEST_EXEC:
-		return refuse_run(s, msg, chan, "exec");
+		log_refused(s, "exec", NULL);
+		return sesschan_refuse_run(s, msg, chan);
 	case SSH_CHANNEL_REQUEST_SUBSYSTEM:
-		return refuse_run(s, msg, chan, "subsystem");
+		log_refused(s, "subsystem", NULL);
+		return sesschan_refuse_run(s, msg, chan);
 	case SSH_CHANNEL_REQUEST_PTY:
 		log_refused(s, "pty-req", NULL);
 		break;
@@ -454,35 +376,6 @@ message_cb(ssh_session ssh, ssh_message msg, void *arg)
 		return global_request(s, msg);
 	default:
 		return 1;
-	}
-}
-
-/* Closes refused session channels and forgets the ones the peer closed. */
-static void
-reap_sesschans(struct session *s)
-{
-	ssh_channel	chan;
-	size_t		i = 0;
-
-	/*
-	 * By index, with no pointer into s->chans held across libssh calls:
-	 * their flush polls the event, and a CHANNEL_OPEN arriving then
-	 * reallocates the array.
-	 */
-	while (i < s->nchans) {
-		chan = s->chans[i].chan;
-		if (s->chans[i].refused && !s->chans[i].closing) {
-			s->chans[i].closing = true;
-			ssh_channel_request_send_exit_status(chan, 1);
-			ssh_channel_send_eof(chan);
-			ssh_channel_close(chan);
-		}
-		if (ssh_channel_is_closed(chan)) {
-			ssh_channel_free(chan);
-			s->chans[i] = s->chans[--s->nchans];
-			continue;
-		}
-		i++;
 	}
 }
 
@@ -662,7 +555,7 @@ run(struct session *s)
 		}
 		relay_take_dirty();
 		pump_tunnels(s, now);
-		reap_sesschans(s);
+		sesschan_reap(s);
 		dirty = relay_take_dirty();
 		account(s, now);
 		if (!session_alive(s)) {
@@ -691,12 +584,7 @@ teardown(struct session *s, const char *why)
 	free(s->tunnels);
 	s->tunnels = NULL;
 	s->ntunnels = 0;
-	for (i = 0; i < s->nchans; i++) {
-		ssh_channel_free(s->chans[i].chan);
-	}
-	free(s->chans);
-	s->chans = NULL;
-	s->nchans = 0;
+	sesschan_free_all(s);
 	sigwatch_free(s->sig);
 	drain_free(s->drain);
 	if (s->ev != NULL) {
