@@ -1,18 +1,17 @@
 /*
- * session: the child's whole life. Default deny: every message the
- * handlers below do not explicitly allow gets libssh's default refusal
- * (returning 1 from the message callback), and nothing but the user
- * authentication service is allowed before authentication succeeds.
+ * session: a session process's life, from the accepted socket to its
+ * exit status: who the peer is (on a proxy listener, the PROXY header
+ * says), then sesslogin (key exchange, authentication) and sessloop (the
+ * event loop), then why it ended: the event=session-closed line, the
+ * scoreboard's word, the client's disconnect message, and the teardown.
+ * Also the helpers the session's modules share.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
@@ -21,19 +20,16 @@
 #include "popgate/clock.h"
 #include "popgate/drain.h"
 #include "popgate/log.h"
-#include "popgate/mailbind.h"
-#include "popgate/mailmap.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/proxyconn.h"
-#include "popgate/relay.h"
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
 #include "popgate/sesschan.h"
-#include "popgate/sessloop.h"
-#include "popgate/sessreq.h"
 #include "popgate/session.h"
 #include "popgate/sesslink.h"
+#include "popgate/sesslogin.h"
+#include "popgate/sessloop.h"
 #include "popgate/sigwatch.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
@@ -50,71 +46,6 @@ session_quser(const struct session *s, char q[LOG_VALUE_MAX])
 	return log_quote(q, LOG_VALUE_MAX, user_or_dash(s));
 }
 
-static void
-publish_auth(struct session *s)
-{
-	sesslink_auth(s->link, auth_attempts(s->auth), auth_failures(s->auth));
-}
-
-/*
- * A user just logged in: the parent decides whether the session may go
- * on (MaxSessionsPerUser). Asked inside the auth callback, so no
- * channel request can arrive before the answer.
- */
-static void
-admit(struct session *s)
-{
-	s->admitted = true;
-	s->unused_since = clock_ms();
-	publish_auth(s);
-	s->refused = !sesslink_admit(s->link, auth_user(s->auth),
-	    s->unused_since);
-}
-
-static int
-password_cb(ssh_session ssh, const char *user, const char *password,
-    void *arg)
-{
-	struct session	*s = arg;
-	int		 rc;
-
-	(void)ssh;
-	rc = auth_password(s->auth, user, password);
-	if (rc == SSH_AUTH_SUCCESS) {
-		admit(s);
-	}
-	publish_auth(s);
-	return rc;
-}
-
-static int
-pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
-    char state, void *arg)
-{
-	struct session	*s = arg;
-	int		 rc;
-
-	(void)ssh;
-	rc = auth_pubkey(s->auth, user, key, state);
-	/* SUCCESS to a probe only says "this key would do". */
-	if (rc == SSH_AUTH_SUCCESS && auth_succeeded(s->auth) &&
-	    !s->admitted) {
-		admit(s);
-	}
-	publish_auth(s);
-	return rc;
-}
-
-static int
-none_cb(ssh_session ssh, const char *user, void *arg)
-{
-	struct session	*s = arg;
-
-	(void)ssh;
-	auth_other(s->auth, user, "none");
-	return SSH_AUTH_DENIED;
-}
-
 bool
 session_alive(const struct session *s)
 {
@@ -129,7 +60,7 @@ teardown(struct session *s, const char *why)
 {
 	size_t	i;
 
-	/* Whatever libssh delivers while this runs is refused (message_cb). */
+	/* Whatever libssh delivers while this runs is refused (sessreq). */
 	s->closing = true;
 	for (i = 0; i < s->ntunnels; i++) {
 		tunnel_abort(s->tunnels[i], why);
@@ -152,80 +83,6 @@ teardown(struct session *s, const char *why)
 	auth_free(s->auth);
 	free(s->targets);
 	sesslink_free(s->link);
-}
-
-static void
-install_callbacks(struct session *s)
-{
-	s->cb.userdata = s;
-	s->cb.auth_password_function = password_cb;
-	s->cb.auth_pubkey_function = pubkey_cb;
-	s->cb.auth_none_function = none_cb;
-	ssh_callbacks_init(&s->cb);
-	ssh_set_server_callbacks(s->ssh, &s->cb);
-	ssh_set_message_callback(s->ssh, sessreq_message_cb, s);
-	ssh_set_auth_methods(s->ssh, auth_methods(s->auth));
-}
-
-static const int	session_signals[] = { SIGINT, SIGTERM, SIGUSR1 };
-
-static void
-log_kex_failed(const struct session *s, const char *why)
-{
-	char	q[LOG_TEXT_MAX];
-
-	/* A balancer's health check connects and leaves: not news. */
-	if (s->quiet) {
-		log_verbose("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), why));
-	} else {
-		log_info("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), why));
-	}
-}
-
-/* Banner and key exchange, blocking but bounded by LoginGraceTime. */
-static int
-key_exchange(struct session *s, ssh_bind bind, int fd)
-{
-	long		 grace = (long)s->sc->login_grace_time;
-	const char	*why = NULL;
-	char		 q[LOG_TEXT_MAX];
-
-	s->ssh = ssh_new();
-	if (s->ssh == NULL) {
-		close(fd);
-		return -1;
-	}
-	if (ssh_bind_accept_fd(bind, s->ssh, fd) != SSH_OK) {
-		log_error("event=session-start-failed from=%s error=%s",
-		    s->peer, log_quote(q, sizeof(q), ssh_get_error(bind)));
-		close(fd);
-		return -1;
-	}
-	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
-	install_callbacks(s);
-	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
-		why = ssh_get_error(s->ssh);
-		if (*why == '\0') {
-			why = clock_ms() >= s->grace_deadline ? "not finished "
-			    "within LoginGraceTime" : "broken off or bad data";
-		}
-		log_kex_failed(s, why);
-		/* A silent client (no banner) costs a whole LoginGraceTime. */
-		return clock_ms() >= s->grace_deadline ? -2 : -1;
-	}
-	ssh_set_blocking(s->ssh, 0);
-	s->ev = ssh_event_new();
-	s->drain = drain_new();
-	if (s->ev == NULL || s->drain == NULL ||
-	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
-	    (s->sig = sigwatch_new_set(s->ev, session_signals,
-	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
-		log_error("event=session-setup-failed from=%s", s->peer);
-		return -1;
-	}
-	return 0;
 }
 
 /* The scoreboard's word for why a session ended (sessloop_run's reasons). */
@@ -281,10 +138,6 @@ say_why(struct session *s, const char *why)
 }
 
 /*
- * Who the connection is from and where it reached us; on a proxy
- * listener the PROXY header says who. -1: close it (logged).
- */
-/*
  * Who the connection is from (accept()'s word: a balancer's health check
  * may be gone before we could ask the socket) and where it reached us;
  * on a proxy listener the PROXY header says who. -1: close it (logged).
@@ -336,13 +189,16 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 		sesslink_free(s.link);
 		return 0;
 	}
-	/* Small POP3 commands must not wait for Nagle (RFC 896) on either hop. */
+	/*
+	 * Small POP3 commands must not wait for Nagle (RFC 896) on either
+	 * hop.
+	 */
 	net_set_nodelay(fd);
 	/* A client that stops reading must never block the whole session. */
 	net_set_nonblock(fd);
 	s.targets = policy_describe(sc->forwards);
 	s.auth = auth_new(sc, pw, s.peer);
-	rc = key_exchange(&s, bind, fd);
+	rc = sesslogin_start(&s, bind, fd);
 	if (rc == 0) {
 		why = sessloop_run(&s);
 	} else if (rc == -2) {
@@ -351,7 +207,7 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 	log_verbose("event=session-closed user=%s from=%s reason=%s",
 	    session_quser(&s, q), s.peer, why);
 	sessloop_account(&s, clock_ms());
-	publish_auth(&s);
+	sesslogin_publish_auth(&s);
 	sesslink_end(s.link, end_of(why));
 	say_why(&s, why);
 	teardown(&s, why);
