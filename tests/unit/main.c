@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, authkeys_suite());
 	srunner_add_suite(sr, pwfile_suite());
 	srunner_add_suite(sr, servconf_suite());
+	srunner_add_suite(sr, kwtype_suite());
 	srunner_add_suite(sr, opts_suite());
 	srunner_add_suite(sr, profile_suite());
 	srunner_add_suite(sr, fingerprint_suite());

@@ -16,6 +16,7 @@ Suite	*policy_suite(void);
 Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
+Suite	*kwtype_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
 Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
