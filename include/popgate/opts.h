@@ -106,7 +106,4 @@ int	opts_set(struct opts *o, const char *opt, const char *arg, char *err,
  */
 int	opts_check_gateway(const char *host, char *err, size_t errlen);
 
-/* The usage text, for --help and errors. */
-const char *opts_usage(void);
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * check_opts: popgate's command line: options, layers, the gateway
- * argument, checks across options and the usage text (-L specs
- * themselves: check_fwdspec.c).
+ * argument and checks across options (-L specs themselves:
+ * check_fwdspec.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -707,41 +707,6 @@ START_TEST(test_opts_rejects)
 }
 END_TEST
 
-/* opts_usage. */
-
-START_TEST(test_opts_usage_lists_everything)
-{
-	static const char *const want[] = {
-		"[USER@]GATEWAY", "-p PORT", "-l USER",
-		"-L [BIND:]PORT:HOST:HOSTPORT", "-i FILE", "-W HOST:PORT",
-		"-v ", "-q ", "--known-hosts FILE", "--accept-new",
-		"--fingerprint SHA256:", "--password-file FILE",
-		"--keepalive SECS", "--check", "--version", "--help",
-		"[USER@]PROFILE", "--persist", "-f, --background",
-		"--pid-file FILE", "-F FILE", "XDG_CONFIG_HOME",
-		"~/.config/popgate/config",
-		OPTS_DEFAULT_FORWARD, "0 ok", "2 usage",
-		"3 host key verification", "4 authentication", "5 forward",
-		"6 network",
-	};
-	const char	*u = opts_usage();
-	const char	*line = NULL;
-	const char	*nl = NULL;
-	size_t		 i;
-
-	for (i = 0; i < NELEM(want); i++) {
-		ck_assert_msg(strstr(u, want[i]) != NULL,
-		    "usage lacks \"%s\"", want[i]);
-	}
-	for (line = u; *line != '\0'; line = nl + 1) {
-		nl = strchr(line, '\n');
-		ck_assert_ptr_nonnull(nl);	/* ends in a newline */
-		ck_assert_msg(nl - line <= 79, "usage line too long: %.*s",
-		    (int)(nl - line), line);
-	}
-}
-END_TEST
-
 Suite *
 opts_suite(void)
 {
@@ -770,9 +735,6 @@ opts_suite(void)
 	tcase_add_test(tc, test_opts_parse_fresh_each_time);
 	tcase_add_test(tc, test_opts_gateway_host_length);
 	tcase_add_loop_test(tc, test_opts_rejects, 0, NELEM(bad_cases));
-	suite_add_tcase(s, tc);
-	tc = tcase_create("misc");
-	tcase_add_test(tc, test_opts_usage_lists_everything);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,6 +18,7 @@ Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
 Suite	*fwdspec_suite(void);
+Suite	*usage_suite(void);
 Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
