@@ -1,278 +1,27 @@
 /*
- * opts: popgate's command line. Parsed by hand, not with getopt_long, so
- * it keeps no global state (the tests parse many argv in one process),
- * needs no _GNU_SOURCE, and every error names the option at fault.
- * As with GNU getopt, options may follow the gateway and "--" ends them;
- * long options match exactly (no abbreviations) and take "--opt=value"
- * or "--opt value". One table drives the options.
+ * opts: popgate's command line, one layer at a time, then the finish.
+ * Parsed by hand, not with getopt_long, so it keeps no global state (the
+ * tests parse many argv in one process), needs no _GNU_SOURCE, and every
+ * error names the option at fault. As with GNU getopt, options may
+ * follow the gateway and "--" ends them; long options match exactly (no
+ * abbreviations) and take "--opt=value" or "--opt value". What each
+ * option does is the table in optdef.c; opts_finish takes the gateway
+ * from [USER@]GATEWAY, checks options against each other and adds the
+ * default -L.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "popgate/addr.h"
-#include "popgate/fwdspec.h"
+#include "popgate/optdef.h"
 #include "popgate/opts.h"
 #include "popgate/str.h"
 
 #define DEFAULT_PORT	22
-#define FP_PREFIX	"SHA256:"
-#define FP_B64LEN	43	/* 32 bytes of SHA-256, unpadded base64 */
-#define FP_B64CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789+/"
-#define KEEPALIVE_MAX	86400
 #define REASON_LEN	(ADDR_HOSTLEN + 64)
 
-typedef int	(*opt_set_fn)(struct opts *, const char *, char *, size_t);
-
-struct optdef {
-	char		 letter;	/* short form, '\0' when none */
-	const char	*name;		/* long form without "--", or NULL */
-	bool		 takes_arg;
-	opt_set_fn	 set;		/* arg is NULL when !takes_arg */
-	size_t		 flag;		/* set == NULL: this bool is set */
-};
-
-#define FLAG(member)	offsetof(struct opts, member)
-
-/* Option setters, one per table row. */
-
-static int
-set_port(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (!addr_port_parse(arg, false, &o->port)) {
-		snprintf(err, errlen, "-p \"%s\": bad port (expected 1 to "
-		    "65535)", arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_user(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	size_t	n = strlen(arg);
-
-	if (n >= sizeof(o->user) || !str_valid_user(arg)) {
-		snprintf(err, errlen, "-l \"%s\": bad user name (letters, "
-		    "digits, '.', '_', '-', at most 64)", arg);
-		return -1;
-	}
-	memcpy(o->user, arg, n + 1);
-	o->user_layer = o->layer;
-	return 0;
-}
-
-static int
-set_forward(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (o->forwards_layer != o->layer) {
-		o->nforwards = 0;	/* this layer's list replaces it */
-		o->forwards_layer = o->layer;
-	}
-	if (o->nforwards == OPTS_MAX_FORWARDS) {
-		snprintf(err, errlen, "-L \"%s\": too many -L (at most %d)",
-		    arg, OPTS_MAX_FORWARDS);
-		return -1;
-	}
-	if (fwdspec_parse(arg, &o->forwards[o->nforwards], err,
-	    errlen) != 0) {
-		return -1;
-	}
-	o->nforwards++;
-	return 0;
-}
-
-static int
-set_path(const char **out, const char *opt, const char *arg, char *err,
-    size_t errlen)
-{
-	if (arg[0] == '\0') {
-		snprintf(err, errlen, "%s: empty file name", opt);
-		return -1;
-	}
-	*out = arg;
-	return 0;
-}
-
-static int
-set_identity(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->identity, "-i", arg, err, errlen);
-}
-
-static int
-set_known_hosts(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->known_hosts, "--known-hosts", arg, err, errlen);
-}
-
-static int
-set_password_file(struct opts *o, const char *arg, char *err,
-    size_t errlen)
-{
-	return set_path(&o->password_file, "--password-file", arg, err,
-	    errlen);
-}
-
-static int
-set_pid_file(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->pid_file, "--pid-file", arg, err, errlen);
-}
-
-static int
-set_config(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->config, "-F", arg, err, errlen);
-}
-
-static int
-set_stdio(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	char	why[REASON_LEN];
-
-	if (addr_parse(arg, 0, false, &o->stdio_target, why,
-	    sizeof(why)) != 0) {
-		snprintf(err, errlen, "-W \"%s\": %s (expected HOST:PORT)",
-		    arg, why);
-		return -1;
-	}
-	o->stdio = true;
-	o->stdio_layer = o->layer;
-	return 0;
-}
-
-/* "SHA256:" and 43 base64 characters, exactly as ssh-keygen -l prints. */
-static int
-check_fingerprint(const char *arg, char *err, size_t errlen)
-{
-	const char	*b64 = NULL;
-	size_t		 n;
-
-	if (strncmp(arg, FP_PREFIX, strlen(FP_PREFIX)) != 0) {
-		snprintf(err, errlen, "--fingerprint \"%s\": expected "
-		    "\"" FP_PREFIX "\" and %d base64 characters, as ssh-keygen "
-		    "-l prints them", arg, FP_B64LEN);
-		return -1;
-	}
-	b64 = arg + strlen(FP_PREFIX);
-	n = strspn(b64, FP_B64CHARS);
-	if (b64[n] != '\0') {
-		snprintf(err, errlen, "--fingerprint \"%s\": bad character "
-		    "'%c' (base64 without '=' padding)", arg, b64[n]);
-		return -1;
-	}
-	if (n != FP_B64LEN) {
-		snprintf(err, errlen, "--fingerprint \"%s\": %zu base64 "
-		    "characters after \"" FP_PREFIX "\", expected %d", arg, n,
-		    FP_B64LEN);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_fingerprint(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	size_t	i;
-
-	if (check_fingerprint(arg, err, errlen) != 0) {
-		return -1;
-	}
-	if (o->fingerprints_layer != o->layer) {
-		o->nfingerprints = 0;	/* this layer's list replaces it */
-		o->fingerprints_layer = o->layer;
-	}
-	for (i = 0; i < o->nfingerprints; i++) {
-		if (strcmp(o->fingerprints[i], arg) == 0) {
-			return 0;	/* the same key twice: keep one */
-		}
-	}
-	if (o->nfingerprints == OPTS_MAX_FINGERPRINTS) {
-		snprintf(err, errlen, "--fingerprint \"%s\": too many "
-		    "--fingerprint (at most %d)", arg, OPTS_MAX_FINGERPRINTS);
-		return -1;
-	}
-	o->fingerprints[o->nfingerprints++] = arg;
-	return 0;
-}
-
-static int
-set_keepalive(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (!str_to_uint(arg, 0, KEEPALIVE_MAX, &o->keepalive)) {
-		snprintf(err, errlen, "--keepalive \"%s\": expected seconds "
-		    "from 0 (off) to %d", arg, KEEPALIVE_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* -v counts; the other options without an argument are table flags. */
-static int
-set_verbose(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	(void)arg;
-	(void)err;
-	(void)errlen;
-	o->verbose++;
-	return 0;
-}
-
-static const struct optdef optdefs[] = {
-	{ 'p',	NULL,			true,	set_port,	0 },
-	{ 'l',	NULL,			true,	set_user,	0 },
-	{ 'L',	NULL,			true,	set_forward,	0 },
-	{ 'i',	NULL,			true,	set_identity,	0 },
-	{ 'W',	NULL,			true,	set_stdio,	0 },
-	{ 'F',	NULL,			true,	set_config,	0 },
-	{ 'f',	"background",		false,	NULL,	FLAG(background) },
-	{ 'v',	NULL,			false,	set_verbose,	0 },
-	{ 'q',	NULL,			false,	NULL,	FLAG(quiet) },
-	{ '\0',	"known-hosts",		true,	set_known_hosts, 0 },
-	{ '\0',	"accept-new",		false,	NULL,	FLAG(accept_new) },
-	{ '\0',	"fingerprint",		true,	set_fingerprint, 0 },
-	{ '\0',	"password-file",	true,	set_password_file, 0 },
-	{ '\0',	"keepalive",		true,	set_keepalive,	0 },
-	{ '\0',	"persist",		false,	NULL,	FLAG(persist) },
-	{ '\0',	"pid-file",		true,	set_pid_file,	0 },
-	{ '\0',	"check",		false,	NULL,	FLAG(check) },
-	{ '\0',	"version",		false,	NULL,	FLAG(version) },
-	{ '\0',	"help",			false,	NULL,	FLAG(help) },
-};
-
-#define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
-
 /* argv parsing. */
-
-static const struct optdef *
-find_short(char letter)
-{
-	size_t	i;
-
-	for (i = 0; i < NOPTDEFS; i++) {
-		if (optdefs[i].letter != '\0' && optdefs[i].letter == letter) {
-			return &optdefs[i];
-		}
-	}
-	return NULL;
-}
-
-static const struct optdef *
-find_long(const char *name, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < NOPTDEFS; i++) {
-		if (optdefs[i].name != NULL &&
-		    strncmp(optdefs[i].name, name, len) == 0 &&
-		    optdefs[i].name[len] == '\0') {
-			return &optdefs[i];
-		}
-	}
-	return NULL;
-}
 
 /* The next argv entry as an option's argument; NULL when there is none. */
 static const char *
@@ -283,18 +32,6 @@ next_arg(int argc, char *const *argv, int *i)
 	}
 	(*i)++;
 	return argv[*i];
-}
-
-/* One option: its setter, or for a table flag, the flag set to true. */
-static int
-apply(const struct optdef *d, struct opts *o, const char *val, char *err,
-    size_t errlen)
-{
-	if (d->set == NULL) {
-		*(bool *)(void *)((char *)o + d->flag) = true;
-		return 0;
-	}
-	return d->set(o, val, err, errlen);
 }
 
 /* "--name", "--name=value" or "--name value" at argv[*i]. */
@@ -310,7 +47,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 
 	eq = strchr(name, '=');
 	len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-	d = find_long(name, len);
+	d = optdef_find_long(name, len);
 	if (d == NULL) {
 		snprintf(err, errlen, "unknown option \"--%.*s\"", (int)len,
 		    name);
@@ -322,7 +59,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 			    "argument", d->name);
 			return -1;
 		}
-		return apply(d, o, NULL, err, errlen);
+		return optdef_apply(d, o, NULL, err, errlen);
 	}
 	val = eq != NULL ? eq + 1 : next_arg(argc, argv, i);
 	if (val == NULL) {
@@ -330,7 +67,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 		    d->name);
 		return -1;
 	}
-	return apply(d, o, val, err, errlen);
+	return optdef_apply(d, o, val, err, errlen);
 }
 
 /* A cluster of short options at argv[*i]: "-vv", "-p2222", "-p 2222". */
@@ -343,13 +80,13 @@ parse_short(int argc, char *const *argv, int *i, struct opts *o, char *err,
 	const struct optdef	*d = NULL;
 
 	for (; *p != '\0'; p++) {
-		d = find_short(*p);
+		d = optdef_find_short(*p);
 		if (d == NULL) {
 			snprintf(err, errlen, "unknown option \"-%c\"", *p);
 			return -1;
 		}
 		if (!d->takes_arg) {
-			if (apply(d, o, NULL, err, errlen) != 0) {
+			if (optdef_apply(d, o, NULL, err, errlen) != 0) {
 				return -1;
 			}
 			continue;
@@ -360,10 +97,12 @@ parse_short(int argc, char *const *argv, int *i, struct opts *o, char *err,
 			    "argument", *p);
 			return -1;
 		}
-		return apply(d, o, val, err, errlen);
+		return optdef_apply(d, o, val, err, errlen);
 	}
 	return 0;
 }
+
+/* The finish: [USER@]GATEWAY, checks across options, defaults. */
 
 /*
  * The USER of USER@GATEWAY (n bytes at s). -l given in the same layer
@@ -506,7 +245,8 @@ opts_finish(struct opts *o, char *err, size_t errlen)
 	/* --check and -W end by themselves: nothing to keep up. */
 	o->persist = o->persist && !o->stdio && !o->check;
 	if (o->nforwards == 0 && !o->stdio) {
-		if (set_forward(o, OPTS_DEFAULT_FORWARD, err, errlen) != 0) {
+		if (opts_set(o, "-L", OPTS_DEFAULT_FORWARD, err,
+		    errlen) != 0) {
 			return -1;
 		}
 	}
@@ -528,9 +268,9 @@ opts_set(struct opts *o, const char *opt, const char *arg, char *err,
 	const struct optdef	*d = NULL;
 
 	if (opt[0] == '-' && opt[1] == '-') {
-		d = find_long(opt + 2, strlen(opt + 2));
+		d = optdef_find_long(opt + 2, strlen(opt + 2));
 	} else if (opt[0] == '-' && opt[1] != '\0' && opt[2] == '\0') {
-		d = find_short(opt[1]);
+		d = optdef_find_short(opt[1]);
 	}
 	if (d == NULL) {
 		snprintf(err, errlen, "unknown option \"%s\"", opt);
@@ -541,7 +281,7 @@ opts_set(struct opts *o, const char *opt, const char *arg, char *err,
 		    "needs an argument" : "takes no argument");
 		return -1;
 	}
-	return apply(d, o, arg, err, errlen);
+	return optdef_apply(d, o, arg, err, errlen);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
- * usage: the text of popgate --help. It names every option opts.c
- * takes, the defaults opts.h gives and the exit codes main.c picks;
- * check_usage.c and the docs suite hold it to those.
+ * usage: the text of popgate --help. It names every option of
+ * optdef.c's table, the defaults opts.h gives and the exit codes main.c
+ * picks; check_usage.c and the docs suite hold it to those.
  */
 #include "popgate/opts.h"
 #include "popgate/usage.h"

@@ -13,6 +13,9 @@
  * line's. A later layer's value replaces an earlier one's; for the
  * repeatable -L and --fingerprint the later layer's list replaces the
  * earlier list as a whole. opts_parse() is the one-layer case.
+ *
+ * What each option does is optdef.h's table; -L specs are fwdspec.h's,
+ * the --help text usage.h's.
  */
 #ifndef POPGATE_OPTS_H
 #define POPGATE_OPTS_H

@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, pwfile_suite());
 	srunner_add_suite(sr, servconf_suite());
 	srunner_add_suite(sr, opts_suite());
+	srunner_add_suite(sr, optdef_suite());
 	srunner_add_suite(sr, fwdspec_suite());
 	srunner_add_suite(sr, usage_suite());
 	srunner_add_suite(sr, profile_suite());

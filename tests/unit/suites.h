@@ -17,6 +17,7 @@ Suite	*authkeys_suite(void);
 Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*optdef_suite(void);
 Suite	*fwdspec_suite(void);
 Suite	*usage_suite(void);
 Suite	*profile_suite(void);
