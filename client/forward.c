@@ -48,7 +48,7 @@ struct mua {
 
 struct forward {
 	ssh_event		 ev;
-	struct opts_forward	 spec;
+	struct fwdspec		 spec;
 	int			 lfd;
 	uint16_t		 port;		/* bound */
 	bool			 watching;	/* lfd on ev */
@@ -86,7 +86,7 @@ watch(struct forward *f, bool on)
 }
 
 struct forward *
-forward_new(ssh_event ev, const struct opts_forward *spec, char *err,
+forward_new(ssh_event ev, const struct fwdspec *spec, char *err,
     size_t errlen)
 {
 	struct forward	*f = NULL;

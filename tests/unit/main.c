@@ -22,6 +22,9 @@ main(void)
 	srunner_add_suite(sr, servconf_suite());
 	srunner_add_suite(sr, kwtype_suite());
 	srunner_add_suite(sr, opts_suite());
+	srunner_add_suite(sr, optdef_suite());
+	srunner_add_suite(sr, fwdspec_suite());
+	srunner_add_suite(sr, usage_suite());
 	srunner_add_suite(sr, profile_suite());
 	srunner_add_suite(sr, fingerprint_suite());
 	srunner_add_suite(sr, listener_suite());

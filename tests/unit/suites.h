@@ -18,6 +18,9 @@ Suite	*pwfile_suite(void);
 Suite	*servconf_suite(void);
 Suite	*kwtype_suite(void);
 Suite	*opts_suite(void);	/* client: check_opts.c */
+Suite	*optdef_suite(void);
+Suite	*fwdspec_suite(void);
+Suite	*usage_suite(void);
 Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
 Suite	*listener_suite(void);
