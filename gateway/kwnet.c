@@ -14,7 +14,7 @@
 #include "popgate/kwnet.h"
 #include "popgate/kwtype.h"
 #include "popgate/policy.h"
-#include "popgate/proxyproto.h"
+#include "popgate/proxynet.h"
 #include "popgate/servconf.h"
 #include "popgate/xmem.h"
 
@@ -87,8 +87,8 @@ nets_parse(struct servconf *sc, const struct keyword *kw,
     struct kwtype_load *ld, char **argv, char *err, size_t errlen)
 {
 	(void)ld;
-	return proxyproto_nets_parse(argv[0],
-	    KWTYPE_FIELD(sc, kw, struct proxyproto_net *),
+	return proxynet_parse_list(argv[0],
+	    KWTYPE_FIELD(sc, kw, struct proxynet *),
 	    KWTYPE_COUNT(sc, kw), err, errlen);
 }
 
@@ -97,22 +97,21 @@ nets_clear(struct servconf *sc, const struct keyword *kw,
     struct kwtype_load *ld)
 {
 	(void)ld;
-	free(*KWTYPE_FIELD(sc, kw, struct proxyproto_net *));
-	*KWTYPE_FIELD(sc, kw, struct proxyproto_net *) = NULL;
+	free(*KWTYPE_FIELD(sc, kw, struct proxynet *));
+	*KWTYPE_FIELD(sc, kw, struct proxynet *) = NULL;
 	*KWTYPE_COUNT(sc, kw) = 0;
 }
 
 static void
 nets_print(const struct servconf *sc, const struct keyword *kw, FILE *fp)
 {
-	const struct proxyproto_net *v =
-	    *KWTYPE_CFIELD(sc, kw, struct proxyproto_net *);
-	char			 buf[PROXYPROTO_NET_STRLEN];
+	const struct proxynet	*v = *KWTYPE_CFIELD(sc, kw, struct proxynet *);
+	char			 buf[PROXYNET_STRLEN];
 	size_t			 i;
 
 	for (i = 0; i < KWTYPE_CCOUNT(sc, kw); i++) {
 		fprintf(fp, "%s %s\n", kw->name,
-		    proxyproto_net_format(&v[i], buf, sizeof(buf)));
+		    proxynet_format(&v[i], buf, sizeof(buf)));
 	}
 }
 

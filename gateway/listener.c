@@ -44,7 +44,7 @@
 #include "popgate/notify.h"
 #include "popgate/penalty.h"
 #include "popgate/privsep.h"
-#include "popgate/proxyproto.h"
+#include "popgate/proxynet.h"
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
 #include "popgate/status.h"
@@ -446,8 +446,8 @@ turned_away(struct listener *l, const struct sockaddr_storage *ss,
 	char			 peer[ADDR_STRLEN];
 
 	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
-	if (proxied && !proxyproto_net_match(sc->proxy_from,
-	    sc->nproxy_from, (const struct sockaddr *)ss)) {
+	if (proxied && !proxynet_match(sc->proxy_from, sc->nproxy_from,
+	    (const struct sockaddr *)ss)) {
 		log_drop(l, peer, "reason=not-in-proxyfrom");
 		return true;
 	}

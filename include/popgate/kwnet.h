@@ -12,7 +12,7 @@
 
 /* ListenAddress HOST[:PORT] [proxy]: addresses and listen_proxy. */
 extern const struct kwtype kwnet_listen;
-/* ProxyFrom ADDR[/PREFIX][,...]: networks (proxyproto.h). */
+/* ProxyFrom ADDR[/PREFIX][,...]: networks (proxynet.h). */
 extern const struct kwtype kwnet_nets;
 /* Forward NAME:PORT BACKEND [BACKEND ...] [proxy]: the policy table. */
 extern const struct kwtype kwnet_forward;

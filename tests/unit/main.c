@@ -34,6 +34,7 @@ main(void)
 	srunner_add_suite(sr, scoreboard_suite());
 	srunner_add_suite(sr, status_suite());
 	srunner_add_suite(sr, proxyproto_suite());
+	srunner_add_suite(sr, proxynet_suite());
 	srunner_add_suite(sr, proxyread_suite());
 	srunner_add_suite(sr, mailproto_suite());
 	srunner_add_suite(sr, strictmodes_suite());

@@ -30,6 +30,7 @@ Suite	*penalty_suite(void);
 Suite	*scoreboard_suite(void);
 Suite	*status_suite(void);
 Suite	*proxyproto_suite(void);
+Suite	*proxynet_suite(void);
 Suite	*proxyread_suite(void);
 Suite	*mailproto_suite(void);
 Suite	*strictmodes_suite(void);
