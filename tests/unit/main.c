@@ -27,7 +27,7 @@ main(void)
 	srunner_add_suite(sr, usage_suite());
 	srunner_add_suite(sr, profile_suite());
 	srunner_add_suite(sr, fingerprint_suite());
-	srunner_add_suite(sr, listener_suite());
+	srunner_add_suite(sr, admit_suite());
 	srunner_add_suite(sr, log_suite());
 	srunner_add_suite(sr, algos_suite());
 	srunner_add_suite(sr, penalty_suite());

@@ -23,7 +23,7 @@ Suite	*fwdspec_suite(void);
 Suite	*usage_suite(void);
 Suite	*profile_suite(void);
 Suite	*fingerprint_suite(void);
-Suite	*listener_suite(void);
+Suite	*admit_suite(void);
 Suite	*log_suite(void);
 Suite	*algos_suite(void);
 Suite	*penalty_suite(void);
