@@ -9,9 +9,10 @@
  * when the child reports it, before key exchange.
  *
  * One poll loop: a signalfd (SIGHUP, SIGTERM, SIGINT, SIGCHLD), the
- * listeners, the children's control sockets and the ControlSocket. The
- * parent never waits on a child: each question is one message, one byte
- * back; the scoreboard is read, not locked.
+ * listeners, the children's control sockets and the ControlSocket (what
+ * it answers is ctlstatus's). The parent never waits on a child: each
+ * question is one message, one byte back; the scoreboard is read, not
+ * locked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include "popgate/children.h"
 #include "popgate/clock.h"
 #include "popgate/control.h"
+#include "popgate/ctlstatus.h"
 #include "popgate/gwconf.h"
 #include "popgate/listener.h"
 #include "popgate/listenset.h"
@@ -40,7 +42,6 @@
 #include "popgate/privsep.h"
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
-#include "popgate/status.h"
 #include "popgate/xmem.h"
 
 #define LISTENER_POLL_MS	1000	/* bound on one wait */
@@ -116,32 +117,6 @@ read_signals(struct listener *l)
 	}
 }
 
-/* ControlSocket for sc, when it names another path than the open one. */
-static void
-open_control(struct listener *l, const struct servconf *sc)
-{
-	char	err[512], q[LOG_TEXT_MAX];
-
-	if (l->ctl != NULL && sc->control_socket != NULL &&
-	    strcmp(control_path(l->ctl), sc->control_socket) == 0) {
-		return;
-	}
-	control_free(l->ctl);
-	l->ctl = NULL;
-	if (sc->control_socket == NULL) {
-		return;
-	}
-	l->ctl = control_open(sc->control_socket, err, sizeof(err));
-	if (l->ctl == NULL) {
-		/* Status is for admins; mail keeps flowing without it. */
-		log_error("event=control-socket-failed error=%s "
-		    "status=unavailable", log_quote(q, sizeof(q), err));
-		return;
-	}
-	log_verbose("event=control-socket path=%s",
-	    log_quote(q, sizeof(q), sc->control_socket));
-}
-
 /* LogLevel, LogTarget, SyslogFacility of a reload; -d keeps stderr. */
 static void
 apply_logging(const struct listener *l, const struct servconf *sc)
@@ -187,7 +162,7 @@ reload(struct listener *l)
 		notify_ready();
 		return;
 	}
-	open_control(l, &g->sc);
+	ctlstatus_open(&l->ctl, &g->sc);
 	penalty_set_conf(l->adm.pen, &g->sc.penalties);
 	apply_logging(l, &g->sc);
 	gwconf_free(l->g);
@@ -361,37 +336,20 @@ accept_on(struct listener *l, size_t which)
 	}
 }
 
-/* The ControlSocket's one request: a snapshot, as text or JSON. */
+/* The ControlSocket's one request (ctlstatus.h). */
 static char *
 answer_cb(void *arg, const char *request)
 {
-	struct listener	*l = arg;
-	struct status	 st;
-	uint64_t	 now = clock_ms();
-	char		*out = NULL;
-	size_t		 i;
-	bool		 json = strcmp(request, "status json") == 0;
+	const struct listener	*l = arg;
+	struct ctlstatus_view	 v;
 
-	if (!json && strcmp(request, "status") != 0) {
-		return NULL;
-	}
-	memset(&st, 0, sizeof(st));
-	st.pid = (long)getpid();
-	st.version = POPGATE_VERSION;
-	st.stopping = l->stopping;
-	st.now = (int64_t)time(NULL);
-	st.started = l->started;
-	st.auth_failures = l->auth_failures;
-	st.penalised = penalty_refused_count(l->adm.pen, now);
-	st.sessions = xcalloc(l->ch.n + 1, sizeof(*st.sessions));
-	for (i = 0; i < l->ch.n; i++) {
-		children_status(&l->ch, i, l->sb, now, &st.sessions[i],
-		    &st.auth_failures);
-	}
-	st.nsessions = l->ch.n;
-	out = json ? status_json(&st) : status_text(&st);
-	free(st.sessions);
-	return out;
+	v.stopping = l->stopping;
+	v.started = l->started;
+	v.auth_failures = l->auth_failures;
+	v.pen = l->adm.pen;
+	v.ch = &l->ch;
+	v.sb = l->sb;
+	return ctlstatus_answer(&v, request);
 }
 
 /*
@@ -567,7 +525,7 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 		fatal("event=listen-failed error=%s",
 		    log_quote(q, sizeof(q), err));
 	}
-	open_control(&l, &g->sc);
+	ctlstatus_open(&l.ctl, &g->sc);
 	notify_ready();
 	serve(&l);
 	log_info("event=stopped");

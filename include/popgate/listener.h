@@ -8,8 +8,8 @@
  * Signals arrive through a signalfd on its poll loop: SIGHUP reloads
  * (gwconf) for new connections, SIGTERM/SIGINT stop accepting and let
  * open tunnels finish for up to ShutdownGrace. It answers `popgated
- * status` on the ControlSocket. Never reads a byte from the network
- * itself.
+ * status` on the ControlSocket (ctlstatus.h). Never reads a byte from
+ * the network itself.
  */
 #ifndef POPGATE_LISTENER_H
 #define POPGATE_LISTENER_H
