@@ -74,7 +74,7 @@ read_greeting(ssh_channel chan, ssh_event ev, char *line, size_t len)
 }
 
 static bool
-check_one(struct conn *c, ssh_event ev, const struct opts_forward *fw,
+check_one(struct conn *c, ssh_event ev, const struct fwdspec *fw,
     FILE *out)
 {
 	char		target[ADDR_STRLEN], line[MAILPROTO_LINE_MAX + 1];

@@ -48,7 +48,7 @@ struct mua {
 
 struct forward {
 	ssh_event		 ev;
-	struct opts_forward	 spec;
+	struct fwdspec		 spec;
 	int			 lfd;
 	uint16_t		 port;		/* bound */
 	bool			 watching;	/* lfd on ev */
@@ -86,16 +86,24 @@ watch(struct forward *f, bool on)
 }
 
 struct forward *
-forward_new(ssh_event ev, const struct opts_forward *spec, char *err,
+forward_new(ssh_event ev, const struct fwdspec *spec, char *err,
     size_t errlen)
 {
 	struct forward	*f = NULL;
+	char		 q[LOG_VALUE_MAX];
 	unsigned short	 port = 0;
 	int		 fd;
 
 	fd = net_listen(&spec->bind, &port, err, errlen);
 	if (fd == -1) {
 		return NULL;
+	}
+	if (!fwdspec_is_loopback(spec->bind.host)) {
+		/* Asked for (the default binds loopback), but worth a line. */
+		log_warn("event=listening-beyond-loopback bind=%s warning="
+		    "\"POP3 between mail clients and popgate crosses this "
+		    "network in clear\"", log_quote(q, sizeof(q),
+		    spec->bind.host));
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->ev = ev;

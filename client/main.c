@@ -30,6 +30,7 @@
 #include "popgate/profile.h"
 #include "popgate/relay.h"
 #include "popgate/sigwatch.h"
+#include "popgate/usage.h"
 
 #define MAIN_MAX_WAIT_MS	30000
 #define MAIN_MAX_POLL_ERRORS	100
@@ -365,7 +366,7 @@ parse(struct client *cl, int argc, char **argv)
 		return 2;
 	}
 	if (cl->o.help) {
-		fputs(opts_usage(), stdout);
+		fputs(usage_text(), stdout);
 		return 0;
 	}
 	if (cl->o.version) {

@@ -1,532 +1,27 @@
 /*
- * opts: popgate's command line. Parsed by hand, not with getopt_long, so
- * it keeps no global state (the tests parse many argv in one process),
- * needs no _GNU_SOURCE, and every error names the option at fault.
- * As with GNU getopt, options may follow the gateway and "--" ends them;
- * long options match exactly (no abbreviations) and take "--opt=value"
- * or "--opt value". One table drives the options.
+ * opts: popgate's command line, one layer at a time, then the finish.
+ * Parsed by hand, not with getopt_long, so it keeps no global state (the
+ * tests parse many argv in one process), needs no _GNU_SOURCE, and every
+ * error names the option at fault. As with GNU getopt, options may
+ * follow the gateway and "--" ends them; long options match exactly (no
+ * abbreviations) and take "--opt=value" or "--opt value". What each
+ * option does is the table in optdef.c; opts_finish takes the gateway
+ * from [USER@]GATEWAY, checks options against each other and adds the
+ * default -L.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "popgate/addr.h"
+#include "popgate/optdef.h"
 #include "popgate/opts.h"
 #include "popgate/str.h"
 
 #define DEFAULT_PORT	22
-#define DEFAULT_BIND	"127.0.0.1"
-#define ANY_BIND	"0.0.0.0"
-#define FP_PREFIX	"SHA256:"
-#define FP_B64LEN	43	/* 32 bytes of SHA-256, unpadded base64 */
-#define FP_B64CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789+/"
-#define KEEPALIVE_MAX	86400
-#define FWD_FIELDS	4	/* BIND, PORT, HOST, HOSTPORT */
 #define REASON_LEN	(ADDR_HOSTLEN + 64)
 
-#define STRINGIFY(x)	#x
-#define XSTRINGIFY(x)	STRINGIFY(x)
-
-/* One field of a -L spec: a slice of the spec, brackets included. */
-struct field {
-	const char	*s;
-	size_t		 len;
-};
-
-typedef int	(*opt_set_fn)(struct opts *, const char *, char *, size_t);
-
-struct optdef {
-	char		 letter;	/* short form, '\0' when none */
-	const char	*name;		/* long form without "--", or NULL */
-	bool		 takes_arg;
-	opt_set_fn	 set;		/* arg is NULL when !takes_arg */
-	size_t		 flag;		/* set == NULL: this bool is set */
-};
-
-#define FLAG(member)	offsetof(struct opts, member)
-
-static const char usage_text[] =
-    "usage: popgate [options] [USER@]GATEWAY\n"
-    "       popgate [options] [USER@]PROFILE\n"
-    "\n"
-    "Opens an SSH session to the popgated GATEWAY and forwards local POP3\n"
-    "ports through it, like ssh -N -L. A PROFILE is a Host block of the\n"
-    "profile file; options given here override its settings.\n"
-    "\n"
-    "  -p PORT               gateway SSH port (default 22)\n"
-    "  -l USER               user name on the gateway (overrides USER@)\n"
-    "  -L [BIND:]PORT:HOST:HOSTPORT\n"
-    "                        listen on BIND:PORT and forward to HOST:HOSTPORT\n"
-    "                        as seen from the gateway; BIND defaults to\n"
-    "                        127.0.0.1, * means all IPv4 addresses, PORT 0\n"
-    "                        picks a free port, IPv6 goes in [brackets];\n"
-    "                        repeatable (default " OPTS_DEFAULT_FORWARD ")\n"
-    "  -i FILE               private key file (default: agent, then ~/.ssh)\n"
-    "  -W HOST:PORT          relay stdin/stdout to HOST:PORT, no listeners\n"
-    "                        (not with -L or --check)\n"
-    "  -v                    more logging; repeat (-vv) for more\n"
-    "  -q                    quiet: errors only\n"
-    "  --known-hosts FILE    known hosts file (default ~/.ssh/known_hosts)\n"
-    "  --accept-new          trust and record a gateway key not yet known\n"
-    "  --fingerprint SHA256:...\n"
-    "                        trust the gateway key with this fingerprint, as\n"
-    "                        ssh-keygen -l prints it (repeatable)\n"
-    "  --password-file FILE  read the password from FILE\n"
-    "  --keepalive SECS      keepalive interval, 0 = off (default "
-    XSTRINGIFY(OPTS_DEFAULT_KEEPALIVE) ")\n"
-    "  --persist             keep the session up: reconnect by itself when\n"
-    "                        it drops, with a growing, jittered wait\n"
-    "  -f, --background      go to the background after the ready lines,\n"
-    "                        logging to syslog\n"
-    "  --pid-file FILE       write the pid to FILE, removed on exit; refuse\n"
-    "                        to start while it names a running popgate\n"
-    "  -F FILE               profile file (default\n"
-    "                        $XDG_CONFIG_HOME/popgate/config, else\n"
-    "                        ~/.config/popgate/config)\n"
-    "  --check               connect, authenticate, test the forwards, exit\n"
-    "  --version             print the version and exit\n"
-    "  --help                print this help and exit\n"
-    "\n"
-    "Long options also take --opt=value.\n"
-    "\n"
-    "Exit codes: 0 ok, 2 usage or config error, 3 host key verification\n"
-    "failed, 4 authentication failed, 5 forward refused or backend\n"
-    "unreachable, 6 network error.\n";
-
-const char *
-opts_usage(void)
-{
-	return usage_text;
-}
-
-/* -L parsing. */
-
-/* Where the field at p ends (at its ':' or the NUL); NULL: bad bracket. */
-static const char *
-field_end(const char *p, char *why, size_t len)
-{
-	const char	*rb = NULL;
-
-	if (*p != '[') {
-		return p + strcspn(p, ":");
-	}
-	rb = strchr(p, ']');
-	if (rb == NULL) {
-		snprintf(why, len, "unclosed '[' (expected [IPv6 address])");
-		return NULL;
-	}
-	if (rb[1] != ':' && rb[1] != '\0') {
-		snprintf(why, len, "expected ':' after ']'");
-		return NULL;
-	}
-	return rb + 1;
-}
-
-/* Splits spec at the colons outside brackets into 3 or 4 fields. */
-static int
-split_fields(const char *spec, struct field *f, size_t *n, char *why,
-    size_t len)
-{
-	const char	*p = spec;
-	const char	*end = NULL;
-
-	*n = 0;
-	for (;;) {
-		end = field_end(p, why, len);
-		if (end == NULL) {
-			return -1;
-		}
-		if (*n == FWD_FIELDS) {
-			snprintf(why, len, "expected [BIND:]PORT:HOST:HOSTPORT "
-			    "(IPv6 addresses go in brackets)");
-			return -1;
-		}
-		f[*n].s = p;
-		f[*n].len = (size_t)(end - p);
-		(*n)++;
-		if (*end == '\0') {
-			break;
-		}
-		p = end + 1;
-	}
-	if (*n < FWD_FIELDS - 1) {
-		snprintf(why, len, "expected [BIND:]PORT:HOST:HOSTPORT");
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-field_port(const struct field *f, bool allow_zero, uint16_t *out)
-{
-	char	buf[8];
-
-	if (f->len >= sizeof(buf)) {
-		return false;
-	}
-	memcpy(buf, f->s, f->len);
-	buf[f->len] = '\0';
-	return addr_port_parse(buf, allow_zero, out);
-}
-
-/*
- * A host field ("name", "192.0.2.1" or "[v6]") checked by addr_parse,
- * into host (ADDR_HOSTLEN bytes). addr_parse wants a default port for a
- * bare host; only the host is kept.
- */
-static int
-field_host(const struct field *f, const char *what, char *host, char *why,
-    size_t len)
-{
-	char		buf[ADDR_HOSTLEN + 2];	/* room for the brackets */
-	char		reason[ADDR_HOSTLEN + 32];	/* < REASON_LEN */
-	struct addr	a;
-
-	if (f->len == 0) {
-		snprintf(why, len, "empty %s", what);
-		return -1;
-	}
-	if (f->len >= sizeof(buf)) {
-		snprintf(why, len, "%s too long (max %d bytes)", what,
-		    ADDR_HOSTLEN - 1);
-		return -1;
-	}
-	memcpy(buf, f->s, f->len);
-	buf[f->len] = '\0';
-	if (addr_parse(buf, DEFAULT_PORT, false, &a, reason,
-	    sizeof(reason)) != 0) {
-		snprintf(why, len, "%s: %s", what, reason);
-		return -1;
-	}
-	memcpy(host, a.host, sizeof(a.host));
-	return 0;
-}
-
-static int
-bind_host(const struct field *f, char *host, char *why, size_t len)
-{
-	if (f->len == 1 && f->s[0] == '*') {
-		memcpy(host, ANY_BIND, sizeof(ANY_BIND));
-		return 0;
-	}
-	if (f->len == 0) {
-		snprintf(why, len, "empty bind address (give one, * for all "
-		    "IPv4 addresses, or leave out BIND: for " DEFAULT_BIND ")");
-		return -1;
-	}
-	return field_host(f, "bind address", host, why, len);
-}
-
-/* The fields, left to right; f has n (3 or 4) entries. */
-static int
-forward_fields(const struct field *f, size_t n, struct opts_forward *out,
-    char *why, size_t len)
-{
-	const struct field	*p = f + (n - (FWD_FIELDS - 1));
-
-	if (n == FWD_FIELDS) {
-		if (bind_host(&f[0], out->bind.host, why, len) != 0) {
-			return -1;
-		}
-	} else {
-		memcpy(out->bind.host, DEFAULT_BIND, sizeof(DEFAULT_BIND));
-	}
-	if (!field_port(&p[0], true, &out->bind.port)) {
-		snprintf(why, len, "bad local port \"%.*s\" (expected 0 to "
-		    "65535)", (int)p[0].len, p[0].s);
-		return -1;
-	}
-	if (field_host(&p[1], "target host", out->target.host, why,
-	    len) != 0) {
-		return -1;
-	}
-	if (!field_port(&p[2], false, &out->target.port)) {
-		snprintf(why, len, "bad target port \"%.*s\" (expected 1 to "
-		    "65535)", (int)p[2].len, p[2].s);
-		return -1;
-	}
-	return 0;
-}
-
-int
-opts_parse_forward(const char *spec, struct opts_forward *out, char *err,
-    size_t errlen)
-{
-	struct field	f[FWD_FIELDS];
-	size_t		n = 0;
-	char		why[REASON_LEN];
-
-	memset(out, 0, sizeof(*out));
-	if (split_fields(spec, f, &n, why, sizeof(why)) != 0 ||
-	    forward_fields(f, n, out, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "-L \"%s\": %s", spec, why);
-		return -1;
-	}
-	return 0;
-}
-
-bool
-opts_is_loopback(const char *host)
-{
-	struct in_addr	in4;
-	struct in6_addr	in6;
-
-	if (strcasecmp(host, "localhost") == 0) {
-		return true;
-	}
-	if (inet_pton(AF_INET, host, &in4) == 1) {
-		return (ntohl(in4.s_addr) >> 24) == 127;
-	}
-	if (inet_pton(AF_INET6, host, &in6) == 1) {
-		/* ::1, or 127.0.0.0/8 mapped (::ffff:127.0.0.1). */
-		return IN6_IS_ADDR_LOOPBACK(&in6) ||
-		    (IN6_IS_ADDR_V4MAPPED(&in6) && in6.s6_addr[12] == 127);
-	}
-	return false;
-}
-
-/* Option setters, one per table row. */
-
-static int
-set_port(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (!addr_port_parse(arg, false, &o->port)) {
-		snprintf(err, errlen, "-p \"%s\": bad port (expected 1 to "
-		    "65535)", arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_user(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	size_t	n = strlen(arg);
-
-	if (n >= sizeof(o->user) || !str_valid_user(arg)) {
-		snprintf(err, errlen, "-l \"%s\": bad user name (letters, "
-		    "digits, '.', '_', '-', at most 64)", arg);
-		return -1;
-	}
-	memcpy(o->user, arg, n + 1);
-	o->user_layer = o->layer;
-	return 0;
-}
-
-static int
-set_forward(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (o->forwards_layer != o->layer) {
-		o->nforwards = 0;	/* this layer's list replaces it */
-		o->forwards_layer = o->layer;
-	}
-	if (o->nforwards == OPTS_MAX_FORWARDS) {
-		snprintf(err, errlen, "-L \"%s\": too many -L (at most %d)",
-		    arg, OPTS_MAX_FORWARDS);
-		return -1;
-	}
-	if (opts_parse_forward(arg, &o->forwards[o->nforwards], err,
-	    errlen) != 0) {
-		return -1;
-	}
-	o->nforwards++;
-	return 0;
-}
-
-static int
-set_path(const char **out, const char *opt, const char *arg, char *err,
-    size_t errlen)
-{
-	if (arg[0] == '\0') {
-		snprintf(err, errlen, "%s: empty file name", opt);
-		return -1;
-	}
-	*out = arg;
-	return 0;
-}
-
-static int
-set_identity(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->identity, "-i", arg, err, errlen);
-}
-
-static int
-set_known_hosts(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->known_hosts, "--known-hosts", arg, err, errlen);
-}
-
-static int
-set_password_file(struct opts *o, const char *arg, char *err,
-    size_t errlen)
-{
-	return set_path(&o->password_file, "--password-file", arg, err,
-	    errlen);
-}
-
-static int
-set_pid_file(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->pid_file, "--pid-file", arg, err, errlen);
-}
-
-static int
-set_config(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	return set_path(&o->config, "-F", arg, err, errlen);
-}
-
-static int
-set_stdio(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	char	why[REASON_LEN];
-
-	if (addr_parse(arg, 0, false, &o->stdio_target, why,
-	    sizeof(why)) != 0) {
-		snprintf(err, errlen, "-W \"%s\": %s (expected HOST:PORT)",
-		    arg, why);
-		return -1;
-	}
-	o->stdio = true;
-	o->stdio_layer = o->layer;
-	return 0;
-}
-
-/* "SHA256:" and 43 base64 characters, exactly as ssh-keygen -l prints. */
-static int
-check_fingerprint(const char *arg, char *err, size_t errlen)
-{
-	const char	*b64 = NULL;
-	size_t		 n;
-
-	if (strncmp(arg, FP_PREFIX, strlen(FP_PREFIX)) != 0) {
-		snprintf(err, errlen, "--fingerprint \"%s\": expected "
-		    "\"" FP_PREFIX "\" and %d base64 characters, as ssh-keygen "
-		    "-l prints them", arg, FP_B64LEN);
-		return -1;
-	}
-	b64 = arg + strlen(FP_PREFIX);
-	n = strspn(b64, FP_B64CHARS);
-	if (b64[n] != '\0') {
-		snprintf(err, errlen, "--fingerprint \"%s\": bad character "
-		    "'%c' (base64 without '=' padding)", arg, b64[n]);
-		return -1;
-	}
-	if (n != FP_B64LEN) {
-		snprintf(err, errlen, "--fingerprint \"%s\": %zu base64 "
-		    "characters after \"" FP_PREFIX "\", expected %d", arg, n,
-		    FP_B64LEN);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_fingerprint(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	size_t	i;
-
-	if (check_fingerprint(arg, err, errlen) != 0) {
-		return -1;
-	}
-	if (o->fingerprints_layer != o->layer) {
-		o->nfingerprints = 0;	/* this layer's list replaces it */
-		o->fingerprints_layer = o->layer;
-	}
-	for (i = 0; i < o->nfingerprints; i++) {
-		if (strcmp(o->fingerprints[i], arg) == 0) {
-			return 0;	/* the same key twice: keep one */
-		}
-	}
-	if (o->nfingerprints == OPTS_MAX_FINGERPRINTS) {
-		snprintf(err, errlen, "--fingerprint \"%s\": too many "
-		    "--fingerprint (at most %d)", arg, OPTS_MAX_FINGERPRINTS);
-		return -1;
-	}
-	o->fingerprints[o->nfingerprints++] = arg;
-	return 0;
-}
-
-static int
-set_keepalive(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	if (!str_to_uint(arg, 0, KEEPALIVE_MAX, &o->keepalive)) {
-		snprintf(err, errlen, "--keepalive \"%s\": expected seconds "
-		    "from 0 (off) to %d", arg, KEEPALIVE_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* -v counts; the other options without an argument are table flags. */
-static int
-set_verbose(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	(void)arg;
-	(void)err;
-	(void)errlen;
-	o->verbose++;
-	return 0;
-}
-
-static const struct optdef optdefs[] = {
-	{ 'p',	NULL,			true,	set_port,	0 },
-	{ 'l',	NULL,			true,	set_user,	0 },
-	{ 'L',	NULL,			true,	set_forward,	0 },
-	{ 'i',	NULL,			true,	set_identity,	0 },
-	{ 'W',	NULL,			true,	set_stdio,	0 },
-	{ 'F',	NULL,			true,	set_config,	0 },
-	{ 'f',	"background",		false,	NULL,	FLAG(background) },
-	{ 'v',	NULL,			false,	set_verbose,	0 },
-	{ 'q',	NULL,			false,	NULL,	FLAG(quiet) },
-	{ '\0',	"known-hosts",		true,	set_known_hosts, 0 },
-	{ '\0',	"accept-new",		false,	NULL,	FLAG(accept_new) },
-	{ '\0',	"fingerprint",		true,	set_fingerprint, 0 },
-	{ '\0',	"password-file",	true,	set_password_file, 0 },
-	{ '\0',	"keepalive",		true,	set_keepalive,	0 },
-	{ '\0',	"persist",		false,	NULL,	FLAG(persist) },
-	{ '\0',	"pid-file",		true,	set_pid_file,	0 },
-	{ '\0',	"check",		false,	NULL,	FLAG(check) },
-	{ '\0',	"version",		false,	NULL,	FLAG(version) },
-	{ '\0',	"help",			false,	NULL,	FLAG(help) },
-};
-
-#define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
-
 /* argv parsing. */
-
-static const struct optdef *
-find_short(char letter)
-{
-	size_t	i;
-
-	for (i = 0; i < NOPTDEFS; i++) {
-		if (optdefs[i].letter != '\0' && optdefs[i].letter == letter) {
-			return &optdefs[i];
-		}
-	}
-	return NULL;
-}
-
-static const struct optdef *
-find_long(const char *name, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < NOPTDEFS; i++) {
-		if (optdefs[i].name != NULL &&
-		    strncmp(optdefs[i].name, name, len) == 0 &&
-		    optdefs[i].name[len] == '\0') {
-			return &optdefs[i];
-		}
-	}
-	return NULL;
-}
 
 /* The next argv entry as an option's argument; NULL when there is none. */
 static const char *
@@ -537,18 +32,6 @@ next_arg(int argc, char *const *argv, int *i)
 	}
 	(*i)++;
 	return argv[*i];
-}
-
-/* One option: its setter, or for a table flag, the flag set to true. */
-static int
-apply(const struct optdef *d, struct opts *o, const char *val, char *err,
-    size_t errlen)
-{
-	if (d->set == NULL) {
-		*(bool *)(void *)((char *)o + d->flag) = true;
-		return 0;
-	}
-	return d->set(o, val, err, errlen);
 }
 
 /* "--name", "--name=value" or "--name value" at argv[*i]. */
@@ -564,7 +47,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 
 	eq = strchr(name, '=');
 	len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-	d = find_long(name, len);
+	d = optdef_find_long(name, len);
 	if (d == NULL) {
 		snprintf(err, errlen, "unknown option \"--%.*s\"", (int)len,
 		    name);
@@ -576,7 +59,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 			    "argument", d->name);
 			return -1;
 		}
-		return apply(d, o, NULL, err, errlen);
+		return optdef_apply(d, o, NULL, err, errlen);
 	}
 	val = eq != NULL ? eq + 1 : next_arg(argc, argv, i);
 	if (val == NULL) {
@@ -584,7 +67,7 @@ parse_long(int argc, char *const *argv, int *i, struct opts *o, char *err,
 		    d->name);
 		return -1;
 	}
-	return apply(d, o, val, err, errlen);
+	return optdef_apply(d, o, val, err, errlen);
 }
 
 /* A cluster of short options at argv[*i]: "-vv", "-p2222", "-p 2222". */
@@ -597,13 +80,13 @@ parse_short(int argc, char *const *argv, int *i, struct opts *o, char *err,
 	const struct optdef	*d = NULL;
 
 	for (; *p != '\0'; p++) {
-		d = find_short(*p);
+		d = optdef_find_short(*p);
 		if (d == NULL) {
 			snprintf(err, errlen, "unknown option \"-%c\"", *p);
 			return -1;
 		}
 		if (!d->takes_arg) {
-			if (apply(d, o, NULL, err, errlen) != 0) {
+			if (optdef_apply(d, o, NULL, err, errlen) != 0) {
 				return -1;
 			}
 			continue;
@@ -614,10 +97,12 @@ parse_short(int argc, char *const *argv, int *i, struct opts *o, char *err,
 			    "argument", *p);
 			return -1;
 		}
-		return apply(d, o, val, err, errlen);
+		return optdef_apply(d, o, val, err, errlen);
 	}
 	return 0;
 }
+
+/* The finish: [USER@]GATEWAY, checks across options, defaults. */
 
 /*
  * The USER of USER@GATEWAY (n bytes at s). -l given in the same layer
@@ -760,7 +245,8 @@ opts_finish(struct opts *o, char *err, size_t errlen)
 	/* --check and -W end by themselves: nothing to keep up. */
 	o->persist = o->persist && !o->stdio && !o->check;
 	if (o->nforwards == 0 && !o->stdio) {
-		if (set_forward(o, OPTS_DEFAULT_FORWARD, err, errlen) != 0) {
+		if (opts_set(o, "-L", OPTS_DEFAULT_FORWARD, err,
+		    errlen) != 0) {
 			return -1;
 		}
 	}
@@ -782,9 +268,9 @@ opts_set(struct opts *o, const char *opt, const char *arg, char *err,
 	const struct optdef	*d = NULL;
 
 	if (opt[0] == '-' && opt[1] == '-') {
-		d = find_long(opt + 2, strlen(opt + 2));
+		d = optdef_find_long(opt + 2, strlen(opt + 2));
 	} else if (opt[0] == '-' && opt[1] != '\0' && opt[2] == '\0') {
-		d = find_short(opt[1]);
+		d = optdef_find_short(opt[1]);
 	}
 	if (d == NULL) {
 		snprintf(err, errlen, "unknown option \"%s\"", opt);
@@ -795,7 +281,7 @@ opts_set(struct opts *o, const char *opt, const char *arg, char *err,
 		    "needs an argument" : "takes no argument");
 		return -1;
 	}
-	return apply(d, o, arg, err, errlen);
+	return optdef_apply(d, o, arg, err, errlen);
 }
 
 int

@@ -1,12 +1,13 @@
 /*
  * fuzz_opts: popgate's command line. The input is split at NUL bytes
  * into argv (after a program name); the first word also goes through
- * opts_parse_forward alone, as a -L spec.
+ * fwdspec_parse alone, as a -L spec.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "popgate/fwdspec.h"
 #include "popgate/opts.h"
 
 #define FUZZ_ARGS	64
@@ -23,7 +24,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct opts		 o;
-	struct opts_forward	 fw;
+	struct fwdspec		 fw;
 	char			*buf = NULL;
 	char			*argv[FUZZ_ARGS + 2];
 	char			 err[512];
@@ -45,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	argv[argc] = NULL;
-	(void)opts_parse_forward(argv[1], &fw, err, sizeof(err));
+	(void)fwdspec_parse(argv[1], &fw, err, sizeof(err));
 	memset(&o, 0, sizeof(o));
 	(void)opts_parse(argc, argv, &o, err, sizeof(err));
 	free(buf);

@@ -1,7 +1,8 @@
 /*
  * fuzz_proxyproto: the first bytes of a connection on a proxy listener
- * (proxyproto_parse), and the same bytes as a ProxyFrom list. Beyond no
- * crash, leak or undefined behaviour, what must hold for every input:
+ * (proxyproto_parse), and the same bytes as a ProxyFrom list (proxynet).
+ * Beyond no crash, leak or undefined behaviour, what must hold for every
+ * input:
  * - a whole header is no longer than the input and the limits, and
  *   every shorter beginning of it asks for more (so a reader consuming
  *   on "more" never takes a byte past the header);
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "popgate/proxynet.h"
 #include "popgate/proxyproto.h"
 
 #define NETS_MAX	1024	/* bytes of input tried as a ProxyFrom list */
@@ -141,30 +143,30 @@ static void
 check_nets(const uint8_t *data, size_t size,
     const struct proxyproto_hdr *hdr)
 {
-	struct proxyproto_net	*nets = NULL, *again = NULL;
-	char			 text[NETS_MAX + 1];
-	char			 buf[PROXYPROTO_NET_STRLEN];
-	char			 err[256];
-	size_t			 n = 0, m = 0, i;
+	struct proxynet	*nets = NULL, *again = NULL;
+	char		 text[NETS_MAX + 1];
+	char		 buf[PROXYNET_STRLEN];
+	char		 err[256];
+	size_t		 n = 0, m = 0, i;
 
 	if (size > NETS_MAX || memchr(data, '\0', size) != NULL) {
 		return;
 	}
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (proxyproto_nets_parse(text, &nets, &n, err, sizeof(err)) != 0) {
+	if (proxynet_parse_list(text, &nets, &n, err, sizeof(err)) != 0) {
 		require(n == 0 && nets == NULL, "a bad list added networks");
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		proxyproto_net_format(&nets[i], buf, sizeof(buf));
-		require(proxyproto_nets_parse(buf, &again, &m, err,
+		proxynet_format(&nets[i], buf, sizeof(buf));
+		require(proxynet_parse_list(buf, &again, &m, err,
 		    sizeof(err)) == 0 && m == i + 1 &&
 		    memcmp(&again[i], &nets[i], sizeof(nets[i])) == 0,
 		    "a printed network reads back differently");
 	}
 	if (!hdr->local && hdr->srclen > 0) {
-		(void)proxyproto_net_match(nets, n,
+		(void)proxynet_match(nets, n,
 		    (const struct sockaddr *)&hdr->src);
 	}
 	free(again);

@@ -2,22 +2,17 @@
  * listener: the gateway parent. It binds, accepts and forks, and keeps the
  * count MaxStartups needs: a child is a "startup" from accept until it
  * asks to be admitted on its control socket pair (authenticated) or
- * exits. Penalised sources and connections beyond MaxStartups or
+ * exits. Who is let in, and what a child's end costs its source, is
+ * admit's: penalised sources and connections beyond MaxStartups or
  * PerSourceMaxStartups are closed before the child is forked, so a flood
- * costs no key exchange (as sshd).
- *
- * On a proxy listener the address accept() gives is the balancer's, and
- * the parent never reads the network: only ProxyFrom and the global
- * limits are checked at accept. The child reads the PROXY header and
- * reports the client's address before key exchange; PerSourcePenalties
- * and PerSourceMaxStartups are decided then, on that address (refused:
- * the child closes at once and is charged nothing), and it is that
- * address, never the balancer's, that is charged when the child ends.
+ * costs no key exchange (as sshd); a proxied child's client is decided
+ * when the child reports it, before key exchange.
  *
  * One poll loop: a signalfd (SIGHUP, SIGTERM, SIGINT, SIGCHLD), the
- * listeners, the children's control sockets and the ControlSocket. The
- * parent never waits on a child: each question is one message, one byte
- * back; the scoreboard is read, not locked.
+ * listeners, the children's control sockets and the ControlSocket (what
+ * it answers is ctlstatus's). The parent never waits on a child: each
+ * question is one message, one byte back; the scoreboard is read, not
+ * locked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,10 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "popgate/addr.h"
+#include "popgate/admit.h"
 #include "popgate/children.h"
 #include "popgate/clock.h"
 #include "popgate/control.h"
+#include "popgate/ctlstatus.h"
 #include "popgate/gwconf.h"
 #include "popgate/listener.h"
 #include "popgate/listenset.h"
@@ -44,10 +40,8 @@
 #include "popgate/notify.h"
 #include "popgate/penalty.h"
 #include "popgate/privsep.h"
-#include "popgate/proxyproto.h"
 #include "popgate/scoreboard.h"
 #include "popgate/session.h"
-#include "popgate/status.h"
 #include "popgate/xmem.h"
 
 #define LISTENER_POLL_MS	1000	/* bound on one wait */
@@ -55,7 +49,6 @@
 #define LISTENER_STOP_MS	5000	/* after SIGTERM, before SIGKILL */
 #define LISTENER_PAUSE_MS	1000	/* no accept after EMFILE for this */
 #define LISTENER_EXPIRE_MS	10000	/* penalty records swept */
-#define LISTENER_DROPLOG_MS	1000	/* at most one drop line per second */
 
 struct listener {
 	struct gwconf			*g;	/* what new sessions get */
@@ -64,7 +57,7 @@ struct listener {
 	struct children			 ch;
 	uint64_t			 paused_until;	/* out of fds */
 	struct scoreboard		*sb;
-	struct penalty			*pen;
+	struct admit			 adm;
 	struct control			*ctl;
 	int				 sigfd;
 	sigset_t			 oldmask;
@@ -74,32 +67,11 @@ struct listener {
 	bool				 terminated;	/* SIGTERM sent */
 	uint64_t			 grace_end, kill_at;
 	uint64_t			 next_expire;
-	uint64_t			 droplog_at;
-	unsigned			 droplog_skipped;
 	uint64_t			 auth_failures;	/* reaped sessions' */
 	int64_t				 started;
 	struct pollfd			*pfds;
 	size_t				*owner;		/* pfds -> child */
 };
-
-bool
-listener_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
-    unsigned rnd)
-{
-	unsigned	p;
-
-	if (startups < ms->start) {
-		return false;
-	}
-	if (startups >= ms->full) {
-		return true;
-	}
-	/* Linear from rate% at start to 100% at full (sshd's formula). */
-	p = 100 - ms->rate;
-	p = p * (startups - ms->start) / (ms->full - ms->start);
-	p += ms->rate;
-	return rnd < p;
-}
 
 static const struct servconf *
 conf(const struct listener *l)
@@ -143,52 +115,6 @@ read_signals(struct listener *l)
 		}
 		/* SIGCHLD only wakes the loop: reap() runs every turn. */
 	}
-}
-
-/*
- * Drops (MaxStartups, PerSourceMaxStartups, full table) come in floods:
- * one line a second at most, with the count of the ones not logged
- * since the last (unlogged=N). why is "key=value ..." for the line.
- */
-static void
-log_drop(struct listener *l, const char *peer, const char *why)
-{
-	uint64_t	now = clock_ms();
-
-	if (now < l->droplog_at) {
-		l->droplog_skipped++;
-		return;
-	}
-	log_info("event=connection-dropped from=%s %s unlogged=%u", peer, why,
-	    l->droplog_skipped);
-	l->droplog_skipped = 0;
-	l->droplog_at = now + LISTENER_DROPLOG_MS;
-}
-
-/* ControlSocket for sc, when it names another path than the open one. */
-static void
-open_control(struct listener *l, const struct servconf *sc)
-{
-	char	err[512], q[LOG_TEXT_MAX];
-
-	if (l->ctl != NULL && sc->control_socket != NULL &&
-	    strcmp(control_path(l->ctl), sc->control_socket) == 0) {
-		return;
-	}
-	control_free(l->ctl);
-	l->ctl = NULL;
-	if (sc->control_socket == NULL) {
-		return;
-	}
-	l->ctl = control_open(sc->control_socket, err, sizeof(err));
-	if (l->ctl == NULL) {
-		/* Status is for admins; mail keeps flowing without it. */
-		log_error("event=control-socket-failed error=%s "
-		    "status=unavailable", log_quote(q, sizeof(q), err));
-		return;
-	}
-	log_verbose("event=control-socket path=%s",
-	    log_quote(q, sizeof(q), sc->control_socket));
 }
 
 /* LogLevel, LogTarget, SyslogFacility of a reload; -d keeps stderr. */
@@ -236,34 +162,14 @@ reload(struct listener *l)
 		notify_ready();
 		return;
 	}
-	open_control(l, &g->sc);
-	penalty_set_conf(l->pen, &g->sc.penalties);
+	ctlstatus_open(&l->ctl, &g->sc);
+	penalty_set_conf(l->adm.pen, &g->sc.penalties);
 	apply_logging(l, &g->sc);
 	gwconf_free(l->g);
 	l->g = g;
 	log_info("event=reloaded file=%s sessions-kept=%zu",
 	    log_quote(qf, sizeof(qf), l->o->path), l->ch.n);
 	notify_ready();
-}
-
-static void
-charge(struct listener *l, const struct child *c, int kind)
-{
-	char		src[PENALTY_SOURCE_STRLEN];
-	uint64_t	left = 0;
-
-	if (kind < 0 || !c->has_src ||
-	    penalty_charge(l->pen, &c->src, (enum penalty_kind)kind,
-	    clock_ms(), &left) != PENALTY_STARTED) {
-		return;
-	}
-	/* Once per penalty: extensions are not logged again. */
-	log_info("event=penalty source=%s reason=%s refused=%llus "
-	    "penalties=%u",
-	    penalty_source_format(&c->src, src, sizeof(src)),
-	    penalty_kind_name((enum penalty_kind)kind),
-	    (unsigned long long)(left + 999) / 1000,
-	    penalty_served(l->pen, &c->src, clock_ms()));
 }
 
 static void
@@ -288,7 +194,8 @@ reap(struct listener *l)
 			    "signal=%d", (long)pid, c->peer, WTERMSIG(status));
 		}
 		if (!l->stopping && !c->refused) {
-			charge(l, c, children_offence(&l->ch, i, &e, status));
+			admit_charge(&l->adm, c,
+			    children_offence(&l->ch, i, &e, status));
 		}
 		children_forget(&l->ch, i, l->sb);
 	}
@@ -310,8 +217,8 @@ child_main(struct listener *l, struct session_conn *c, int slot)
 	l->owner = NULL;
 	control_forget(l->ctl);
 	l->ctl = NULL;
-	penalty_free(l->pen);
-	l->pen = NULL;
+	penalty_free(l->adm.pen);
+	l->adm.pen = NULL;
 	net_close(&l->sigfd);
 	c->slot = scoreboard_child(l->sb, slot);
 	l->sb = NULL;
@@ -381,104 +288,6 @@ spawn(struct listener *l, int fd, const struct sockaddr_storage *ss,
 	children_add(&l->ch, pid, sv[0], slot, ss, src, proxied);
 }
 
-/*
- * A penalised source or one with PerSourceMaxStartups startups already:
- * before a fork (plain listener) or after the child read the PROXY
- * header (proxy listener). peer is the client's address as logged.
- */
-static bool
-source_refused(struct listener *l, const char *peer, const char *via,
-    const struct penalty_source *src)
-{
-	const struct servconf	*sc = conf(l);
-	char			 why[ADDR_STRLEN + 128];
-	char			 viakv[ADDR_STRLEN + 8] = "";
-	uint64_t		 left;
-	unsigned		 n;
-
-	if (via != NULL) {
-		snprintf(viakv, sizeof(viakv), "via=%s ", via);
-	}
-	if (penalty_refuses(l->pen, src, clock_ms(), &left)) {
-		/* The penalty itself was logged once, when it began. */
-		log_verbose("event=connection-refused from=%s %sreason=penalty "
-		    "left=%llus", peer, viakv,
-		    (unsigned long long)(left + 999) / 1000);
-		return true;
-	}
-	if (sc->per_source_max_startups != 0 &&
-	    (n = children_startups_from(&l->ch, src)) >=
-	    sc->per_source_max_startups) {
-		snprintf(why, sizeof(why), "%sreason=per-source-max-startups "
-		    "source-startups=%u persourcemaxstartups=%u", viakv, n,
-		    sc->per_source_max_startups);
-		log_drop(l, peer, why);
-		return true;
-	}
-	return false;
-}
-
-/* Floods and a full table, for every listener, before any fork. */
-static bool
-flood_refused(struct listener *l, const char *peer)
-{
-	const struct servconf	*sc = conf(l);
-	char			 why[160];
-
-	if (listener_should_drop(l->ch.startups, &sc->max_startups,
-	    arc4random_uniform(100))) {
-		snprintf(why, sizeof(why), "reason=max-startups startups=%u "
-		    "maxstartups=%u:%u:%u", l->ch.startups,
-		    sc->max_startups.start, sc->max_startups.rate,
-		    sc->max_startups.full);
-		log_drop(l, peer, why);
-		return true;
-	}
-	if (scoreboard_used(l->sb) >= scoreboard_slots(l->sb)) {
-		snprintf(why, sizeof(why), "reason=sessions-max sessions=%zu",
-		    scoreboard_used(l->sb));
-		log_drop(l, peer, why);
-		return true;
-	}
-	return false;
-}
-
-/*
- * Turned away at accept, before any fork. On a proxy listener the peer
- * is a balancer: it must be in ProxyFrom, and is no source of its own.
- */
-static bool
-turned_away(struct listener *l, const struct sockaddr_storage *ss,
-    const struct penalty_source *src, bool has_src, bool proxied)
-{
-	const struct servconf	*sc = conf(l);
-	char			 peer[ADDR_STRLEN];
-
-	addr_format_sa((const struct sockaddr *)ss, peer, sizeof(peer));
-	if (proxied && !proxyproto_net_match(sc->proxy_from,
-	    sc->nproxy_from, (const struct sockaddr *)ss)) {
-		log_drop(l, peer, "reason=not-in-proxyfrom");
-		return true;
-	}
-	if (!proxied && has_src && source_refused(l, peer, NULL, src)) {
-		return true;
-	}
-	return flood_refused(l, peer);
-}
-
-/* A proxied child named its client: go on, or close it uncharged. */
-static void
-claimed(struct listener *l, size_t i, const struct children_claim *claim)
-{
-	const struct child	*c = &l->ch.v[i];
-	bool			 ok = true;
-
-	if (claim->has_src && !l->stopping) {
-		ok = !source_refused(l, claim->peer, c->via, &claim->src);
-	}
-	children_source_answer(&l->ch, i, claim, ok && !l->stopping);
-}
-
 /* PasswordFile changed on disk (popgated passwd)? For new sessions. */
 static void
 refresh_passwords(struct listener *l)
@@ -526,7 +335,8 @@ accept_on(struct listener *l, size_t which)
 		}
 		has_src = !proxied && penalty_source_from_sa(
 		    (struct sockaddr *)&ss, &src);
-		if (turned_away(l, &ss, &src, has_src, proxied)) {
+		if (admit_turned_away(&l->adm, conf(l), &l->ch, l->sb, &ss,
+		    has_src ? &src : NULL, proxied)) {
 			close(fd);
 			continue;
 		}
@@ -535,37 +345,20 @@ accept_on(struct listener *l, size_t which)
 	}
 }
 
-/* The ControlSocket's one request: a snapshot, as text or JSON. */
+/* The ControlSocket's one request (ctlstatus.h). */
 static char *
 answer_cb(void *arg, const char *request)
 {
-	struct listener	*l = arg;
-	struct status	 st;
-	uint64_t	 now = clock_ms();
-	char		*out = NULL;
-	size_t		 i;
-	bool		 json = strcmp(request, "status json") == 0;
+	const struct listener	*l = arg;
+	struct ctlstatus_view	 v;
 
-	if (!json && strcmp(request, "status") != 0) {
-		return NULL;
-	}
-	memset(&st, 0, sizeof(st));
-	st.pid = (long)getpid();
-	st.version = POPGATE_VERSION;
-	st.stopping = l->stopping;
-	st.now = (int64_t)time(NULL);
-	st.started = l->started;
-	st.auth_failures = l->auth_failures;
-	st.penalised = penalty_refused_count(l->pen, now);
-	st.sessions = xcalloc(l->ch.n + 1, sizeof(*st.sessions));
-	for (i = 0; i < l->ch.n; i++) {
-		children_status(&l->ch, i, l->sb, now, &st.sessions[i],
-		    &st.auth_failures);
-	}
-	st.nsessions = l->ch.n;
-	out = json ? status_json(&st) : status_text(&st);
-	free(st.sessions);
-	return out;
+	v.stopping = l->stopping;
+	v.started = l->started;
+	v.auth_failures = l->auth_failures;
+	v.pen = l->adm.pen;
+	v.ch = &l->ch;
+	v.sb = l->sb;
+	return ctlstatus_answer(&v, request);
 }
 
 /*
@@ -666,7 +459,8 @@ child_says(struct listener *l, size_t i)
 
 	if (children_readable(&l->ch, i, l->sb,
 	    conf(l)->max_sessions_per_user, &claim)) {
-		claimed(l, i, &claim);
+		admit_claim(&l->adm, conf(l), &l->ch, i, &claim,
+		    l->stopping);
 	}
 }
 
@@ -711,7 +505,7 @@ serve(struct listener *l)
 		}
 		stop_step(l);
 		if (now >= l->next_expire) {
-			penalty_expire(l->pen, now);
+			penalty_expire(l->adm.pen, now);
 			l->next_expire = now + LISTENER_EXPIRE_MS;
 		}
 	}
@@ -733,14 +527,14 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 		fatal("event=scoreboard-failed error=%s",
 		    log_quote(q, sizeof(q), strerror(errno)));
 	}
-	l.pen = penalty_new(&g->sc.penalties);
+	l.adm.pen = penalty_new(&g->sc.penalties);
 	watch_signals(&l);
 	l.ls = listenset_new();
 	if (listenset_apply(l.ls, &g->sc, err, sizeof(err)) != 0) {
 		fatal("event=listen-failed error=%s",
 		    log_quote(q, sizeof(q), err));
 	}
-	open_control(&l, &g->sc);
+	ctlstatus_open(&l.ctl, &g->sc);
 	notify_ready();
 	serve(&l);
 	log_info("event=stopped");
@@ -749,7 +543,7 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 	children_drop(&l.ch);
 	free(l.pfds);
 	free(l.owner);
-	penalty_free(l.pen);
+	penalty_free(l.adm.pen);
 	scoreboard_free(l.sb);
 	net_close(&l.sigfd);
 	sigprocmask(SIG_SETMASK, &l.oldmask, NULL);

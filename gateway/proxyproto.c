@@ -1,20 +1,19 @@
 /*
- * proxyproto: PROXY protocol headers (HAProxy's proxy-protocol.txt) and
- * the ProxyFrom networks. The first byte decides: 'P' starts a v1 line,
- * CR the v2 signature, anything else is refused at once, so a client
- * that talks SSH straight to a proxy listener is turned away on its
- * first byte. Every check that can be made on a beginning is made as
- * soon as its bytes are in, so a bad header never waits for a deadline,
- * and PROXYPROTO_MORE always means "a beginning of a valid header".
+ * proxyproto: PROXY protocol headers (HAProxy's proxy-protocol.txt), read
+ * and built; whom to believe them from is proxynet's concern. The first
+ * byte decides: 'P' starts a v1 line, CR the v2 signature, anything else
+ * is refused at once, so a client that talks SSH straight to a proxy
+ * listener is turned away on its first byte. Every check that can be
+ * made on a beginning is made as soon as its bytes are in, so a bad
+ * header never waits for a deadline, and PROXYPROTO_MORE always means
+ * "a beginning of a valid header".
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "popgate/proxyproto.h"
-#include "popgate/xmem.h"
 
 #define V1_PREFIX	"PROXY "
 #define V1_FIELDS	6	/* PROXY, protocol, 2 addresses, 2 ports */
@@ -518,194 +517,4 @@ proxyproto_build_v2(const struct sockaddr *src, const struct sockaddr *dst,
 	put16(buf + V2_FIXED + 2 * alen, sp);
 	put16(buf + V2_FIXED + 2 * alen + 2, dp);
 	return V2_FIXED + 2 * alen + 4;
-}
-
-/* "0".."max", no sign, no heading zero. */
-static bool
-prefix_parse(const char *s, unsigned max, unsigned *out)
-{
-	unsigned	v = 0;
-	size_t		i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= 3 || (i > 0 &&
-		    s[0] == '0')) {
-			return false;
-		}
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (i == 0 || v > max) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* Clears the bits of a after the first prefix ones. */
-static void
-mask_bits(unsigned char *a, size_t size, unsigned prefix)
-{
-	size_t	i;
-
-	for (i = 0; i < size; i++) {
-		if (prefix >= 8 * (i + 1)) {
-			continue;
-		}
-		a[i] = prefix <= 8 * i ? 0 :
-		    (unsigned char)(a[i] & (0xff << (8 - prefix % 8)));
-	}
-}
-
-/* ::ffff:a.b.c.d/96+n is a.b.c.d/n: one form to match against. */
-static void
-net_unmap(struct proxyproto_net *net)
-{
-	struct in6_addr	a;
-
-	memcpy(&a, net->addr, 16);
-	if (net->family != AF_INET6 || net->prefix < 96 ||
-	    !IN6_IS_ADDR_V4MAPPED(&a)) {
-		return;
-	}
-	net->family = AF_INET;
-	memmove(net->addr, net->addr + 12, 4);
-	memset(net->addr + 4, 0, 12);
-	net->prefix -= 96;
-}
-
-int
-proxyproto_net_parse(const char *s, struct proxyproto_net *out, char *err,
-    size_t errlen)
-{
-	struct proxyproto_net	 masked;
-	const char		*slash = strchr(s, '/');
-	char			 text[INET6_ADDRSTRLEN];
-	char			 net[PROXYPROTO_NET_STRLEN];
-	size_t			 alen = slash != NULL ? (size_t)(slash - s) :
-	    strlen(s);
-	unsigned		 max;
-
-	memset(out, 0, sizeof(*out));
-	if (alen == 0 || alen >= sizeof(text)) {
-		snprintf(err, errlen, "expected ADDR[/PREFIX], got \"%.64s\"",
-		    s);
-		return -1;
-	}
-	memcpy(text, s, alen);
-	text[alen] = '\0';
-	if (inet_pton(AF_INET, text, out->addr) == 1) {
-		out->family = AF_INET;
-	} else if (inet_pton(AF_INET6, text, out->addr) == 1) {
-		out->family = AF_INET6;
-	} else {
-		snprintf(err, errlen, "\"%s\" is not an IPv4 or IPv6 address "
-		    "(names are not accepted here)", text);
-		return -1;
-	}
-	max = out->family == AF_INET ? 32 : 128;
-	out->prefix = max;
-	if (slash != NULL && !prefix_parse(slash + 1, max, &out->prefix)) {
-		snprintf(err, errlen, "bad prefix \"/%.8s\" in \"%.64s\" "
-		    "(expected 0 to %u)", slash + 1, s, max);
-		return -1;
-	}
-	masked = *out;
-	mask_bits(masked.addr, sizeof(masked.addr), masked.prefix);
-	if (memcmp(masked.addr, out->addr, sizeof(out->addr)) != 0) {
-		snprintf(err, errlen, "\"%s\" has bits set after the prefix "
-		    "(the network is %s)", s, proxyproto_net_format(&masked,
-		    net, sizeof(net)));
-		return -1;
-	}
-	net_unmap(out);
-	return 0;
-}
-
-int
-proxyproto_nets_parse(const char *list, struct proxyproto_net **nets,
-    size_t *n, char *err, size_t errlen)
-{
-	struct proxyproto_net	*add = NULL;
-	char			*copy = xstrdup(list);
-	char			*cursor = copy;
-	char			*item = NULL;
-	size_t			 nadd = 0;
-	int			 rc = -1;
-
-	add = xreallocarray(NULL, strlen(list) / 2 + 1, sizeof(*add));
-	while ((item = strsep(&cursor, ",")) != NULL) {
-		if (*item == '\0') {
-			snprintf(err, errlen, "empty entry in \"%.200s\"",
-			    list);
-			goto out;
-		}
-		if (proxyproto_net_parse(item, &add[nadd], err, errlen) != 0) {
-			goto out;
-		}
-		nadd++;
-	}
-	*nets = xreallocarray(*nets, *n + nadd, sizeof(**nets));
-	memcpy(*nets + *n, add, nadd * sizeof(*add));
-	*n += nadd;
-	rc = 0;
-out:
-	free(add);
-	free(copy);
-	return rc;
-}
-
-/* Are the first net->prefix bits of a the network's? */
-static bool
-net_has(const struct proxyproto_net *net, const unsigned char *a)
-{
-	unsigned	full = net->prefix / 8;
-	unsigned	rest = net->prefix % 8;
-	unsigned char	mask;
-
-	if (memcmp(net->addr, a, full) != 0) {
-		return false;
-	}
-	if (rest == 0) {
-		return true;
-	}
-	mask = (unsigned char)(0xff << (8 - rest));
-	return (net->addr[full] & mask) == (a[full] & mask);
-}
-
-bool
-proxyproto_net_match(const struct proxyproto_net *nets, size_t n,
-    const struct sockaddr *sa)
-{
-	unsigned char	a4[4], a6[16];
-	uint16_t	port;
-	bool		has4, has6;
-	size_t		i;
-
-	if (sa == NULL) {
-		return false;
-	}
-	has4 = sa_v4(sa, a4, &port);
-	has6 = sa_v6(sa, a6, &port);
-	for (i = 0; i < n; i++) {
-		if ((nets[i].family == AF_INET && has4 &&
-		    net_has(&nets[i], a4)) || (nets[i].family == AF_INET6 &&
-		    has6 && net_has(&nets[i], a6))) {
-			return true;
-		}
-	}
-	return false;
-}
-
-char *
-proxyproto_net_format(const struct proxyproto_net *net, char *buf,
-    size_t len)
-{
-	char	text[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(net->family, net->addr, text, sizeof(text)) == NULL) {
-		snprintf(buf, len, "(family %d)", net->family);
-		return buf;
-	}
-	snprintf(buf, len, "%s/%u", text, net->prefix);
-	return buf;
 }

@@ -1,18 +1,17 @@
 /*
- * session: the child's whole life. Default deny: every message the
- * handlers below do not explicitly allow gets libssh's default refusal
- * (returning 1 from the message callback), and nothing but the user
- * authentication service is allowed before authentication succeeds.
+ * session: a session process's life, from the accepted socket to its
+ * exit status: who the peer is (on a proxy listener, the PROXY header
+ * says), then sesslogin (key exchange, authentication) and sessloop (the
+ * event loop), then why it ended: the event=session-closed line, the
+ * scoreboard's word, the client's disconnect message, and the teardown.
+ * Also the helpers the session's modules share.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
@@ -21,60 +20,19 @@
 #include "popgate/clock.h"
 #include "popgate/drain.h"
 #include "popgate/log.h"
-#include "popgate/mailbind.h"
-#include "popgate/mailmap.h"
 #include "popgate/net.h"
 #include "popgate/policy.h"
 #include "popgate/proxyconn.h"
-#include "popgate/relay.h"
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
+#include "popgate/sesschan.h"
 #include "popgate/session.h"
 #include "popgate/sesslink.h"
+#include "popgate/sesslogin.h"
+#include "popgate/sessloop.h"
 #include "popgate/sigwatch.h"
 #include "popgate/tunnel.h"
 #include "popgate/xmem.h"
-
-#define SESSION_MAX_WAIT_MS	30000	/* bound on one idle poll */
-#define SESSION_MAX_POLL_ERRORS	100
-#define SESSION_DRAIN_POLLS	64	/* ready events taken before pumping */
-
-struct sesschan {
-	ssh_channel	chan;
-	bool		refused;	/* tell the user and close */
-	bool		closing;	/* close sent, waiting for the peer */
-};
-
-struct session {
-	const struct servconf	*sc;
-	ssh_session		 ssh;
-	ssh_event		 ev;
-	struct drain		*drain;		/* reads before tunnels run */
-	struct auth		*auth;
-	struct ssh_server_callbacks_struct cb;
-	char			 peer[ADDR_STRLEN];
-	struct sockaddr_storage	 client;	/* peer: the real client */
-	struct sockaddr_storage	 local;		/* where it reached us */
-	bool			 quiet;		/* the balancer's own check */
-	char			*targets;	/* "pop3:110" for messages */
-	uint64_t		 grace_deadline;
-	struct tunnel		**tunnels;
-	size_t			 ntunnels;
-	struct sesschan		*chans;
-	size_t			 nchans;
-	struct sigwatch		*sig;		/* SIGTERM, SIGUSR1 (drain) */
-	bool			 closing;	/* in teardown: refuse all */
-	const char		*hangup;	/* set: end with this reason */
-
-	/* What the parent sees of it and what it decided. */
-	struct sesslink		*link;
-	bool			 admitted;	/* asked the parent already */
-	bool			 refused;	/* MaxSessionsPerUser */
-	bool			 draining;	/* gateway shutting down */
-	uint64_t		 closed_up;	/* bytes of freed tunnels */
-	uint64_t		 closed_down;
-	uint64_t		 unused_since;	/* no tunnel open since */
-};
 
 static const char *
 user_or_dash(const struct session *s)
@@ -82,544 +40,13 @@ user_or_dash(const struct session *s)
 	return auth_succeeded(s->auth) ? auth_user(s->auth) : "-";
 }
 
-/* The user as a log value (names may hold anything the peer sent). */
-static const char *
-quser(const struct session *s, char q[LOG_VALUE_MAX])
+const char *
+session_quser(const struct session *s, char q[LOG_VALUE_MAX])
 {
 	return log_quote(q, LOG_VALUE_MAX, user_or_dash(s));
 }
 
-static void
-log_refused(const struct session *s, const char *request, const char *target)
-{
-	char	q[LOG_VALUE_MAX], qt[LOG_TEXT_MAX];
-
-	log_info("event=refused user=%s from=%s request=%s%s%s", quser(s, q),
-	    s->peer, request, target != NULL ? " target=" : "",
-	    target != NULL ? log_quote(qt, sizeof(qt), target) : "");
-}
-
-static void
-publish_auth(struct session *s)
-{
-	sesslink_auth(s->link, auth_attempts(s->auth), auth_failures(s->auth));
-}
-
-/*
- * A user just logged in: the parent decides whether the session may go
- * on (MaxSessionsPerUser). Asked inside the auth callback, so no
- * channel request can arrive before the answer.
- */
-static void
-admit(struct session *s)
-{
-	s->admitted = true;
-	s->unused_since = clock_ms();
-	publish_auth(s);
-	s->refused = !sesslink_admit(s->link, auth_user(s->auth),
-	    s->unused_since);
-}
-
-static int
-password_cb(ssh_session ssh, const char *user, const char *password,
-    void *arg)
-{
-	struct session	*s = arg;
-	int		 rc;
-
-	(void)ssh;
-	rc = auth_password(s->auth, user, password);
-	if (rc == SSH_AUTH_SUCCESS) {
-		admit(s);
-	}
-	publish_auth(s);
-	return rc;
-}
-
-static int
-pubkey_cb(ssh_session ssh, const char *user, struct ssh_key_struct *key,
-    char state, void *arg)
-{
-	struct session	*s = arg;
-	int		 rc;
-
-	(void)ssh;
-	rc = auth_pubkey(s->auth, user, key, state);
-	/* SUCCESS to a probe only says "this key would do". */
-	if (rc == SSH_AUTH_SUCCESS && auth_succeeded(s->auth) &&
-	    !s->admitted) {
-		admit(s);
-	}
-	publish_auth(s);
-	return rc;
-}
-
-static int
-none_cb(ssh_session ssh, const char *user, void *arg)
-{
-	struct session	*s = arg;
-
-	(void)ssh;
-	auth_other(s->auth, user, "none");
-	return SSH_AUTH_DENIED;
-}
-
-static size_t
-channel_count(const struct session *s)
-{
-	return s->ntunnels + s->nchans;
-}
-
-/*
- * BindMailbox: the mailbox this user's POP3 tunnels are bound to, read
- * from MailboxMap now ("" when not bound). -1 (logged): refuse the
- * channel, since a map that cannot be read binds nobody safely.
- */
-static int
-bound_mailbox(const struct session *s, const struct policy_entry *pe,
-    char *buf, size_t len)
-{
-	char	err[512], qe[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
-
-	buf[0] = '\0';
-	if (!s->sc->bind_mailbox || pe->proto != POLICY_PROTO_POP3) {
-		return 0;
-	}
-	if (mailmap_resolve(s->sc->mailbox_map, s->sc->strict_modes,
-	    auth_user(s->auth), buf, len, err, sizeof(err)) != 0) {
-		log_error("event=mailbox-map-failed user=%s from=%s error=%s "
-		    "action=refuse-tunnel", log_quote(qu, sizeof(qu),
-		    auth_user(s->auth)), s->peer, log_quote(qe, sizeof(qe),
-		    err));
-		buf[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
-static int
-open_direct_tcpip(struct session *s, ssh_message msg)
-{
-	const struct policy_entry	*pe = NULL;
-	struct tunnel			*t = NULL;
-	const char			*host;
-	int				 port;
-	char				 target[ADDR_STRLEN];
-	char				 q[LOG_TEXT_MAX], qu[LOG_VALUE_MAX];
-	char				 mailbox[MAILBIND_MAILBOX_MAX + 1];
-
-	host = ssh_message_channel_request_open_destination(msg);
-	port = ssh_message_channel_request_open_destination_port(msg);
-	if (host == NULL) {
-		host = "";
-	}
-	addr_format(host, (uint16_t)(port < 0 || port > 65535 ? 0 : port),
-	    target, sizeof(target));
-	pe = policy_match(s->sc->forwards, host, (unsigned)port);
-	if (pe == NULL || !auth_permits(s->auth, host, (unsigned)port)) {
-		log_refused(s, "direct-tcpip", target);
-		return 1;
-	}
-	if (bound_mailbox(s, pe, mailbox, sizeof(mailbox)) != 0) {
-		return 1;
-	}
-	t = tunnel_open(s->ev, msg, pe, s->sc, auth_user(s->auth), s->peer);
-	if (t == NULL) {
-		log_error("event=channel-accept-failed from=%s error=%s",
-		    s->peer, log_quote(q, sizeof(q), ssh_get_error(s->ssh)));
-		return 1;
-	}
-	if (mailbox[0] != '\0') {
-		tunnel_bind_mailbox(t, mailbox);
-	}
-	if (pe->proxy) {
-		tunnel_set_proxy(t, (struct sockaddr *)&s->client,
-		    (struct sockaddr *)&s->local);
-	}
-	s->tunnels = xreallocarray(s->tunnels, s->ntunnels + 1,
-	    sizeof(*s->tunnels));
-	s->tunnels[s->ntunnels++] = t;
-	log_mail(LOG_LEVEL_VERBOSE, "event=tunnel-opened user=%s from=%s "
-	    "target=%s", quser(s, qu), s->peer, log_quote(q, sizeof(q),
-	    target));
-	return 0;
-}
-
-static int
-discard_data_cb(ssh_session ssh, ssh_channel chan, void *data, uint32_t len,
-    int is_stderr, void *arg)
-{
-	(void)ssh;
-	(void)chan;
-	(void)data;
-	(void)is_stderr;
-	(void)arg;
-	return (int)len;
-}
-
-static struct ssh_channel_callbacks_struct	discard_cb = {
-	.size = sizeof(struct ssh_channel_callbacks_struct),
-	.channel_data_function = discard_data_cb,
-};
-
-static int
-open_session_channel(struct session *s, ssh_message msg)
-{
-	ssh_channel	chan = NULL;
-
-	/* Accepted only to say why nothing can run in it (see refuse_run). */
-	chan = ssh_message_channel_request_open_reply_accept(msg);
-	if (chan == NULL) {
-		return 1;
-	}
-	/* Nothing runs in it: its data is dropped, never buffered. */
-	ssh_set_channel_callbacks(chan, &discard_cb);
-	s->chans = xreallocarray(s->chans, s->nchans + 1, sizeof(*s->chans));
-	s->chans[s->nchans].chan = chan;
-	s->chans[s->nchans].refused = false;
-	s->chans[s->nchans].closing = false;
-	s->nchans++;
-	return 0;
-}
-
-static int
-channel_open(struct session *s, ssh_message msg)
-{
-	int	type = ssh_message_subtype(msg);
-
-	if (!auth_succeeded(s->auth)) {
-		log_refused(s, "channel-before-auth", NULL);
-		return 1;
-	}
-	if (s->refused || s->draining) {
-		log_refused(s, "channel", s->refused ? "MaxSessionsPerUser" :
-		    "shutting-down");
-		return 1;
-	}
-	if (channel_count(s) >= s->sc->channels_per_session) {
-		log_refused(s, "channel", "ChannelsPerSession-reached");
-		return 1;
-	}
-	switch (type) {
-	case SSH_CHANNEL_DIRECT_TCPIP:
-		return open_direct_tcpip(s, msg);
-	case SSH_CHANNEL_SESSION:
-		return open_session_channel(s, msg);
-	case SSH_CHANNEL_X11:
-		log_refused(s, "x11", NULL);
-		return 1;
-	case SSH_CHANNEL_AUTH_AGENT:
-		log_refused(s, "auth-agent", NULL);
-		return 1;
-	default:
-		log_refused(s, "channel-open", NULL);
-		return 1;
-	}
-}
-
-static struct sesschan *
-find_sesschan(struct session *s, ssh_channel chan)
-{
-	size_t	i;
-
-	for (i = 0; i < s->nchans; i++) {
-		if (s->chans[i].chan == chan) {
-			return &s->chans[i];
-		}
-	}
-	return NULL;
-}
-
-/*
- * shell, exec, subsystem: nothing runs, but the user must learn why. A
- * failure reply makes OpenSSH exit before it prints the channel's stderr,
- * so the request is answered like a forced command that prints one line
- * and exits 1 (exit-status, EOF and close follow in reap_sesschans).
- */
-static int
-refuse_run(struct session *s, ssh_message msg, ssh_channel chan,
-    const char *request)
-{
-	struct sesschan	*sc = find_sesschan(s, chan);
-	char		*line = NULL;
-
-	log_refused(s, request, NULL);
-	if (sc == NULL || sc->refused) {
-		return 1;
-	}
-	line = xasprintf("popgated: this gateway only forwards %s\r\n",
-	    s->targets);
-	ssh_channel_write_stderr(chan, line, (uint32_t)strlen(line));
-	free(line);
-	sc->refused = true;
-	ssh_message_channel_request_reply_success(msg);
-	return 0;
-}
-
-static int
-channel_request(struct session *s, ssh_message msg)
-{
-	ssh_channel	chan = ssh_message_channel_request_channel(msg);
-	char		q[LOG_VALUE_MAX];
-
-	switch (ssh_message_subtype(msg)) {
-	case SSH_CHANNEL_REQUEST_SHELL:
-		return refuse_run(s, msg, chan, "shell");
-	case SSH_CHANNEL_REQUEST_EXEC:
-		return refuse_run(s, msg, chan, "exec");
-	case SSH_CHANNEL_REQUEST_SUBSYSTEM:
-		return refuse_run(s, msg, chan, "subsystem");
-	case SSH_CHANNEL_REQUEST_PTY:
-		log_refused(s, "pty-req", NULL);
-		break;
-	case SSH_CHANNEL_REQUEST_X11:
-		log_refused(s, "x11-req", NULL);
-		break;
-	case SSH_CHANNEL_REQUEST_ENV:
-		log_debug("event=refused user=%s from=%s request=env",
-		    quser(s, q), s->peer);
-		break;
-	case SSH_CHANNEL_REQUEST_WINDOW_CHANGE:
-		log_verbose("event=refused user=%s from=%s "
-		    "request=window-change", quser(s, q), s->peer);
-		break;
-	default:
-		/* libssh 0.10 does not tell which. */
-		log_verbose("event=refused user=%s from=%s "
-		    "request=channel-request", quser(s, q), s->peer);
-		break;
-	}
-	return 1;
-}
-
-static int
-global_request(struct session *s, ssh_message msg)
-{
-	char	target[ADDR_STRLEN], q[LOG_VALUE_MAX];
-	int	port = ssh_message_global_request_port(msg);
-	const char *addr = ssh_message_global_request_address(msg);
-
-	addr_format(addr != NULL ? addr : "", (uint16_t)(port < 0 ||
-	    port > 65535 ? 0 : port), target, sizeof(target));
-	switch (ssh_message_subtype(msg)) {
-	case SSH_GLOBAL_REQUEST_TCPIP_FORWARD:
-		log_refused(s, "tcpip-forward", target);
-		break;
-	case SSH_GLOBAL_REQUEST_CANCEL_TCPIP_FORWARD:
-		log_refused(s, "cancel-tcpip-forward", target);
-		break;
-	default:
-		log_verbose("event=refused user=%s from=%s "
-		    "request=global-request", quser(s, q), s->peer);
-		break;
-	}
-	return 1;
-}
-
-static const char *
-method_name(int subtype)
-{
-	switch (subtype) {
-	case SSH_AUTH_METHOD_NONE:
-		return "none";
-	case SSH_AUTH_METHOD_PASSWORD:
-		return "password";
-	case SSH_AUTH_METHOD_PUBLICKEY:
-		return "publickey";
-	case SSH_AUTH_METHOD_HOSTBASED:
-		return "hostbased";
-	case SSH_AUTH_METHOD_INTERACTIVE:
-		return "keyboard-interactive";
-	case SSH_AUTH_METHOD_GSSAPI_MIC:
-		return "gssapi-with-mic";
-	default:
-		return "unknown";
-	}
-}
-
-/*
- * Only ssh-userauth is served. Any other service is refused by hanging up
- * (RFC 4253 §10): libssh's default reply would accept it.
- */
-static int
-service_request(struct session *s, ssh_message msg)
-{
-	const char	*svc = ssh_message_service_service(msg);
-
-	if (svc != NULL && strcmp(svc, "ssh-userauth") == 0 && !s->closing) {
-		ssh_message_service_reply_success(msg);
-		return 0;
-	}
-	log_refused(s, "service", svc != NULL ? svc : "");
-	s->hangup = "service-refused";
-	return 0;
-}
-
-/* Returns 1 for libssh's default refusal, 0 when answered here. */
-static int
-message_cb(ssh_session ssh, ssh_message msg, void *arg)
-{
-	struct session	*s = arg;
-
-	(void)ssh;
-	if (ssh_message_type(msg) == SSH_REQUEST_SERVICE) {
-		return service_request(s, msg);
-	}
-	if (s->closing) {
-		return 1;
-	}
-	switch (ssh_message_type(msg)) {
-	case SSH_REQUEST_AUTH:
-		auth_other(s->auth, ssh_message_auth_user(msg) != NULL ?
-		    ssh_message_auth_user(msg) : "",
-		    method_name(ssh_message_subtype(msg)));
-		return 1;
-	case SSH_REQUEST_CHANNEL_OPEN:
-		return channel_open(s, msg);
-	case SSH_REQUEST_CHANNEL:
-		if (!auth_succeeded(s->auth)) {
-			return 1;
-		}
-		return channel_request(s, msg);
-	case SSH_REQUEST_GLOBAL:
-		return global_request(s, msg);
-	default:
-		return 1;
-	}
-}
-
-/* Closes refused session channels and forgets the ones the peer closed. */
-static void
-reap_sesschans(struct session *s)
-{
-	ssh_channel	chan;
-	size_t		i = 0;
-
-	/*
-	 * By index, with no pointer into s->chans held across libssh calls:
-	 * their flush polls the event, and a CHANNEL_OPEN arriving then
-	 * reallocates the array.
-	 */
-	while (i < s->nchans) {
-		chan = s->chans[i].chan;
-		if (s->chans[i].refused && !s->chans[i].closing) {
-			s->chans[i].closing = true;
-			ssh_channel_request_send_exit_status(chan, 1);
-			ssh_channel_send_eof(chan);
-			ssh_channel_close(chan);
-		}
-		if (ssh_channel_is_closed(chan)) {
-			ssh_channel_free(chan);
-			s->chans[i] = s->chans[--s->nchans];
-			continue;
-		}
-		i++;
-	}
-}
-
-static void
-pump_tunnels(struct session *s, uint64_t now)
-{
-	uint64_t	up, down;
-	size_t		i = 0;
-
-	while (i < s->ntunnels) {
-		tunnel_pump(s->tunnels[i], now);
-		if (tunnel_done(s->tunnels[i])) {
-			tunnel_counts(s->tunnels[i], &up, &down);
-			s->closed_up += up;
-			s->closed_down += down;
-			tunnel_free(s->tunnels[i]);
-			s->tunnels[i] = s->tunnels[--s->ntunnels];
-			continue;
-		}
-		i++;
-	}
-}
-
-/* Milliseconds until UnusedConnectionTimeout closes it, -1 for never. */
-static int
-unused_left(const struct session *s, uint64_t now)
-{
-	uint64_t	limit = (uint64_t)s->sc->unused_connection_timeout *
-	    1000;
-
-	if (limit == 0 || !auth_succeeded(s->auth) || s->ntunnels > 0 ||
-	    s->nchans > 0) {
-		return -1;
-	}
-	if (now >= s->unused_since + limit) {
-		return 0;
-	}
-	return (int)(s->unused_since + limit - now);
-}
-
-static int
-next_timeout(const struct session *s, uint64_t now)
-{
-	int	ms = SESSION_MAX_WAIT_MS, t;
-	size_t	i;
-
-	if (!auth_succeeded(s->auth)) {
-		t = now >= s->grace_deadline ? 0 :
-		    (int)(s->grace_deadline - now);
-		ms = t < ms ? t : ms;
-	}
-	for (i = 0; i < s->ntunnels; i++) {
-		t = tunnel_timeout(s->tunnels[i], now);
-		if (t >= 0 && t < ms) {
-			ms = t;
-		}
-	}
-	t = unused_left(s, now);
-	return t >= 0 && t < ms ? t : ms;
-}
-
-/*
- * Tunnels, bytes and the last time any moved, for the scoreboard:
- * published only when something changed, so an idle session writes
- * nothing.
- */
-/* Tunnels and bytes for the scoreboard (published when they change). */
-static void
-account(struct session *s, uint64_t now)
-{
-	uint64_t	up, down, tup = s->closed_up, tdown = s->closed_down;
-	size_t		i;
-
-	for (i = 0; i < s->ntunnels; i++) {
-		tunnel_counts(s->tunnels[i], &up, &down);
-		tup += up;
-		tdown += down;
-	}
-	if (s->ntunnels > 0 || s->nchans > 0) {
-		s->unused_since = now;
-	}
-	sesslink_traffic(s->link, (unsigned)s->ntunnels, tup, tdown, now);
-}
-
-/* The gateway is stopping (SIGUSR1): no new tunnels, end with the last. */
-static bool
-drained(struct session *s)
-{
-	char	q[LOG_VALUE_MAX];
-
-	if (!sigwatch_seen(s->sig, SIGUSR1)) {
-		return false;
-	}
-	if (!auth_succeeded(s->auth)) {
-		return true;
-	}
-	if (!s->draining) {
-		s->draining = true;
-		sesslink_state(s->link, SCOREBOARD_DRAINING);
-		log_verbose("event=session-draining user=%s from=%s "
-		    "tunnels=%zu", quser(s, q), s->peer, s->ntunnels);
-	}
-	return s->ntunnels == 0;
-}
-
-static bool
+bool
 session_alive(const struct session *s)
 {
 	int	st = ssh_get_status(s->ssh);
@@ -628,92 +55,12 @@ session_alive(const struct session *s)
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
 }
 
-/*
- * Why the connection is gone. libssh ends it itself on a message out of
- * place (its packet filter: a client's USERAUTH_SUCCESS, a channel before
- * authentication, CVE-2018-10933), an oversized packet or a bad MAC; its
- * error then says which, while a client that left leaves a disconnect or
- * socket error.
- */
-static const char *
-end_reason(const struct session *s)
-{
-	const char	*e = ssh_get_error(s->ssh);
-	char		 q[LOG_TEXT_MAX];
-
-	/* libssh spells a peer's goodbye "... SSH_MSG_DISCONNECT ...". */
-	if (*e == '\0' || strstr(e, "disconnect") != NULL ||
-	    strstr(e, "DISCONNECT") != NULL ||
-	    strncmp(e, "Socket error", 12) == 0) {
-		return "client-closed";
-	}
-	log_info("event=connection-error from=%s error=%s", s->peer,
-	    log_quote(q, sizeof(q), e));
-	return "protocol-error";
-}
-
-/* The event loop after key exchange. Returns why it ended. */
-static const char *
-run(struct session *s)
-{
-	unsigned	errors = 0;
-	uint64_t	now;
-	bool		dirty = false;
-
-	for (;;) {
-		now = clock_ms();
-		if (ssh_event_dopoll(s->ev, dirty ? 0 : next_timeout(s, now)) ==
-		    SSH_ERROR) {
-			if (++errors >= SESSION_MAX_POLL_ERRORS) {
-				return "poll-error";
-			}
-		} else {
-			errors = 0;
-			drain_session(s->drain, s->ev, s->ssh, SESSION_DRAIN_POLLS);
-		}
-		now = clock_ms();
-		if (sigwatch_seen(s->sig, SIGTERM) ||
-		    sigwatch_seen(s->sig, SIGINT)) {
-			return "shutdown";
-		}
-		if (s->hangup != NULL) {
-			return s->hangup;
-		}
-		if (s->refused) {
-			return "max-sessions-per-user";
-		}
-		if (auth_succeeded(s->auth)) {
-			/* Logged in: the parent was asked in the callback. */
-		} else if (auth_exhausted(s->auth)) {
-			log_info("event=auth-exhausted from=%s", s->peer);
-			return "max-auth-tries";
-		} else if (now >= s->grace_deadline) {
-			log_info("event=login-grace-exceeded from=%s", s->peer);
-			return "login-grace-time";
-		}
-		relay_take_dirty();
-		pump_tunnels(s, now);
-		reap_sesschans(s);
-		dirty = relay_take_dirty();
-		account(s, now);
-		if (!session_alive(s)) {
-			return end_reason(s);
-		}
-		if (drained(s)) {
-			return "shutdown";
-		}
-		if (unused_left(s, now) == 0) {
-			return "unused-connection-timeout";
-		}
-	}
-}
-
 static void
 teardown(struct session *s, const char *why)
 {
 	size_t	i;
 
-	/* Whatever libssh delivers while this runs is refused (message_cb). */
+	/* Whatever libssh delivers while this runs is refused (sessreq). */
 	s->closing = true;
 	for (i = 0; i < s->ntunnels; i++) {
 		tunnel_abort(s->tunnels[i], why);
@@ -722,12 +69,7 @@ teardown(struct session *s, const char *why)
 	free(s->tunnels);
 	s->tunnels = NULL;
 	s->ntunnels = 0;
-	for (i = 0; i < s->nchans; i++) {
-		ssh_channel_free(s->chans[i].chan);
-	}
-	free(s->chans);
-	s->chans = NULL;
-	s->nchans = 0;
+	sesschan_free_all(s);
 	sigwatch_free(s->sig);
 	drain_free(s->drain);
 	if (s->ev != NULL) {
@@ -743,81 +85,7 @@ teardown(struct session *s, const char *why)
 	sesslink_free(s->link);
 }
 
-static void
-install_callbacks(struct session *s)
-{
-	s->cb.userdata = s;
-	s->cb.auth_password_function = password_cb;
-	s->cb.auth_pubkey_function = pubkey_cb;
-	s->cb.auth_none_function = none_cb;
-	ssh_callbacks_init(&s->cb);
-	ssh_set_server_callbacks(s->ssh, &s->cb);
-	ssh_set_message_callback(s->ssh, message_cb, s);
-	ssh_set_auth_methods(s->ssh, auth_methods(s->auth));
-}
-
-static const int	session_signals[] = { SIGINT, SIGTERM, SIGUSR1 };
-
-static void
-log_kex_failed(const struct session *s, const char *why)
-{
-	char	q[LOG_TEXT_MAX];
-
-	/* A balancer's health check connects and leaves: not news. */
-	if (s->quiet) {
-		log_verbose("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), why));
-	} else {
-		log_info("event=kex-failed from=%s error=%s", s->peer,
-		    log_quote(q, sizeof(q), why));
-	}
-}
-
-/* Banner and key exchange, blocking but bounded by LoginGraceTime. */
-static int
-key_exchange(struct session *s, ssh_bind bind, int fd)
-{
-	long		 grace = (long)s->sc->login_grace_time;
-	const char	*why = NULL;
-	char		 q[LOG_TEXT_MAX];
-
-	s->ssh = ssh_new();
-	if (s->ssh == NULL) {
-		close(fd);
-		return -1;
-	}
-	if (ssh_bind_accept_fd(bind, s->ssh, fd) != SSH_OK) {
-		log_error("event=session-start-failed from=%s error=%s",
-		    s->peer, log_quote(q, sizeof(q), ssh_get_error(bind)));
-		close(fd);
-		return -1;
-	}
-	ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &grace);
-	install_callbacks(s);
-	if (ssh_handle_key_exchange(s->ssh) != SSH_OK) {
-		why = ssh_get_error(s->ssh);
-		if (*why == '\0') {
-			why = clock_ms() >= s->grace_deadline ? "not finished "
-			    "within LoginGraceTime" : "broken off or bad data";
-		}
-		log_kex_failed(s, why);
-		/* A silent client (no banner) costs a whole LoginGraceTime. */
-		return clock_ms() >= s->grace_deadline ? -2 : -1;
-	}
-	ssh_set_blocking(s->ssh, 0);
-	s->ev = ssh_event_new();
-	s->drain = drain_new();
-	if (s->ev == NULL || s->drain == NULL ||
-	    ssh_event_add_session(s->ev, s->ssh) != SSH_OK ||
-	    (s->sig = sigwatch_new_set(s->ev, session_signals,
-	    sizeof(session_signals) / sizeof(session_signals[0]))) == NULL) {
-		log_error("event=session-setup-failed from=%s", s->peer);
-		return -1;
-	}
-	return 0;
-}
-
-/* The scoreboard's word for why a session ended (run()'s reasons). */
+/* The scoreboard's word for why a session ended (sessloop_run's reasons). */
 static enum scoreboard_end
 end_of(const char *why)
 {
@@ -870,10 +138,6 @@ say_why(struct session *s, const char *why)
 }
 
 /*
- * Who the connection is from and where it reached us; on a proxy
- * listener the PROXY header says who. -1: close it (logged).
- */
-/*
  * Who the connection is from (accept()'s word: a balancer's health check
  * may be gone before we could ask the socket) and where it reached us;
  * on a proxy listener the PROXY header says who. -1: close it (logged).
@@ -925,22 +189,25 @@ session_serve(const struct servconf *sc, const struct pwfile *pw,
 		sesslink_free(s.link);
 		return 0;
 	}
-	/* Small POP3 commands must not wait for Nagle (RFC 896) on either hop. */
+	/*
+	 * Small POP3 commands must not wait for Nagle (RFC 896) on either
+	 * hop.
+	 */
 	net_set_nodelay(fd);
 	/* A client that stops reading must never block the whole session. */
 	net_set_nonblock(fd);
 	s.targets = policy_describe(sc->forwards);
 	s.auth = auth_new(sc, pw, s.peer);
-	rc = key_exchange(&s, bind, fd);
+	rc = sesslogin_start(&s, bind, fd);
 	if (rc == 0) {
-		why = run(&s);
+		why = sessloop_run(&s);
 	} else if (rc == -2) {
 		why = "login-grace-time";
 	}
 	log_verbose("event=session-closed user=%s from=%s reason=%s",
-	    quser(&s, q), s.peer, why);
-	account(&s, clock_ms());
-	publish_auth(&s);
+	    session_quser(&s, q), s.peer, why);
+	sessloop_account(&s, clock_ms());
+	sesslogin_publish_auth(&s);
 	sesslink_end(s.link, end_of(why));
 	say_why(&s, why);
 	teardown(&s, why);

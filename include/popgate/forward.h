@@ -17,7 +17,7 @@
 
 #include <libssh/libssh.h>
 
-#include "popgate/opts.h"
+#include "popgate/fwdspec.h"
 
 #define FORWARD_OPEN_TIMEOUT_S	5
 #define FORWARD_MAX_CLIENTS	256	/* per listener; more wait in backlog */
@@ -26,7 +26,7 @@ struct conn;
 struct forward;
 
 /* Binds the listener (spec is copied). NULL with the reason in err. */
-struct forward	*forward_new(ssh_event ev, const struct opts_forward *spec,
+struct forward	*forward_new(ssh_event ev, const struct fwdspec *spec,
 		    char *err, size_t errlen);
 /*
  * A forward whose one client is this process's stdin/stdout (-W). Its

@@ -1,13 +1,14 @@
 /*
  * listener: the gateway parent. Binds every ListenAddress, polls them,
  * refuses penalised sources (PerSourcePenalties) and floods (MaxStartups,
- * PerSourceMaxStartups) before any key exchange, forks one child per
- * connection (session_serve) with a scoreboard slot and a control socket
- * pair, admits logins (MaxSessionsPerUser), reaps children and charges
- * their offences. Signals arrive through a signalfd on its poll loop:
- * SIGHUP reloads (gwconf) for new connections, SIGTERM/SIGINT stop
- * accepting and let open tunnels finish for up to ShutdownGrace. It
- * answers `popgated status` on the ControlSocket. Never reads a byte from
+ * PerSourceMaxStartups) before any key exchange (the decisions are
+ * admit.h's), forks one child per connection (session_serve) with a
+ * scoreboard slot and a control socket pair, admits logins
+ * (MaxSessionsPerUser), reaps children and charges their offences.
+ * Signals arrive through a signalfd on its poll loop: SIGHUP reloads
+ * (gwconf) for new connections, SIGTERM/SIGINT stop accepting and let
+ * open tunnels finish for up to ShutdownGrace. It answers `popgated
+ * status` on the ControlSocket (ctlstatus.h). Never reads a byte from
  * the network itself.
  */
 #ifndef POPGATE_LISTENER_H
@@ -15,8 +16,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "popgate/servconf.h"
 
 struct gwconf;
 
@@ -30,15 +29,6 @@ struct listener_opts {
 	size_t		 nopts;
 	bool		 fixed_level;	/* -d given: reloads keep the level */
 };
-
-/*
- * sshd's MaxStartups decision: with `startups` unauthenticated connections
- * already open, drop a new one? Never below start, always from full, in
- * between with a probability rising linearly from rate% to 100%.
- * rnd is a uniform random number in [0, 100). Pure.
- */
-bool	listener_should_drop(unsigned startups,
-	    const struct servconf_maxstartups *ms, unsigned rnd);
 
 /*
  * Binds, then serves until SIGTERM/SIGINT and the end of the shutdown.

@@ -13,6 +13,9 @@
  * line's. A later layer's value replaces an earlier one's; for the
  * repeatable -L and --fingerprint the later layer's list replaces the
  * earlier list as a whole. opts_parse() is the one-layer case.
+ *
+ * What each option does is optdef.h's table; -L specs are fwdspec.h's,
+ * the --help text usage.h's.
  */
 #ifndef POPGATE_OPTS_H
 #define POPGATE_OPTS_H
@@ -22,22 +25,18 @@
 #include <stdint.h>
 
 #include "popgate/addr.h"
+#include "popgate/fwdspec.h"
 
 #define OPTS_MAX_FORWARDS	32
 #define OPTS_MAX_FINGERPRINTS	8
 #define OPTS_DEFAULT_FORWARD	"127.0.0.1:1110:pop3:110"
 #define OPTS_DEFAULT_KEEPALIVE	30
 
-struct opts_forward {
-	struct addr	bind;	/* local side; host "127.0.0.1" unless given */
-	struct addr	target;	/* what the gateway is asked for */
-};
-
 struct opts {
 	const char		*gateway;	/* host, without USER@ */
 	char			 user[65];	/* -l or USER@; "" = login name */
 	uint16_t		 port;		/* -p, 22 */
-	struct opts_forward	 forwards[OPTS_MAX_FORWARDS];
+	struct fwdspec		 forwards[OPTS_MAX_FORWARDS];
 	size_t			 nforwards;	/* default one when none given */
 	const char		*identity;	/* -i, NULL = agent + defaults */
 	const char		*known_hosts;	/* NULL = ~/.ssh/known_hosts */
@@ -109,19 +108,5 @@ int	opts_set(struct opts *o, const char *opt, const char *arg, char *err,
  * the error starts with "gateway". 0, or -1 with the reason in err.
  */
 int	opts_check_gateway(const char *host, char *err, size_t errlen);
-
-/*
- * One -L spec: [BIND:]PORT:HOST:HOSTPORT, BIND and HOST may be [v6]
- * bracketed; BIND "*" means all addresses (0.0.0.0); PORT 0 picks a free
- * port. 0, or -1 with the reason in err.
- */
-int	opts_parse_forward(const char *spec, struct opts_forward *out,
-	    char *err, size_t errlen);
-
-/* Is this bind host a loopback address (127.0.0.0/8, ::1, localhost)? */
-bool	opts_is_loopback(const char *host);
-
-/* The usage text, for --help and errors. */
-const char *opts_usage(void);
 
 #endif

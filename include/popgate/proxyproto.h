@@ -2,9 +2,9 @@
  * proxyproto: the PROXY protocol a TCP load balancer (HAProxy) puts in
  * front of a connection to tell the real client's address: version 1
  * (one text line) and version 2 (binary), both parsed strictly; a
- * version 2 builder for sending the client's address on to a backend;
- * and the ProxyFrom networks (who may send such a header). No I/O, no
- * logging: reasons go into err. The socket side is proxyread.h.
+ * version 2 builder for sending the client's address on to a backend.
+ * No I/O, no logging: reasons go into err. The socket side is
+ * proxyread.h; who may send such a header (ProxyFrom) is proxynet.h.
  *
  * What is accepted (HAProxy's proxy-protocol.txt, sections 2.1 to 2.2):
  * - v1: "PROXY TCP4 SRC DST SPORT DPORT\r\n" (TCP6 alike), fields
@@ -85,44 +85,5 @@ enum proxyproto_status proxyproto_parse(const void *buf, size_t len,
 size_t		 proxyproto_build_v2(const struct sockaddr *src,
 		    const struct sockaddr *dst,
 		    unsigned char buf[PROXYPROTO_V2_BUILD_MAX]);
-
-/* ProxyFrom: an IPv4 or IPv6 network. */
-struct proxyproto_net {
-	int		family;		/* AF_INET or AF_INET6 */
-	unsigned char	addr[16];	/* network order, 4 used for AF_INET */
-	unsigned	prefix;		/* 0..32 or 0..128 */
-};
-
-#define PROXYPROTO_NET_STRLEN	(46 + 4)	/* "ADDR/PREFIX" */
-
-/*
- * "ADDR" or "ADDR/PREFIX", numeric only: an IPv4 address (a /32 without
- * a prefix) or an IPv6 one (/128). Bits set after the prefix are an
- * error (a typo must not widen the trust); an IPv4-mapped IPv6 network
- * (::ffff:a.b.c.d/96 or longer) is stored as the IPv4 one. 0, or -1
- * with the reason in err.
- */
-int		 proxyproto_net_parse(const char *s,
-		    struct proxyproto_net *out, char *err, size_t errlen);
-
-/*
- * A comma-separated list of the above, appended to *nets (grown with
- * xreallocarray, the caller frees) and *n. On error nothing is added.
- */
-int		 proxyproto_nets_parse(const char *list,
-		    struct proxyproto_net **nets, size_t *n, char *err,
-		    size_t errlen);
-
-/*
- * Is sa (AF_INET or AF_INET6; an IPv4-mapped IPv6 address counts as
- * its IPv4 one and the other way round) inside one of the n networks?
- * false for any other family.
- */
-bool		 proxyproto_net_match(const struct proxyproto_net *nets,
-		    size_t n, const struct sockaddr *sa);
-
-/* "10.0.0.0/8", "2001:db8::/32". Returns buf. */
-char		*proxyproto_net_format(const struct proxyproto_net *net,
-		    char *buf, size_t len);
 
 #endif

@@ -26,7 +26,7 @@
 #include "popgate/log.h"
 #include "popgate/penalty.h"
 #include "popgate/policy.h"
-#include "popgate/proxyproto.h"
+#include "popgate/proxynet.h"
 
 #define SERVCONF_DEFAULT_PATH	POPGATE_SYSCONFDIR "/popgated.conf"
 #define SERVCONF_DEFAULT_USER	"popgate"
@@ -56,9 +56,8 @@ struct servconf {
 	bool		*listen_proxy;	/* ...each one's "proxy" word: PROXY
 					   header first (nlisten of them) */
 	size_t		 nlisten;
-	struct proxyproto_net *proxy_from;	/* ProxyFrom: who may send
-						   it; needed by any proxy
-						   listener */
+	struct proxynet	*proxy_from;	/* ProxyFrom: who may send it;
+					   needed by any proxy listener */
 	size_t		 nproxy_from;
 	char		**host_keys;	/* HostKey paths, resolved */
 	size_t		 nhost_keys;

@@ -1,14 +1,14 @@
 /*
  * sesslink: a session process's link to the gateway parent (child side;
- * the parent's side is in listener.c). Its scoreboard slot is what the
- * parent sees of it: state, authentication counts, tunnels, bytes, last
- * activity and, at the end, why it ended. Its end of the control socket
- * pair (SOCK_SEQPACKET: one message per record) is how it asks the
- * parent: to go on after a login (MaxSessionsPerUser), and, on a proxy
- * listener, to go on with the client address its PROXY header named
- * (PerSourcePenalties, PerSourceMaxStartups): one message, one byte
- * back, the wait bounded by SESSLINK_ADMIT_MS. Everything is published
- * only when it changed.
+ * the parent's side is children.c, with admit.c deciding a claimed
+ * source). Its scoreboard slot is what the parent sees of it: state,
+ * authentication counts, tunnels, bytes, last activity and, at the end,
+ * why it ended. Its end of the control socket pair (SOCK_SEQPACKET: one
+ * message per record) is how it asks the parent: to go on after a login
+ * (MaxSessionsPerUser), and, on a proxy listener, to go on with the
+ * client address its PROXY header named (PerSourcePenalties,
+ * PerSourceMaxStartups): one message, one byte back, the wait bounded by
+ * SESSLINK_ADMIT_MS. Everything is published only when it changed.
  */
 #ifndef POPGATE_SESSLINK_H
 #define POPGATE_SESSLINK_H

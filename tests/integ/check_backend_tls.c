@@ -34,7 +34,8 @@ static struct hgate	 G;
 static void
 up(const char *label, bool tls, bool apop)
 {
-	struct hdovecot_opts	opts = { false, apop, true, NULL, NULL, false };
+	struct hdovecot_opts	opts = { false, apop, true, NULL, NULL, false,
+	    NULL, NULL };
 
 	memset(&G, 0, sizeof(G));
 	H = harness_new(label);
@@ -44,6 +45,8 @@ up(const char *label, bool tls, bool apop)
 		htls_make(H, &T);
 		opts.cert = T.cert;
 		opts.key = T.key;
+		opts.sni_cert = T.named_cert;
+		opts.sni_key = T.named_key;
 	}
 	hdovecot_start_opts(H, &D, &opts);
 }
@@ -152,6 +155,29 @@ START_TEST(test_backend_tls_pop3s_retrieves)
 	    "backend=pop3s://127.0.0.1:",
 	    "reason=eof"), NULL, 0), "no clean tunnel closed line for the "
 	    "pop3s backend in %s", G.log);
+}
+END_TEST
+
+/*
+ * By name: pop3s://localhost. Dovecot shows its DNS:localhost certificate
+ * only to a client that asks for "localhost" by SNI, and otherwise its
+ * 127.0.0.1 one, which fails the name check: a fetch that works shows
+ * that popgated sent SNI and verified the name it was given.
+ */
+START_TEST(test_backend_tls_by_name_with_sni)
+{
+	char	backend[64], extra[HARNESS_PATH + 32];
+
+	snprintf(backend, sizeof(backend), "pop3s://localhost:%u",
+	    (unsigned)D.pop3s_port);
+	snprintf(extra, sizeof(extra), "BackendCAFile %s\n", T.ca);
+	gate(backend, false, extra);
+	assert_fetch();
+	assert_dovecot_tls_login();
+	ck_assert_msg(hlog_wait(G.log, 1, G.proc, HARNESS_LOG_MS,
+	    HLINE("event=tunnel-closed user=alice",
+	    "backend=pop3s://localhost:", "reason=eof"), NULL, 0),
+	    "no clean tunnel closed line for pop3s://localhost in %s", G.log);
 }
 END_TEST
 
@@ -567,6 +593,7 @@ backend_tls_suite(void)
 	TCase	*apop = harness_tcase("apop", apop_setup, down, 180);
 
 	tcase_add_test(tls, test_backend_tls_pop3s_retrieves);
+	tcase_add_test(tls, test_backend_tls_by_name_with_sni);
 	tcase_add_test(tls, test_backend_tls_starttls_retrieves);
 	tcase_add_test(tls, test_backend_tls_wrong_ca_pop3s);
 	tcase_add_test(tls, test_backend_tls_wrong_ca_starttls);

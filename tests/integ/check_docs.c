@@ -268,7 +268,7 @@ START_TEST(test_docs_config_keywords)
 	for (p = strstr(src, "\t{ \""); p != NULL; p = strstr(p, "\t{ \"")) {
 		p += 4;
 		len = strcspn(p, "\"");
-		if (strncmp(p + len, "\", &kw_", 7) == 0) {
+		if (strncmp(p + len, "\", &kw", 6) == 0) {
 			words_add(&kws, p, len);
 		}
 	}

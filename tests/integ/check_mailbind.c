@@ -25,7 +25,8 @@ static struct hgate	 G;
 static void
 bind_setup(void)
 {
-	struct hdovecot_opts	opts = { false, true, false, NULL, NULL, false };
+	struct hdovecot_opts	opts = { false, true, false, NULL, NULL, false,
+	    NULL, NULL };
 
 	memset(&G, 0, sizeof(G));
 	H = harness_new("mailbind");

@@ -305,6 +305,12 @@ struct hdovecot_opts {
 					 * wants a PROXY header first
 					 * (haproxy = yes), from 127.0.0.0/8;
 					 * with cert, pop3s wants it too */
+	const char	*sni_cert;	/* PEM for "localhost", presented
+					 * only to a client asking for that
+					 * name by SNI (local_name); pop3s
+					 * then listens on every loopback
+					 * address localhost resolves to */
+	const char	*sni_key;
 };
 
 /* Writes a config and Maildir, starts dovecot -F, waits for "+OK" on
@@ -340,6 +346,8 @@ struct htls {
 	char	key[HARNESS_PATH];
 	char	wrong_cert[HARNESS_PATH];	/* mail.example only, by ca */
 	char	wrong_key[HARNESS_PATH];
+	char	named_cert[HARNESS_PATH];	/* DNS:localhost only, by ca */
+	char	named_key[HARNESS_PATH];
 };
 
 /* Makes every file of t in the work folder. Asserts. */

@@ -4,12 +4,18 @@
  * folder, listening on 127.0.0.1:<free ports>, plaintext (the tunnel is
  * the encryption) unless a test asks for TLS: then the pop3 listener
  * offers STLS and a pop3s listener runs on another free port, with the
- * test's certificate. APOP on request (its greeting then has a
+ * test's certificate (and, on request, a second one for "localhost"
+ * that only SNI gets). APOP on request (its greeting then has a
  * timestamp). Two accounts share the Maildir: alice and bob. Run as root
  * (CI), the mail user is "nobody": Dovecot never serves mail as uid 0.
  * Run as someone else, everything runs as that user.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <grp.h>
@@ -88,8 +94,58 @@ tls_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n"
-	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n",
-	    opts->cert, opts->key, opts->apop ? " apop" : "");
+	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n"
+	    "%s%s%s%s%s", opts->cert, opts->key, opts->apop ? " apop" : "",
+	    opts->sni_cert != NULL ? "local_name localhost {\n"
+	    "  ssl_cert = <" : "", opts->sni_cert != NULL ? opts->sni_cert : "",
+	    opts->sni_cert != NULL ? "\n  ssl_key = <" : "",
+	    opts->sni_cert != NULL ? opts->sni_key : "",
+	    opts->sni_cert != NULL ? "\n}\n" : "");
+}
+
+/*
+ * pop3s's addresses: 127.0.0.1, and with sni_cert every other address
+ * "localhost" resolves to (::1 on most systems), all of them loopback,
+ * so popgated reaches it by that name whichever comes first.
+ */
+static void
+pop3s_addresses(const struct hdovecot_opts *opts, char *buf, size_t len)
+{
+	struct addrinfo		 hints, *res = NULL, *ai = NULL;
+	const struct in6_addr	 lo6 = IN6ADDR_LOOPBACK_INIT;
+	char			 a[INET6_ADDRSTRLEN];
+	size_t			 n;
+
+	snprintf(buf, len, "127.0.0.1");
+	if (opts->sni_cert == NULL) {
+		return;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	ck_assert_msg(getaddrinfo("localhost", NULL, &hints, &res) == 0,
+	    "cannot resolve localhost");
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		const struct sockaddr_in	*s4 = (const void *)ai->ai_addr;
+		const struct sockaddr_in6	*s6 = (const void *)ai->ai_addr;
+
+		if (ai->ai_family == AF_INET6) {
+			ck_assert_msg(memcmp(&s6->sin6_addr, &lo6,
+			    sizeof(lo6)) == 0, "localhost resolves to an "
+			    "IPv6 address other than ::1");
+			inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		} else {
+			ck_assert_msg(ai->ai_family == AF_INET &&
+			    (ntohl(s4->sin_addr.s_addr) >> 24) == 127,
+			    "localhost resolves outside 127.0.0.0/8");
+			inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		}
+		if (strstr(buf, a) == NULL) {
+			n = strlen(buf);
+			snprintf(buf + n, len - n, ", %s", a);
+		}
+	}
+	freeaddrinfo(res);
 }
 
 /* The anvil service: unconfined without root, no penalty on request. */
@@ -129,9 +185,11 @@ write_conf(const char *path, const struct harness *h,
     const struct hdovecot *d, const struct hdovecot_opts *opts,
     const struct mail_owner *o)
 {
-	char	tls[HARNESS_PATH * 3], anvil[256], hp[256], trusted[64];
+	char	tls[HARNESS_PATH * 5], anvil[256], hp[256], trusted[64];
+	char	s_addr[256];
 
 	tls_lines(opts, tls, sizeof(tls));
+	pop3s_addresses(opts, s_addr, sizeof(s_addr));
 	anvil_lines(opts, anvil, sizeof(anvil));
 	haproxy_lines(d, hp, sizeof(hp), trusted, sizeof(trusted));
 	return hfile_write(path, 0644,
@@ -158,7 +216,7 @@ write_conf(const char *path, const struct harness *h,
 	    "service pop3-login {\n"
 	    "  inet_listener pop3 {\n    address = 127.0.0.1\n"
 	    "    port = %7$u\n  }\n"
-	    "  inet_listener pop3s {\n    address = 127.0.0.1\n"
+	    "  inet_listener pop3s {\n    address = %17$s\n"
 	    "    port = %13$u\n%16$s  }\n"
 	    "%14$s"
 	    "%9$s"
@@ -174,7 +232,8 @@ write_conf(const char *path, const struct harness *h,
 	    /* Only root may chroot: without it, these run unconfined. */
 	    geteuid() == 0 ? "" : "  chroot =\n", anvil,
 	    (unsigned)d->imap_port, tls, (unsigned)d->pop3s_port, hp,
-	    trusted, d->proxy_port != 0 ? "    haproxy = yes\n" : "");
+	    trusted, d->proxy_port != 0 ? "    haproxy = yes\n" : "",
+	    s_addr);
 }
 
 static void
@@ -252,7 +311,7 @@ void
 hdovecot_start(struct harness *h, struct hdovecot *d, bool big)
 {
 	const struct hdovecot_opts	opts = {
-		big, false, false, NULL, NULL, false
+		big, false, false, NULL, NULL, false, NULL, NULL
 	};
 
 	hdovecot_start_opts(h, d, &opts);

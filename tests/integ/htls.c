@@ -78,6 +78,8 @@ htls_make(struct harness *h, struct htls *t)
 	    t->key, sizeof(t->key));
 	make_cert(h, "wrong", "DNS:mail.example", t->wrong_cert,
 	    sizeof(t->wrong_cert), t->wrong_key, sizeof(t->wrong_key));
+	make_cert(h, "named", "DNS:localhost", t->named_cert,
+	    sizeof(t->named_cert), t->named_key, sizeof(t->named_key));
 }
 
 uint16_t

@@ -10,6 +10,7 @@
 #include "popgate/cfgfile.h"
 #include "popgate/opts.h"
 #include "popgate/profile.h"
+#include "popgate/usage.h"
 #include "suites.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -608,7 +609,7 @@ START_TEST(test_profile_keywords_are_options)
 		"-p", "-l", "-i", "-L", "--fingerprint", "--known-hosts",
 		"--password-file", "--keepalive", "--persist",
 	};
-	const char	*u = opts_usage();
+	const char	*u = usage_text();
 	size_t		 i;
 
 	for (i = 0; i < NELEM(opts); i++) {

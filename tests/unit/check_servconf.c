@@ -1016,7 +1016,7 @@ START_TEST(test_servconf_proxy_listeners)
 	};
 	struct servconf	 sc;
 	char		 err[1024] = "";
-	char		 buf[PROXYPROTO_NET_STRLEN];
+	char		 buf[PROXYNET_STRLEN];
 	char		*want = NULL;
 
 	ck_assert_msg(load_text(FWD AUTH "ListenAddress 127.0.0.1:1\n"
@@ -1026,8 +1026,8 @@ START_TEST(test_servconf_proxy_listeners)
 	ck_assert(!sc.listen_proxy[0]);
 	ck_assert(sc.listen_proxy[1]);
 	ck_assert_uint_eq(sc.nproxy_from, 1);
-	ck_assert_str_eq(proxyproto_net_format(&sc.proxy_from[0], buf,
-	    sizeof(buf)), "192.0.2.0/24");
+	ck_assert_str_eq(proxynet_format(&sc.proxy_from[0], buf, sizeof(buf)),
+	    "192.0.2.0/24");
 	servconf_free(&sc);
 	ck_assert_ptr_null(sc.listen_proxy);
 	/* The file's proxy listener replaced by -o: nothing to trust. */

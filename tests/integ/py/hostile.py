@@ -497,35 +497,47 @@ def probe_preauth(g, args):
         t = g.transport()
         seen = record_replies(t, (MSG_SERVICE_ACCEPT, MSG_USERAUTH_SUCCESS,
                                   MSG_USERAUTH_FAILURE, MSG_USERAUTH_PK_OK))
-        for step in steps:
-            if step == "success":
-                m = Message()
-                m.add_byte(cMSG_USERAUTH_SUCCESS)
-                t._send_message(m)
-            elif step == "service":
-                t._send_message(service_request("ssh-userauth"))
-                wait_until(lambda: MSG_SERVICE_ACCEPT in seen, 10)
-            elif step == "connection":
-                t._send_message(service_request("ssh-connection"))
-            elif step == "probe":
-                m = Message()
-                m.add_byte(cMSG_USERAUTH_REQUEST)
-                m.add_string(g.user)
-                m.add_string("ssh-connection")
-                m.add_string("publickey")
-                m.add_boolean(False)
-                m.add_string(g.key.get_name())
-                m.add_string(g.key.asbytes())
-                t._send_message(m)
-                wait_until(lambda: MSG_USERAUTH_PK_OK in seen, 10)
-        chan = open_forward(t, "pop3", 110) if t.is_active() else None
+        try:
+            preauth_steps(g, t, steps, seen)
+            chan = open_forward(t, "pop3", 110) if t.is_active() else None
+        except (EOFError, OSError, paramiko.SSHException) as e:
+            chan = e            # popgated hung up under us: no channel
         check(not isinstance(chan, paramiko.Channel),
               "%s: no channel (%r; replies %r)" % (what, chan, seen))
-        if t.is_active():
-            got = t.global_request("tcpip-forward", ("127.0.0.1", 0), True)
-            check(got is None, "%s: no tcpip-forward either" % what)
+        try:
+            got = (t.global_request("tcpip-forward", ("127.0.0.1", 0), True)
+                   if t.is_active() else None)
+        except (EOFError, OSError, paramiko.SSHException):
+            got = None
+        check(got is None, "%s: no tcpip-forward either" % what)
         t.close()
     legit(g)
+
+
+def preauth_steps(g, t, steps, seen):
+    """The messages of one probe_preauth case, in order. Sending may fail
+    once popgated has hung up; the caller takes that as a refusal."""
+    for step in steps:
+        if step == "success":
+            m = Message()
+            m.add_byte(cMSG_USERAUTH_SUCCESS)
+            t._send_message(m)
+        elif step == "service":
+            t._send_message(service_request("ssh-userauth"))
+            wait_until(lambda: MSG_SERVICE_ACCEPT in seen, 10)
+        elif step == "connection":
+            t._send_message(service_request("ssh-connection"))
+        elif step == "probe":
+            m = Message()
+            m.add_byte(cMSG_USERAUTH_REQUEST)
+            m.add_string(g.user)
+            m.add_string("ssh-connection")
+            m.add_string("publickey")
+            m.add_boolean(False)
+            m.add_string(g.key.get_name())
+            m.add_string(g.key.asbytes())
+            t._send_message(m)
+            wait_until(lambda: MSG_USERAUTH_PK_OK in seen, 10)
 
 
 # ---- transport layer
