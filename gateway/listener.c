@@ -229,13 +229,8 @@ child_main(struct listener *l, struct session_conn *c, int slot)
 	if (privsep_drop() != 0) {
 		exit(1);
 	}
+	/* session_serve ignores SIGUSR1 from its teardown on. */
 	status = session_serve(&g->sc, g->pw, g->bind, c);
-	/*
-	 * Over: the gateway's stop request (SIGUSR1, "end with your last
-	 * tunnel") has nothing left to drain, and must not kill the exit
-	 * (OpenSSL's atexit cleanup) half way.
-	 */
-	signal(SIGUSR1, SIG_IGN);
 	log_use_syslog(-1);	/* syslog's socket, the parent's: closed too */
 	exit(status);
 }

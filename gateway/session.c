@@ -6,6 +6,7 @@
  * scoreboard's word, the client's disconnect message, and the teardown.
  * Also the helpers the session's modules share.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,12 @@ teardown(struct session *s, const char *why)
 	s->tunnels = NULL;
 	s->ntunnels = 0;
 	sesschan_free_all(s);
+	/*
+	 * Unblocking restores the mask: the gateway's stop request (SIGUSR1,
+	 * "end with your last tunnel") has nothing left to drain and must not
+	 * kill the rest of this, or the exit (OpenSSL's atexit cleanup).
+	 */
+	signal(SIGUSR1, SIG_IGN);
 	sigwatch_free(s->sig);
 	drain_free(s->drain);
 	if (s->ev != NULL) {
