@@ -170,3 +170,51 @@ addr_format_sa(const struct sockaddr *sa, char *buf, size_t len)
 		return buf;
 	}
 }
+
+bool
+addr_sa_v4(const struct sockaddr *sa, unsigned char a[4], uint16_t *port)
+{
+	const struct sockaddr_in	*sin = NULL;
+	const struct sockaddr_in6	*sin6 = NULL;
+	uint16_t			 p;
+
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)(const void *)sa;
+		memcpy(a, &sin->sin_addr, 4);
+		p = ntohs(sin->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+		if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			return false;
+		}
+		memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
+		p = ntohs(sin6->sin6_port);
+	} else {
+		return false;
+	}
+	if (port != NULL) {
+		*port = p;
+	}
+	return true;
+}
+
+bool
+addr_sa_v6(const struct sockaddr *sa, unsigned char a[16], uint16_t *port)
+{
+	const struct sockaddr_in6	*sin6 = NULL;
+
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+		memcpy(a, &sin6->sin6_addr, 16);
+		if (port != NULL) {
+			*port = ntohs(sin6->sin6_port);
+		}
+		return true;
+	}
+	if (!addr_sa_v4(sa, a + 12, port)) {
+		return false;
+	}
+	memset(a, 0, 10);
+	a[10] = a[11] = 0xff;
+	return true;
+}

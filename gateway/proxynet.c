@@ -10,50 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "popgate/addr.h"
 #include "popgate/proxynet.h"
 #include "popgate/xmem.h"
-
-/* The IPv4 address of sa, also out of an IPv4-mapped one. */
-static bool
-sa_v4(const struct sockaddr *sa, unsigned char a[4])
-{
-	const struct sockaddr_in	*sin = NULL;
-	const struct sockaddr_in6	*sin6 = NULL;
-
-	if (sa->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)(const void *)sa;
-		memcpy(a, &sin->sin_addr, 4);
-		return true;
-	}
-	if (sa->sa_family != AF_INET6) {
-		return false;
-	}
-	sin6 = (const struct sockaddr_in6 *)(const void *)sa;
-	if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		return false;
-	}
-	memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
-	return true;
-}
-
-/* The IPv6 address of sa, an IPv4 one mapped (::ffff:a.b.c.d). */
-static bool
-sa_v6(const struct sockaddr *sa, unsigned char a[16])
-{
-	const struct sockaddr_in6	*sin6 = NULL;
-
-	if (sa->sa_family == AF_INET6) {
-		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
-		memcpy(a, &sin6->sin6_addr, 16);
-		return true;
-	}
-	if (!sa_v4(sa, a + 12)) {
-		return false;
-	}
-	memset(a, 0, 10);
-	a[10] = a[11] = 0xff;
-	return true;
-}
 
 /* "0".."max", no sign, no heading zero. */
 static bool
@@ -217,8 +176,8 @@ proxynet_match(const struct proxynet *nets, size_t n,
 	if (sa == NULL) {
 		return false;
 	}
-	has4 = sa_v4(sa, a4);
-	has6 = sa_v6(sa, a6);
+	has4 = addr_sa_v4(sa, a4, NULL);
+	has6 = addr_sa_v6(sa, a6, NULL);
 	for (i = 0; i < n; i++) {
 		if ((nets[i].family == AF_INET && has4 &&
 		    contains(&nets[i], a4)) || (nets[i].family == AF_INET6 &&

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "popgate/addr.h"
 #include "popgate/proxyproto.h"
 
 #define V1_PREFIX	"PROXY "
@@ -435,51 +436,6 @@ proxyproto_parse(const void *buf, size_t len, struct proxyproto_hdr *hdr,
 	return st;
 }
 
-/* The IPv4 address and port of sa, also out of an IPv4-mapped one. */
-static bool
-sa_v4(const struct sockaddr *sa, unsigned char a[4], uint16_t *port)
-{
-	const struct sockaddr_in	*sin = NULL;
-	const struct sockaddr_in6	*sin6 = NULL;
-
-	if (sa->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)(const void *)sa;
-		memcpy(a, &sin->sin_addr, 4);
-		*port = ntohs(sin->sin_port);
-		return true;
-	}
-	if (sa->sa_family != AF_INET6) {
-		return false;
-	}
-	sin6 = (const struct sockaddr_in6 *)(const void *)sa;
-	if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		return false;
-	}
-	memcpy(a, sin6->sin6_addr.s6_addr + 12, 4);
-	*port = ntohs(sin6->sin6_port);
-	return true;
-}
-
-/* The IPv6 address and port of sa, an IPv4 one mapped (::ffff:a.b.c.d). */
-static bool
-sa_v6(const struct sockaddr *sa, unsigned char a[16], uint16_t *port)
-{
-	const struct sockaddr_in6	*sin6 = NULL;
-
-	if (sa->sa_family == AF_INET6) {
-		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
-		memcpy(a, &sin6->sin6_addr, 16);
-		*port = ntohs(sin6->sin6_port);
-		return true;
-	}
-	if (!sa_v4(sa, a + 12, port)) {
-		return false;
-	}
-	memset(a, 0, 10);
-	a[10] = a[11] = 0xff;
-	return true;
-}
-
 static void
 put16(unsigned char *p, uint16_t v)
 {
@@ -497,12 +453,12 @@ proxyproto_build_v2(const struct sockaddr *src, const struct sockaddr *dst,
 
 	memcpy(buf, v2_sig, sizeof(v2_sig));
 	buf[12] = 0x20 | V2_CMD_PROXY;
-	if (src != NULL && dst != NULL && sa_v4(src, s, &sp) &&
-	    sa_v4(dst, d, &dp)) {
+	if (src != NULL && dst != NULL && addr_sa_v4(src, s, &sp) &&
+	    addr_sa_v4(dst, d, &dp)) {
 		buf[13] = 0x11;
 		alen = 4;
-	} else if (src != NULL && dst != NULL && sa_v6(src, s, &sp) &&
-	    sa_v6(dst, d, &dp)) {
+	} else if (src != NULL && dst != NULL && addr_sa_v6(src, s, &sp) &&
+	    addr_sa_v6(dst, d, &dp)) {
 		buf[13] = 0x21;
 		alen = 16;
 	} else {

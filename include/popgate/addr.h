@@ -34,6 +34,17 @@ char	*addr_format(const char *host, uint16_t port, char *buf, size_t len);
 
 /* Numeric "ip:port" / "[ip6]:port" of a socket address. Returns buf. */
 char	*addr_format_sa(const struct sockaddr *sa, char *buf, size_t len);
+/*
+ * The IPv4 address of sa in a (network order), also out of an
+ * IPv4-mapped IPv6 one, and its port in *port (may be NULL). false when
+ * sa holds no IPv4 address.
+ */
+bool	addr_sa_v4(const struct sockaddr *sa, unsigned char a[4],
+	    uint16_t *port);
+/* The IPv6 address of sa in a, an IPv4 one mapped (::ffff:a.b.c.d); the
+ * port as above. false for any other family. */
+bool	addr_sa_v6(const struct sockaddr *sa, unsigned char a[16],
+	    uint16_t *port);
 
 #define ADDR_STRLEN	(ADDR_HOSTLEN + 8)
 

@@ -168,6 +168,48 @@ START_TEST(test_addr_format_sa_numeric)
 }
 END_TEST
 
+/* addr_sa_v4 / addr_sa_v6: the address (and port) out of any family. */
+START_TEST(test_addr_sa_families)
+{
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+	struct sockaddr		other;
+	unsigned char		a4[4], a6[16], want6[16];
+	uint16_t		port = 0;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(110);
+	inet_pton(AF_INET, "127.0.0.2", &sin.sin_addr);
+	ck_assert(addr_sa_v4((struct sockaddr *)&sin, a4, &port));
+	ck_assert_mem_eq(a4, "\x7f\x00\x00\x02", 4);
+	ck_assert_uint_eq(port, 110);
+	ck_assert(addr_sa_v6((struct sockaddr *)&sin, a6, NULL));
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", want6);
+	ck_assert_mem_eq(a6, want6, 16);
+
+	/* IPv4-mapped IPv6 gives its IPv4 form; plain IPv6 has none. */
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(995);
+	inet_pton(AF_INET6, "::ffff:10.1.2.3", &sin6.sin6_addr);
+	ck_assert(addr_sa_v4((struct sockaddr *)&sin6, a4, NULL));
+	ck_assert_mem_eq(a4, "\x0a\x01\x02\x03", 4);
+	inet_pton(AF_INET6, "::1", &sin6.sin6_addr);
+	port = 7;
+	ck_assert(!addr_sa_v4((struct sockaddr *)&sin6, a4, &port));
+	ck_assert_uint_eq(port, 7);	/* untouched on failure */
+	ck_assert(addr_sa_v6((struct sockaddr *)&sin6, a6, &port));
+	ck_assert_mem_eq(a6, &sin6.sin6_addr, 16);
+	ck_assert_uint_eq(port, 995);
+
+	memset(&other, 0, sizeof(other));
+	other.sa_family = AF_UNIX;
+	ck_assert(!addr_sa_v4(&other, a4, NULL));
+	ck_assert(!addr_sa_v6(&other, a6, NULL));
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -180,6 +222,7 @@ addr_suite(void)
 	tcase_add_test(tc, test_addr_format_brackets_v6);
 	tcase_add_test(tc, test_addr_format_round_trips);
 	tcase_add_test(tc, test_addr_format_sa_numeric);
+	tcase_add_test(tc, test_addr_sa_families);
 	suite_add_tcase(s, tc);
 	return s;
 }
