@@ -19,23 +19,6 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-static void
-sa_make(const char *ip, uint16_t port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)(void *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)(void *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		return;
-	}
-	ck_assert_int_eq(inet_pton(AF_INET6, ip, &sin6->sin6_addr), 1);
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-}
-
 struct net_case {
 	const char	*in;
 	const char	*want;	/* printed, or NULL: refused with err */
@@ -200,7 +183,7 @@ START_TEST(test_proxynet_match)
 
 	ck_assert_int_eq(proxynet_parse_list(c->list, &nets, &n, err,
 	    sizeof(err)), 0);
-	sa_make(c->ip, 1234, &ss);
+	testutil_sockaddr(c->ip, 1234, &ss);
 	ck_assert_msg(proxynet_match(nets, n, (struct sockaddr *)&ss) ==
 	    c->match, "%s in %s", c->ip, c->list);
 	free(nets);
@@ -215,7 +198,7 @@ START_TEST(test_proxynet_match_edges)
 	size_t			 n = 0;
 	char			 err[256] = "";
 
-	sa_make("10.0.0.1", 1, &ss);
+	testutil_sockaddr("10.0.0.1", 1, &ss);
 	ck_assert(!proxynet_match(NULL, 0, (struct sockaddr *)&ss));
 	ck_assert_int_eq(proxynet_parse_list("0.0.0.0/0,::/0", &nets, &n,
 	    err, sizeof(err)), 0);

@@ -373,31 +373,14 @@ START_TEST(test_proxyproto_v2_limits)
 }
 END_TEST
 
-static void
-sa_make(const char *ip, uint16_t port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)(void *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)(void *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		return;
-	}
-	ck_assert_int_eq(inet_pton(AF_INET6, ip, &sin6->sin6_addr), 1);
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-}
-
 START_TEST(test_proxyproto_builds_v4_exactly)
 {
 	static const char	 want[] = SIG "\x21\x11\x00\x0c" V4_ADDRS;
 	struct sockaddr_storage	 src, dst;
 	unsigned char		 buf[PROXYPROTO_V2_BUILD_MAX];
 
-	sa_make("10.0.0.1", 12345, &src);
-	sa_make("192.0.2.1", 22, &dst);
+	testutil_sockaddr("10.0.0.1", 12345, &src);
+	testutil_sockaddr("192.0.2.1", 22, &dst);
 	ck_assert_uint_eq(proxyproto_build_v2((struct sockaddr *)&src,
 	    (struct sockaddr *)&dst, buf), 28);
 	ck_assert_int_eq(memcmp(buf, want, 28), 0);
@@ -441,8 +424,8 @@ START_TEST(test_proxyproto_build_reads_back)
 	char			 text[ADDR_STRLEN];
 	size_t			 n;
 
-	sa_make(c->src, c->sport, &src);
-	sa_make(c->dst, c->dport, &dst);
+	testutil_sockaddr(c->src, c->sport, &src);
+	testutil_sockaddr(c->dst, c->dport, &dst);
 	n = proxyproto_build_v2((struct sockaddr *)&src,
 	    (struct sockaddr *)&dst, buf);
 	ck_assert_uint_eq(n, c->len);
@@ -469,7 +452,7 @@ START_TEST(test_proxyproto_build_local)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	sa_make("127.0.0.1", 22, &dst);
+	testutil_sockaddr("127.0.0.1", 22, &dst);
 	ck_assert_uint_eq(proxyproto_build_v2((struct sockaddr *)&sun,
 	    (struct sockaddr *)&dst, buf), 16);
 	ck_assert_int_eq(memcmp(buf, SIG "\x20\x00\x00\x00", 16), 0);

@@ -5,6 +5,9 @@
 #ifndef POPGATE_TESTS_SUITES_H
 #define POPGATE_TESTS_SUITES_H
 
+#include <stdint.h>
+#include <sys/socket.h>
+
 #include <check.h>
 #include <stddef.h>
 
@@ -51,5 +54,8 @@ char	*testutil_read(const char *path);
 /* Sends stderr to a file until testutil_stderr_end(), which returns it. */
 void	 testutil_stderr_begin(void);
 char	*testutil_stderr_end(void);
+/* ip (IPv4 or IPv6 literal) and port as a socket address. Asserts. */
+void	 testutil_sockaddr(const char *ip, uint16_t port,
+	    struct sockaddr_storage *ss);
 
 #endif

@@ -2,7 +2,9 @@
  * testutil: folders, files and captured stderr for the unit suites. Test
  * code may stop at the first failure: ck_assert ends the forked test.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +126,21 @@ testutil_stderr_end(void)
 	captured = NULL;
 	fclose(mem);
 	return buf;
+}
+
+void
+testutil_sockaddr(const char *ip, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)(void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		return;
+	}
+	ck_assert_int_eq(inet_pton(AF_INET6, ip, &sin6->sin6_addr), 1);
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
 }
