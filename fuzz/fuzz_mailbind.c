@@ -43,7 +43,9 @@ check_line(const char *line, size_t len)
 	if (pop3_parse_command(line, len, &cmd, err, sizeof(err)) != 0) {
 		return;		/* a SASL line: judged with its AUTH */
 	}
-	if (strcmp(cmd.verb, "USER") == 0 || strcmp(cmd.verb, "APOP") == 0) {
+	/* A bare "USER" may be a SASL response (base64): it names no one. */
+	if ((strcmp(cmd.verb, "USER") == 0 || strcmp(cmd.verb, "APOP") == 0) &&
+	    cmd.nargs > 0) {
 		if (strcmp(pop3_cmd_arg(&cmd, 0), "alice") != 0) {
 			abort();
 		}

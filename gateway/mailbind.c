@@ -316,6 +316,23 @@ command_line(struct mailbind *mb, const char *line, size_t n)
 	explicit_bzero(&cmd, sizeof(cmd));
 }
 
+/*
+ * Is it a SASL response at all (RFC 5034 §4: base64, or "*")? Only such
+ * lines go on after the name was checked (LOGIN's password), so nothing
+ * with a space in it, a POP3 command with arguments, reaches the server
+ * as long as the exchange lasts.
+ */
+static bool
+is_base64(const char *b64, size_t len)
+{
+	unsigned char	raw[MAILBIND_IN_MAX];
+	ssize_t		n;
+
+	n = pop3_b64_decode(b64, len, raw, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
+	return n >= 0;
+}
+
 /* A client line answering the server's "+ " challenge. */
 static void
 sasl_line(struct mailbind *mb, const char *line, size_t n)
@@ -336,6 +353,11 @@ sasl_line(struct mailbind *mb, const char *line, size_t n)
 			return;
 		}
 		mb->sasl_named = true;
+	} else if (!is_base64(line, body)) {
+		snprintf(what, sizeof(what), "%s (response not base64)",
+		    mb->method);
+		cancel(mb, what, strlen(what));
+		return;
 	}
 	put(mb, MAILBIND_TO_SERVER, line, n);
 }

@@ -135,6 +135,22 @@ static const struct script scripts[] = {
 	    { S, "+ UGFzc3dvcmQ6\r\n", "", "+ UGFzc3dvcmQ6\r\n", NULL },
 	    { C, "cHc=\r\n", "cHc=\r\n", "", NULL },
 	    { S, "+OK\r\n", "", "+OK\r\n", NULL } }, "AUTH LOGIN" },
+	/* LOGIN's password must be base64 too: no command rides along. */
+	{ "auth-login-password-not-base64", {
+	    { S, GREET, "", GREET, NULL },
+	    { C, "AUTH LOGIN " LOGIN_ALICE "\r\n",
+		"AUTH LOGIN " LOGIN_ALICE "\r\n", "", NULL },
+	    { S, "+ UGFzc3dvcmQ6\r\n", "", "+ UGFzc3dvcmQ6\r\n", NULL },
+	    { C, "cHc=\r\nAPOP bob 0123\r\n", "cHc=\r\n", "", NULL },
+	    { S, "+ UGFzc3dvcmQ6\r\n", "*\r\n", "+ UGFzc3dvcmQ6\r\n" DENY,
+		"AUTH LOGIN (response not base64)" },
+	    { S, "-ERR aborted\r\n", "", "", NULL },
+	    { C, "AUTH LOGIN\r\n", "AUTH LOGIN\r\n", "", NULL },
+	    { S, "+ VXNlcm5hbWU6\r\n", "", "+ VXNlcm5hbWU6\r\n", NULL },
+	    { C, LOGIN_ALICE "\r\n", LOGIN_ALICE "\r\n", "", NULL },
+	    { S, "+ UGFzc3dvcmQ6\r\n", "", "+ UGFzc3dvcmQ6\r\n", NULL },
+	    { C, "pw\r\n", "*\r\n", DENY,
+		"AUTH LOGIN (response not base64)" } }, NULL },
 	{ "auth-other-mechs", {
 	    { S, GREET, "", GREET, NULL },
 	    { C, "AUTH CRAM-MD5\r\n", "", DENY, "AUTH CRAM-MD5" },
