@@ -4,7 +4,8 @@
  * while no command waits for its response (lockstep: see mailbind.h).
  * Server lines are collected whole in sline (at most POP3_LINE_MAX: before
  * the login no POP3 line is longer) and copied to the client's queue,
- * filtered inside a CAPA or AUTH listing.
+ * filtered inside a CAPA or AUTH listing (mailsasl.c judges SASL
+ * responses and narrows those listings).
  *
  * What lets a login through: USER and APOP whose name is the mailbox,
  * AUTH PLAIN whose authentication identity is the mailbox (and whose
@@ -17,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "popgate/mailbind.h"
+#include "popgate/mailsasl.h"
 #include "popgate/pop3.h"
 #include "popgate/xmem.h"
 
@@ -33,24 +34,12 @@ enum wait {
 	WAIT_CANCEL		/* our "*": the answer is swallowed */
 };
 
-enum filter {
-	FILTER_NONE,
-	FILTER_CAPA,		/* drop STLS, narrow SASL */
-	FILTER_MECHS		/* "AUTH" listing: PLAIN and LOGIN only */
-};
-
-enum sasl {
-	SASL_NONE,
-	SASL_PLAIN,
-	SASL_LOGIN
-};
-
 struct mailbind {
 	char		 mailbox[MAILBIND_MAILBOX_MAX + 1];
 	enum wait	 wait;
 	bool		 in_body;	/* inside a multi-line reply */
-	enum filter	 filter;
-	enum sasl	 sasl;
+	enum mailsasl_list filter;	/* of the listing being read */
+	enum mailsasl_mech sasl;
 	bool		 sasl_turn;	/* "+ " seen: a client line is due */
 	bool		 sasl_named;	/* LOGIN's user name already checked */
 	const char	*method;	/* of the command waiting to log in */
@@ -178,48 +167,8 @@ cancel(struct mailbind *mb, const char *what, size_t whatlen)
 {
 	put(mb, MAILBIND_TO_SERVER, "*\r\n", 3);
 	mb->wait = WAIT_CANCEL;
-	mb->sasl = SASL_NONE;
+	mb->sasl = MAILSASL_NONE;
 	refuse(mb, what, whatlen);
-}
-
-/* Does the base64 word name the mailbox? PLAIN: authzid NUL authcid NUL
- * password (RFC 4616); LOGIN: the user name alone. who gets the name. */
-static bool
-sasl_names_mailbox(const struct mailbind *mb, enum sasl mech,
-    const char *b64, size_t len, char *who, size_t wholen)
-{
-	unsigned char	 raw[MAILBIND_IN_MAX];
-	const char	*authzid = NULL, *authcid = NULL, *nul = NULL;
-	ssize_t		 n;
-	bool		 ok = false;
-
-	snprintf(who, wholen, "?");
-	n = pop3_b64_decode(b64, len, raw, sizeof(raw) - 1);
-	if (n < 0) {
-		return false;
-	}
-	raw[n] = '\0';
-	if (mech == SASL_LOGIN) {
-		snprintf(who, wholen, "%.40s", (char *)raw);
-		ok = strlen((char *)raw) == (size_t)n &&
-		    strcmp((char *)raw, mb->mailbox) == 0;
-	} else {
-		authzid = (const char *)raw;
-		nul = memchr(raw, '\0', (size_t)n);
-		authcid = nul != NULL ? nul + 1 : NULL;
-		nul = authcid != NULL ? memchr(authcid, '\0',
-		    (size_t)n - (size_t)(authcid - authzid)) : NULL;
-		if (nul != NULL) {
-			snprintf(who, wholen, "%.40s", authcid);
-			ok = memchr(nul + 1, '\0', (size_t)n -
-			    (size_t)(nul + 1 - authzid)) == NULL &&
-			    strcmp(authcid, mb->mailbox) == 0 &&
-			    (*authzid == '\0' ||
-			    strcmp(authzid, mb->mailbox) == 0);
-		}
-	}
-	explicit_bzero(raw, sizeof(raw));
-	return ok;
 }
 
 static void
@@ -236,31 +185,30 @@ cmd_auth(struct mailbind *mb, const struct pop3_cmd *cmd, const char *line,
 {
 	const char	*mech = pop3_cmd_arg(cmd, 0);
 	char		 who[64], what[96];
-	enum sasl	 s;
+	enum mailsasl_mech s;
 
 	if (cmd->words && cmd->nargs == 0) {
-		mb->filter = FILTER_MECHS;
+		mb->filter = MAILSASL_LIST_MECHS;
 		forward(mb, line, n, WAIT_MULTI);
 		return;
 	}
-	s = strcasecmp(mech, "PLAIN") == 0 ? SASL_PLAIN :
-	    strcasecmp(mech, "LOGIN") == 0 ? SASL_LOGIN : SASL_NONE;
-	if (!cmd->words || cmd->nargs > 2 || s == SASL_NONE) {
+	s = mailsasl_mech(mech);
+	if (!cmd->words || cmd->nargs > 2 || s == MAILSASL_NONE) {
 		snprintf(what, sizeof(what), "AUTH %.40s", mech);
 		refuse_str(mb, what);
 		return;
 	}
-	if (cmd->nargs == 2 && !sasl_names_mailbox(mb, s,
+	if (cmd->nargs == 2 && !mailsasl_names(mb->mailbox, s,
 	    pop3_cmd_arg(cmd, 1), strlen(pop3_cmd_arg(cmd, 1)), who,
 	    sizeof(who))) {
-		snprintf(what, sizeof(what), "AUTH %s %s", s == SASL_PLAIN ?
-		    "PLAIN" : "LOGIN", who);
+		snprintf(what, sizeof(what), "AUTH %s %s",
+		    s == MAILSASL_PLAIN ? "PLAIN" : "LOGIN", who);
 		refuse_str(mb, what);
 		return;
 	}
 	mb->sasl = s;
 	mb->sasl_named = cmd->nargs == 2;
-	mb->method = s == SASL_PLAIN ? "AUTH PLAIN" : "AUTH LOGIN";
+	mb->method = s == MAILSASL_PLAIN ? "AUTH PLAIN" : "AUTH LOGIN";
 	forward(mb, line, n, WAIT_AUTH);
 }
 
@@ -300,10 +248,10 @@ command_line(struct mailbind *mb, const char *line, size_t n)
 	} else if (strcmp(cmd.verb, "AUTH") == 0) {
 		cmd_auth(mb, &cmd, line, n);
 	} else if (strcmp(cmd.verb, "CAPA") == 0) {
-		mb->filter = FILTER_CAPA;
+		mb->filter = MAILSASL_LIST_CAPA;
 		forward(mb, line, n, WAIT_MULTI);
 	} else if (strcmp(cmd.verb, "LANG") == 0) {
-		mb->filter = FILTER_NONE;
+		mb->filter = MAILSASL_LIST_NONE;
 		forward(mb, line, n, cmd.restlen == 0 ? WAIT_MULTI :
 		    WAIT_SIMPLE);
 	} else if (strcmp(cmd.verb, "QUIT") == 0 ||
@@ -314,23 +262,6 @@ command_line(struct mailbind *mb, const char *line, size_t n)
 		refuse_str(mb, cmd.verb);	/* STLS too */
 	}
 	explicit_bzero(&cmd, sizeof(cmd));
-}
-
-/*
- * Is it a SASL response at all (RFC 5034 §4: base64, or "*")? Only such
- * lines go on after the name was checked (LOGIN's password), so nothing
- * with a space in it, a POP3 command with arguments, reaches the server
- * as long as the exchange lasts.
- */
-static bool
-is_base64(const char *b64, size_t len)
-{
-	unsigned char	raw[MAILBIND_IN_MAX];
-	ssize_t		n;
-
-	n = pop3_b64_decode(b64, len, raw, sizeof(raw));
-	explicit_bzero(raw, sizeof(raw));
-	return n >= 0;
 }
 
 /* A client line answering the server's "+ " challenge. */
@@ -345,15 +276,15 @@ sasl_line(struct mailbind *mb, const char *line, size_t n)
 		put(mb, MAILBIND_TO_SERVER, line, n);	/* client cancels */
 		return;
 	}
-	if (mb->sasl == SASL_PLAIN || !mb->sasl_named) {
-		if (!sasl_names_mailbox(mb, mb->sasl, line, body, who,
+	if (mb->sasl == MAILSASL_PLAIN || !mb->sasl_named) {
+		if (!mailsasl_names(mb->mailbox, mb->sasl, line, body, who,
 		    sizeof(who))) {
 			snprintf(what, sizeof(what), "%s %s", mb->method, who);
 			cancel(mb, what, strlen(what));
 			return;
 		}
 		mb->sasl_named = true;
-	} else if (!is_base64(line, body)) {
+	} else if (!mailsasl_is_response(line, body)) {
 		snprintf(what, sizeof(what), "%s (response not base64)",
 		    mb->method);
 		cancel(mb, what, strlen(what));
@@ -459,64 +390,15 @@ logged_in(struct mailbind *mb)
 	mb->cinlen = 0;
 }
 
-/* Is the line body (w, n) word, case-insensitively? */
-static bool
-is_word(const char *w, size_t n, const char *word)
-{
-	return n == strlen(word) && strncasecmp(w, word, n) == 0;
-}
-
-/* "SASL m1 m2 ..." narrowed to PLAIN and LOGIN; nothing when none. */
-static void
-filter_sasl(struct mailbind *mb, const char *line, size_t body,
-    const char *eol)
-{
-	char		 out[POP3_LINE_MAX + 2];
-	const char	*w = line + 4, *end = line + body;
-	size_t		 o = 4, wl;
-
-	memcpy(out, "SASL", 4);
-	while (w < end) {
-		while (w < end && *w == ' ') {
-			w++;
-		}
-		for (wl = 0; w + wl < end && w[wl] != ' '; wl++) {
-			continue;
-		}
-		if (wl > 0 && (is_word(w, wl, "PLAIN") ||
-		    is_word(w, wl, "LOGIN"))) {
-			out[o++] = ' ';
-			memcpy(out + o, w, wl);
-			o += wl;
-		}
-		w += wl;
-	}
-	if (o > 4) {
-		memcpy(out + o, eol, strlen(eol));
-		put(mb, MAILBIND_TO_CLIENT, out, o + strlen(eol));
-	}
-}
-
 /* One line of a multi-line reply (not the "."). */
 static void
 body_line(struct mailbind *mb, const char *line, size_t n)
 {
-	size_t		 body = n - 1 - (n >= 2 && line[n - 2] == '\r');
-	const char	*eol = line[body] == '\r' ? "\r\n" : "\n";
+	char	out[POP3_LINE_MAX + 2];
+	size_t	len;
 
-	if (mb->filter == FILTER_CAPA && is_word(line, body, "STLS")) {
-		return;
-	}
-	if (mb->filter == FILTER_CAPA && body >= 4 &&
-	    is_word(line, 4, "SASL") && (body == 4 || line[4] == ' ')) {
-		filter_sasl(mb, line, body, eol);
-		return;
-	}
-	if (mb->filter == FILTER_MECHS && !is_word(line, body, "PLAIN") &&
-	    !is_word(line, body, "LOGIN")) {
-		return;
-	}
-	put(mb, MAILBIND_TO_CLIENT, line, n);
+	len = mailsasl_filter_line(mb->filter, line, n, out);
+	put(mb, MAILBIND_TO_CLIENT, out, len);
 }
 
 /* A status line, matched to the command that waits for it. */

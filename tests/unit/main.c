@@ -40,6 +40,7 @@ main(void)
 	srunner_add_suite(sr, strictmodes_suite());
 	srunner_add_suite(sr, privsep_suite());
 	srunner_add_suite(sr, mailbind_suite());
+	srunner_add_suite(sr, mailsasl_suite());
 	srunner_add_suite(sr, mailmap_suite());
 	srunner_add_suite(sr, children_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -39,6 +39,7 @@ Suite	*mailproto_suite(void);
 Suite	*strictmodes_suite(void);
 Suite	*privsep_suite(void);
 Suite	*mailbind_suite(void);
+Suite	*mailsasl_suite(void);
 Suite	*mailmap_suite(void);
 Suite	*children_suite(void);
 
