@@ -277,7 +277,8 @@ channel_to_socket(struct relay *r)
 			r->chan_eof = true;
 			r->pre_eof = 0;	/* nothing is held */
 		}
-		r->chan_closed = r->chan_closed || ssh_channel_is_closed(r->chan);
+		r->chan_closed = r->chan_closed ||
+		    ssh_channel_is_closed(r->chan);
 	}
 	/* A broken stream must not end in a clean FIN (see signal_cb). */
 	if (r->chan_eof && r->dlen == 0 && !r->backlog && !r->sock_shut &&

@@ -59,7 +59,7 @@ watch(struct bridge *br, int fd, short want, short *reg)
 
 /* Fails with "what" or "what: detail". */
 void
-fail(struct bridge *br, const char *what, const char *detail)
+bridge_fail(struct bridge *br, const char *what, const char *detail)
 {
 	if (br->phase == PH_FAILED) {
 		return;
@@ -86,13 +86,13 @@ update_events(struct bridge *br)
 		back = POLLIN | (br->cmdlen > 0 ? POLLOUT : 0);
 	} else {
 		in = br->up.len == 0 && !br->up.eof ? POLLIN : 0;
-		(void)pending(br, &br->down, &n);
+		(void)bridgeio_pending(br, &br->down, &n);
 		in |= n > 0 ? POLLOUT : 0;
 		if (br->down.len == 0 && !br->down.eof) {
 			back |= br->ssl != NULL && br->rd_want == POLLOUT ?
 			    POLLOUT : POLLIN;
 		}
-		(void)pending(br, &br->up, &n);
+		(void)bridgeio_pending(br, &br->up, &n);
 		if (n > 0) {
 			back |= br->ssl != NULL && br->wr_want == POLLIN ?
 			    POLLIN : POLLOUT;
@@ -119,7 +119,7 @@ flush_cmd(struct bridge *br)
 	if (br->cmdlen == 0) {
 		return;
 	}
-	w = back_write(br, br->cmd, br->cmdlen);
+	w = bridgeio_back_write(br, br->cmd, br->cmdlen);
 	if (w > 0) {
 		memmove(br->cmd, br->cmd + w, br->cmdlen - (size_t)w);
 		br->cmdlen -= (size_t)w;
@@ -133,7 +133,7 @@ start_handshake(struct bridge *br)
 
 	br->ssl = backtls_new(br->fd, br->host, err, sizeof(err));
 	if (br->ssl == NULL) {
-		fail(br, err, NULL);
+		bridge_fail(br, err, NULL);
 		return;
 	}
 	br->rd_want = POLLOUT;	/* the ClientHello goes first */
@@ -151,17 +151,17 @@ stls_line(struct bridge *br, const char *line, size_t n)
 	if (br->phase == PH_CAPA && br->capa_listed) {
 		rc = pop3_capa_line(&br->capa, line, n, err, sizeof(err));
 		if (rc < 0) {
-			fail(br, "backend CAPA", err);
+			bridge_fail(br, "backend CAPA", err);
 		} else if (rc == 1 && !br->capa.stls) {
-			fail(br, "backend does not offer STLS (not in its CAPA "
-			    "list)", NULL);
+			bridge_fail(br, "backend does not offer STLS (not in "
+			    "its CAPA list)", NULL);
 		} else if (rc == 1) {
 			send_cmd(br, "STLS\r\n", PH_STLS);
 		}
 		return;
 	}
 	if (pop3_parse_response(line, n, &r, err, sizeof(err)) != 0) {
-		fail(br, "backend before TLS", err);
+		bridge_fail(br, "backend before TLS", err);
 		return;
 	}
 	if (br->phase == PH_GREETING && r.status == POP3_OK) {
@@ -176,7 +176,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 		start_handshake(br);
 	} else {
 		snprintf(err, sizeof(err), "%.100s", r.text);
-		fail(br, br->phase == PH_STLS ? "backend refused STLS" :
+		bridge_fail(br, br->phase == PH_STLS ? "backend refused STLS" :
 		    "backend greeting", err);
 	}
 }
@@ -188,11 +188,11 @@ stls_phase(struct bridge *br)
 
 	flush_cmd(br);
 	while (br->phase <= PH_STLS && br->linelen < sizeof(br->line)) {
-		r = back_read(br, br->line + br->linelen,
+		r = bridgeio_back_read(br, br->line + br->linelen,
 		    sizeof(br->line) - br->linelen);
 		if (r == 0) {
-			fail(br, "backend closed the connection before TLS",
-			    NULL);
+			bridge_fail(br, "backend closed the connection before "
+			    "TLS", NULL);
 		}
 		if (r <= 0) {
 			break;
@@ -206,13 +206,14 @@ stls_phase(struct bridge *br)
 			br->linelen -= (size_t)n;
 		}
 		if (n < 0) {
-			fail(br, "backend line before TLS longer than 512 "
-			    "octets", NULL);
+			bridge_fail(br, "backend line before TLS longer than "
+			    "512 octets", NULL);
 		}
 	}
 	/* Nothing may follow the +OK to STLS in clear (CVE-2011-0411). */
 	if (br->phase == PH_HANDSHAKE && br->linelen > 0) {
-		fail(br, "backend sent data after its +OK to STLS", NULL);
+		bridge_fail(br, "backend sent data after its +OK to STLS",
+		    NULL);
 	}
 	flush_cmd(br);
 }
@@ -239,7 +240,7 @@ handshake(struct bridge *br)
 		return;
 	}
 	backtls_why(br->ssl, r, why, sizeof(why));
-	fail(br, "TLS", why);
+	bridge_fail(br, "TLS", why);
 }
 
 void
@@ -260,7 +261,7 @@ bridge_pump(struct bridge *br)
 		handshake(br);
 	}
 	if (br->phase == PH_RELAY) {
-		relay_both(br);
+		bridgeio_relay(br);
 	}
 	update_events(br);
 }

@@ -39,7 +39,7 @@
 
 /* What waits to go out in a direction, from mailbind or raw. */
 const char *
-pending(const struct bridge *br, struct dir *d, size_t *n)
+bridgeio_pending(const struct bridge *br, struct dir *d, size_t *n)
 {
 	if (br->mb != NULL) {
 		return mailbind_pending(br->mb, d == &br->up ?
@@ -51,7 +51,7 @@ pending(const struct bridge *br, struct dir *d, size_t *n)
 
 /* The backend, plain or TLS: > 0 octets, 0 EOF, -1 later, -2 failed. */
 ssize_t
-back_read(struct bridge *br, char *p, size_t n)
+bridgeio_back_read(struct bridge *br, char *p, size_t n)
 {
 	char	why[256];
 	ssize_t	r;
@@ -65,7 +65,7 @@ back_read(struct bridge *br, char *p, size_t n)
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 			return -1;
 		}
-		fail(br, "backend", strerror(errno));
+		bridge_fail(br, "backend", strerror(errno));
 		return -2;
 	}
 	ERR_clear_error();
@@ -82,13 +82,13 @@ back_read(struct bridge *br, char *p, size_t n)
 		return 0;
 	}
 	backtls_why(br->ssl, (int)r, why, sizeof(why));
-	fail(br, "backend TLS", why);
+	bridge_fail(br, "backend TLS", why);
 	return -2;
 }
 
 /* Octets written (0: later), or -1 when it failed. */
 ssize_t
-back_write(struct bridge *br, const char *p, size_t n)
+bridgeio_back_write(struct bridge *br, const char *p, size_t n)
 {
 	char	why[256];
 	ssize_t	w;
@@ -102,7 +102,7 @@ back_write(struct bridge *br, const char *p, size_t n)
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 			return 0;
 		}
-		fail(br, "backend", strerror(errno));
+		bridge_fail(br, "backend", strerror(errno));
 		return -1;
 	}
 	ERR_clear_error();
@@ -116,11 +116,11 @@ back_write(struct bridge *br, const char *p, size_t n)
 		return 0;
 	}
 	backtls_why(br->ssl, (int)w, why, sizeof(why));
-	fail(br, "backend TLS", why);
+	bridge_fail(br, "backend TLS", why);
 	return -1;
 }
 
-/* The mail client's side: same contract as back_read / back_write. */
+/* The mail client's side: same contract as bridgeio_back_read / _write. */
 static ssize_t
 inner_read(struct bridge *br, char *p, size_t n)
 {
@@ -132,7 +132,7 @@ inner_read(struct bridge *br, char *p, size_t n)
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 		return -1;
 	}
-	fail(br, "tunnel side", strerror(errno));
+	bridge_fail(br, "tunnel side", strerror(errno));
 	return -2;
 }
 
@@ -147,7 +147,7 @@ inner_write(struct bridge *br, const char *p, size_t n)
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 		return 0;
 	}
-	fail(br, "tunnel side", strerror(errno));
+	bridge_fail(br, "tunnel side", strerror(errno));
 	return -1;
 }
 
@@ -171,7 +171,7 @@ mailbind_events(struct bridge *br)
 		    mailbind_login(br->mb)));
 	}
 	if (mailbind_failed(br->mb, &why)) {
-		fail(br, "BindMailbox", why);
+		bridge_fail(br, "BindMailbox", why);
 	} else if (mailbind_done(br->mb)) {
 		mailbind_free(br->mb);	/* plain copying from here */
 		br->mb = NULL;
@@ -186,11 +186,12 @@ flush(struct bridge *br, struct dir *d)
 	size_t		 n;
 	ssize_t		 w;
 
-	p = pending(br, d, &n);
+	p = bridgeio_pending(br, d, &n);
 	if (n == 0) {
 		return false;
 	}
-	w = d == &br->up ? back_write(br, p, n) : inner_write(br, p, n);
+	w = d == &br->up ? bridgeio_back_write(br, p, n) :
+	    inner_write(br, p, n);
 	if (w <= 0) {
 		return false;
 	}
@@ -234,7 +235,7 @@ fill(struct bridge *br, struct dir *d)
 	}
 	d->off = 0;
 	r = d == &br->up ? inner_read(br, d->buf, sizeof(d->buf)) :
-	    back_read(br, d->buf, sizeof(d->buf));
+	    bridgeio_back_read(br, d->buf, sizeof(d->buf));
 	if (r < 0) {
 		return false;
 	}
@@ -249,7 +250,7 @@ pass_eof(struct bridge *br, struct dir *d)
 {
 	size_t	n;
 
-	(void)pending(br, d, &n);
+	(void)bridgeio_pending(br, d, &n);
 	if (!d->eof || d->shut || d->len > 0 || n > 0) {
 		return;
 	}
@@ -266,7 +267,7 @@ pass_eof(struct bridge *br, struct dir *d)
 }
 
 void
-relay_both(struct bridge *br)
+bridgeio_relay(struct bridge *br)
 {
 	bool	moved;
 

@@ -66,20 +66,20 @@ struct bridge {
 	char		 why[300];
 };
 
-/*
- * The helpers that cross, named as they were when bridge.c held them
- * all; only bridge.c and bridgeio.c see them.
- */
+/* The helpers that cross; only bridge.c and bridgeio.c see them. */
 /* bridge.c: fails the bridge with "what" or "what: detail", once. */
-void		 fail(struct bridge *br, const char *what, const char *detail);
+void		 bridge_fail(struct bridge *br, const char *what,
+		    const char *detail);
 
 /* bridgeio.c: what waits to go out in d's direction, n octets. */
-const char	*pending(const struct bridge *br, struct dir *d, size_t *n);
+const char	*bridgeio_pending(const struct bridge *br, struct dir *d,
+		    size_t *n);
 /* The backend, plain or TLS: > 0 octets, 0 EOF, -1 later, -2 failed. */
-ssize_t		 back_read(struct bridge *br, char *p, size_t n);
+ssize_t		 bridgeio_back_read(struct bridge *br, char *p, size_t n);
 /* Octets written to the backend (0: later), or -1 when it failed. */
-ssize_t		 back_write(struct bridge *br, const char *p, size_t n);
+ssize_t		 bridgeio_back_write(struct bridge *br, const char *p,
+		    size_t n);
 /* RELAY: moves both directions until nothing moves, then their EOFs. */
-void		 relay_both(struct bridge *br);
+void		 bridgeio_relay(struct bridge *br);
 
 #endif

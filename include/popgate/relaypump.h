@@ -36,9 +36,9 @@ struct relay {
 	char			*up;		/* socket -> channel, unsent */
 	size_t			 uoff, ulen;
 
-	bool			 kick;		/* a callback since the last pump */
+	bool			 kick;		/* callback since last pump */
 	bool			 in_read;	/* pulling the backlog */
-	bool			 backlog;	/* libssh may hold unread data */
+	bool			 backlog;	/* libssh may hold more */
 	bool			 spoke;		/* any data/EOF/CLOSE seen */
 	bool			 sock_eof;	/* socket read gave 0 */
 	bool			 eof_sent;	/* ... and EOF went out */
