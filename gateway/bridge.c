@@ -3,18 +3,12 @@
  * HANDSHAKE (any TLS) -> RELAY, or straight to RELAY for a plain backend
  * that is only bound (BindMailbox).
  *
- * RELAY moves two directions, up (mail client -> backend) and down. Each
- * has a raw buffer of what was read and not yet passed on. With a
- * mailbind, raw bytes go into it and what it queues goes out; without
- * (or once it is done after the login) raw bytes go out as they are. A
- * side is read only while its raw buffer is empty, so memory stays at two
- * buffers. EOF travels as a shutdown(SHUT_WR) (and a close_notify to a TLS
- * backend), after everything read before it.
- *
- * Non-blocking TLS: SSL_read may need the socket writable and SSL_write
- * readable (a key update); what each last waited for is kept in rd_want
- * and wr_want and decides the backend's poll events. Each pump loops
- * until nothing moves, which also drains records OpenSSL buffered.
+ * This file holds the phases up to RELAY and the bridge's life: the
+ * backend's poll events, failing, the STLS negotiation (greeting, CAPA,
+ * STLS), the TLS handshake, the pump that runs each phase in turn, and
+ * new / free / the queries. bridgeio.c moves the octets (the backend's
+ * and the tunnel side's reads and writes, and the RELAY phase);
+ * bridgeio.h holds the struct both work on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,54 +23,11 @@
 
 #include "popgate/backtls.h"
 #include "popgate/bridge.h"
-#include "popgate/log.h"
+#include "popgate/bridgeio.h"
 #include "popgate/mailbind.h"
 #include "popgate/net.h"
 #include "popgate/pop3.h"
 #include "popgate/xmem.h"
-
-enum phase {
-	PH_GREETING,		/* STLS: the greeting, kept */
-	PH_CAPA,		/* STLS: CAPA sent, reading its list */
-	PH_STLS,		/* STLS sent, waiting for +OK */
-	PH_HANDSHAKE,
-	PH_RELAY,
-	PH_FAILED
-};
-
-struct dir {
-	char	buf[BRIDGE_BUFSZ];
-	size_t	off, len;	/* raw: read, not yet passed on */
-	bool	eof;		/* its source ended */
-	bool	shut;		/* ... and the EOF was passed on */
-};
-
-struct bridge {
-	ssh_event	 ev;
-	enum phase	 phase;
-	int		 fd;		/* backend */
-	int		 inner;		/* ours of the socketpair */
-	int		 outer;		/* the relay's, until taken */
-	short		 fdreg, innerreg;
-	bool		 kick;		/* an fd fired since the last pump */
-	SSL		*ssl;
-	short		 rd_want, wr_want;	/* what TLS waits for */
-	char		 host[ADDR_HOSTLEN];
-	struct mailbind	*mb;
-	char		*mailbox;
-	char		*who;
-	bool		 logged_in;
-	char		 line[POP3_LINE_MAX];	/* STLS phases: lines read */
-	size_t		 linelen;
-	char		 greeting[POP3_LINE_MAX];
-	size_t		 greetlen;
-	char		 cmd[16];		/* STLS phases: to send */
-	size_t		 cmdlen;
-	struct pop3_capa capa;
-	bool		 capa_listed;		/* its +OK came */
-	struct dir	 up, down;
-	char		 why[300];
-};
 
 static int
 fd_cb(socket_t fd, int revents, void *arg)
@@ -107,8 +58,8 @@ watch(struct bridge *br, int fd, short want, short *reg)
 }
 
 /* Fails with "what" or "what: detail". */
-static void
-fail(struct bridge *br, const char *what, const char *detail)
+void
+bridge_fail(struct bridge *br, const char *what, const char *detail)
 {
 	if (br->phase == PH_FAILED) {
 		return;
@@ -116,18 +67,6 @@ fail(struct bridge *br, const char *what, const char *detail)
 	snprintf(br->why, sizeof(br->why), "%s%s%s", what,
 	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	br->phase = PH_FAILED;
-}
-
-/* What waits to go out in a direction, from mailbind or raw. */
-static const char *
-pending(const struct bridge *br, struct dir *d, size_t *n)
-{
-	if (br->mb != NULL) {
-		return mailbind_pending(br->mb, d == &br->up ?
-		    MAILBIND_TO_SERVER : MAILBIND_TO_CLIENT, n);
-	}
-	*n = d->len;
-	return d->buf + d->off;
 }
 
 static void
@@ -147,13 +86,13 @@ update_events(struct bridge *br)
 		back = POLLIN | (br->cmdlen > 0 ? POLLOUT : 0);
 	} else {
 		in = br->up.len == 0 && !br->up.eof ? POLLIN : 0;
-		(void)pending(br, &br->down, &n);
+		(void)bridgeio_pending(br, &br->down, &n);
 		in |= n > 0 ? POLLOUT : 0;
 		if (br->down.len == 0 && !br->down.eof) {
 			back |= br->ssl != NULL && br->rd_want == POLLOUT ?
 			    POLLOUT : POLLIN;
 		}
-		(void)pending(br, &br->up, &n);
+		(void)bridgeio_pending(br, &br->up, &n);
 		if (n > 0) {
 			back |= br->ssl != NULL && br->wr_want == POLLIN ?
 			    POLLIN : POLLOUT;
@@ -161,242 +100,6 @@ update_events(struct bridge *br)
 	}
 	watch(br, br->inner, in, &br->innerreg);
 	watch(br, br->fd, back, &br->fdreg);
-}
-
-/* The backend, plain or TLS: > 0 octets, 0 EOF, -1 later, -2 failed. */
-static ssize_t
-back_read(struct bridge *br, char *p, size_t n)
-{
-	char	why[256];
-	ssize_t	r;
-	int	e;
-
-	if (br->ssl == NULL) {
-		r = read(br->fd, p, n);
-		if (r >= 0) {
-			return r;
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-			return -1;
-		}
-		fail(br, "backend", strerror(errno));
-		return -2;
-	}
-	ERR_clear_error();
-	r = SSL_read(br->ssl, p, (int)(n > INT32_MAX ? INT32_MAX : n));
-	if (r > 0) {
-		return r;
-	}
-	e = SSL_get_error(br->ssl, (int)r);
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-		br->rd_want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-		return -1;
-	}
-	if (e == SSL_ERROR_ZERO_RETURN) {
-		return 0;
-	}
-	backtls_why(br->ssl, (int)r, why, sizeof(why));
-	fail(br, "backend TLS", why);
-	return -2;
-}
-
-/* Octets written (0: later), or -1 when it failed. */
-static ssize_t
-back_write(struct bridge *br, const char *p, size_t n)
-{
-	char	why[256];
-	ssize_t	w;
-	int	e;
-
-	if (br->ssl == NULL) {
-		w = send(br->fd, p, n, MSG_NOSIGNAL);
-		if (w >= 0) {
-			return w;
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-			return 0;
-		}
-		fail(br, "backend", strerror(errno));
-		return -1;
-	}
-	ERR_clear_error();
-	w = SSL_write(br->ssl, p, (int)(n > INT32_MAX ? INT32_MAX : n));
-	if (w > 0) {
-		return w;
-	}
-	e = SSL_get_error(br->ssl, (int)w);
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-		br->wr_want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-		return 0;
-	}
-	backtls_why(br->ssl, (int)w, why, sizeof(why));
-	fail(br, "backend TLS", why);
-	return -1;
-}
-
-/* The mail client's side: same contract as back_read / back_write. */
-static ssize_t
-inner_read(struct bridge *br, char *p, size_t n)
-{
-	ssize_t	r = read(br->inner, p, n);
-
-	if (r >= 0) {
-		return r;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-		return -1;
-	}
-	fail(br, "tunnel side", strerror(errno));
-	return -2;
-}
-
-static ssize_t
-inner_write(struct bridge *br, const char *p, size_t n)
-{
-	ssize_t	w = send(br->inner, p, n, MSG_NOSIGNAL);
-
-	if (w >= 0) {
-		return w;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-		return 0;
-	}
-	fail(br, "tunnel side", strerror(errno));
-	return -1;
-}
-
-/* Logs what the mailbind refused and the login, once each. */
-static void
-mailbind_events(struct bridge *br)
-{
-	char		 what[128], qm[LOG_VALUE_MAX], qc[LOG_VALUE_MAX];
-	const char	*why = NULL;
-
-	while (mailbind_take_refusal(br->mb, what, sizeof(what))) {
-		log_mail(LOG_LEVEL_INFO, "event=mailbox-refused %s mailbox=%s "
-		    "command=%s", br->who, log_quote(qm, sizeof(qm),
-		    br->mailbox), log_quote(qc, sizeof(qc), what));
-	}
-	if (!br->logged_in && mailbind_login(br->mb) != NULL) {
-		br->logged_in = true;
-		log_mail(LOG_LEVEL_VERBOSE, "event=mailbox-login %s mailbox=%s "
-		    "method=%s", br->who, log_quote(qm, sizeof(qm),
-		    br->mailbox), log_quote(qc, sizeof(qc),
-		    mailbind_login(br->mb)));
-	}
-	if (mailbind_failed(br->mb, &why)) {
-		fail(br, "BindMailbox", why);
-	} else if (mailbind_done(br->mb)) {
-		mailbind_free(br->mb);	/* plain copying from here */
-		br->mb = NULL;
-	}
-}
-
-/* Sends what waits in d's direction. true when something moved. */
-static bool
-flush(struct bridge *br, struct dir *d)
-{
-	const char	*p = NULL;
-	size_t		 n;
-	ssize_t		 w;
-
-	p = pending(br, d, &n);
-	if (n == 0) {
-		return false;
-	}
-	w = d == &br->up ? back_write(br, p, n) : inner_write(br, p, n);
-	if (w <= 0) {
-		return false;
-	}
-	if (br->mb != NULL) {
-		mailbind_advance(br->mb, d == &br->up ? MAILBIND_TO_SERVER :
-		    MAILBIND_TO_CLIENT, (size_t)w);
-		mailbind_events(br);
-	} else {
-		d->off += (size_t)w;
-		d->len -= (size_t)w;
-	}
-	return true;
-}
-
-/* Raw octets into the mailbind. true when it took some. */
-static bool
-feed(struct bridge *br, struct dir *d)
-{
-	size_t	took;
-
-	if (br->mb == NULL || d->len == 0) {
-		return false;
-	}
-	took = d == &br->up ?
-	    mailbind_from_client(br->mb, d->buf + d->off, d->len) :
-	    mailbind_from_server(br->mb, d->buf + d->off, d->len);
-	d->off += took;
-	d->len -= took;
-	mailbind_events(br);
-	return took > 0;
-}
-
-/* Reads d's source while its raw buffer is empty. true when it did. */
-static bool
-fill(struct bridge *br, struct dir *d)
-{
-	ssize_t	r;
-
-	if (d->len > 0 || d->eof || br->phase == PH_FAILED) {
-		return false;
-	}
-	d->off = 0;
-	r = d == &br->up ? inner_read(br, d->buf, sizeof(d->buf)) :
-	    back_read(br, d->buf, sizeof(d->buf));
-	if (r < 0) {
-		return false;
-	}
-	d->eof = r == 0;
-	d->len = (size_t)r;
-	return true;
-}
-
-/* Passes d's EOF on once everything before it went out. */
-static void
-pass_eof(struct bridge *br, struct dir *d)
-{
-	size_t	n;
-
-	(void)pending(br, d, &n);
-	if (!d->eof || d->shut || d->len > 0 || n > 0) {
-		return;
-	}
-	d->shut = true;
-	if (d == &br->down) {
-		shutdown(br->inner, SHUT_WR);
-		return;
-	}
-	if (br->ssl != NULL) {
-		(void)SSL_shutdown(br->ssl);	/* close_notify, no wait */
-		ERR_clear_error();
-	}
-	shutdown(br->fd, SHUT_WR);
-}
-
-static void
-relay_both(struct bridge *br)
-{
-	bool	moved;
-
-	do {
-		/* Every step each turn, whatever the one before did. */
-		moved = flush(br, &br->up);
-		moved = flush(br, &br->down) || moved;
-		moved = feed(br, &br->up) || moved;
-		moved = feed(br, &br->down) || moved;
-		moved = fill(br, &br->up) || moved;
-		moved = fill(br, &br->down) || moved;
-	} while (moved && br->phase == PH_RELAY);
-	if (br->phase == PH_RELAY) {
-		pass_eof(br, &br->up);
-		pass_eof(br, &br->down);
-	}
 }
 
 /* STLS phases: one command, sent whole (it fits any socket buffer). */
@@ -416,7 +119,7 @@ flush_cmd(struct bridge *br)
 	if (br->cmdlen == 0) {
 		return;
 	}
-	w = back_write(br, br->cmd, br->cmdlen);
+	w = bridgeio_back_write(br, br->cmd, br->cmdlen);
 	if (w > 0) {
 		memmove(br->cmd, br->cmd + w, br->cmdlen - (size_t)w);
 		br->cmdlen -= (size_t)w;
@@ -430,7 +133,7 @@ start_handshake(struct bridge *br)
 
 	br->ssl = backtls_new(br->fd, br->host, err, sizeof(err));
 	if (br->ssl == NULL) {
-		fail(br, err, NULL);
+		bridge_fail(br, err, NULL);
 		return;
 	}
 	br->rd_want = POLLOUT;	/* the ClientHello goes first */
@@ -448,17 +151,17 @@ stls_line(struct bridge *br, const char *line, size_t n)
 	if (br->phase == PH_CAPA && br->capa_listed) {
 		rc = pop3_capa_line(&br->capa, line, n, err, sizeof(err));
 		if (rc < 0) {
-			fail(br, "backend CAPA", err);
+			bridge_fail(br, "backend CAPA", err);
 		} else if (rc == 1 && !br->capa.stls) {
-			fail(br, "backend does not offer STLS (not in its CAPA "
-			    "list)", NULL);
+			bridge_fail(br, "backend does not offer STLS (not in "
+			    "its CAPA list)", NULL);
 		} else if (rc == 1) {
 			send_cmd(br, "STLS\r\n", PH_STLS);
 		}
 		return;
 	}
 	if (pop3_parse_response(line, n, &r, err, sizeof(err)) != 0) {
-		fail(br, "backend before TLS", err);
+		bridge_fail(br, "backend before TLS", err);
 		return;
 	}
 	if (br->phase == PH_GREETING && r.status == POP3_OK) {
@@ -473,7 +176,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 		start_handshake(br);
 	} else {
 		snprintf(err, sizeof(err), "%.100s", r.text);
-		fail(br, br->phase == PH_STLS ? "backend refused STLS" :
+		bridge_fail(br, br->phase == PH_STLS ? "backend refused STLS" :
 		    "backend greeting", err);
 	}
 }
@@ -485,11 +188,11 @@ stls_phase(struct bridge *br)
 
 	flush_cmd(br);
 	while (br->phase <= PH_STLS && br->linelen < sizeof(br->line)) {
-		r = back_read(br, br->line + br->linelen,
+		r = bridgeio_back_read(br, br->line + br->linelen,
 		    sizeof(br->line) - br->linelen);
 		if (r == 0) {
-			fail(br, "backend closed the connection before TLS",
-			    NULL);
+			bridge_fail(br, "backend closed the connection before "
+			    "TLS", NULL);
 		}
 		if (r <= 0) {
 			break;
@@ -503,13 +206,14 @@ stls_phase(struct bridge *br)
 			br->linelen -= (size_t)n;
 		}
 		if (n < 0) {
-			fail(br, "backend line before TLS longer than 512 "
-			    "octets", NULL);
+			bridge_fail(br, "backend line before TLS longer than "
+			    "512 octets", NULL);
 		}
 	}
 	/* Nothing may follow the +OK to STLS in clear (CVE-2011-0411). */
 	if (br->phase == PH_HANDSHAKE && br->linelen > 0) {
-		fail(br, "backend sent data after its +OK to STLS", NULL);
+		bridge_fail(br, "backend sent data after its +OK to STLS",
+		    NULL);
 	}
 	flush_cmd(br);
 }
@@ -536,7 +240,7 @@ handshake(struct bridge *br)
 		return;
 	}
 	backtls_why(br->ssl, r, why, sizeof(why));
-	fail(br, "TLS", why);
+	bridge_fail(br, "TLS", why);
 }
 
 void
@@ -557,7 +261,7 @@ bridge_pump(struct bridge *br)
 		handshake(br);
 	}
 	if (br->phase == PH_RELAY) {
-		relay_both(br);
+		bridgeio_relay(br);
 	}
 	update_events(br);
 }
