@@ -119,12 +119,14 @@ size_t
 mailsasl_filter_line(enum mailsasl_list list, const char *line, size_t n,
     char out[static POP3_LINE_MAX + 2])
 {
-	size_t		 body = n - 1 - (n >= 2 && line[n - 2] == '\r');
-	const char	*eol = line[body] == '\r' ? "\r\n" : "\n";
+	size_t		 body;
+	const char	*eol = NULL;
 
-	if (n > POP3_LINE_MAX + 2) {
-		return 0;	/* cannot be: mailbind collects no longer */
+	if (n == 0 || line[n - 1] != '\n' || n > POP3_LINE_MAX + 2) {
+		return 0;	/* cannot be: mailbind passes whole lines */
 	}
+	body = n - 1 - (n >= 2 && line[n - 2] == '\r');
+	eol = line[body] == '\r' ? "\r\n" : "\n";
 	if (list == MAILSASL_LIST_CAPA && is_word(line, body, "STLS")) {
 		return 0;
 	}

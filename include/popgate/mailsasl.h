@@ -41,9 +41,9 @@ bool		 mailsasl_names(const char *mailbox, enum mailsasl_mech mech,
 bool		 mailsasl_is_response(const char *b64, size_t len);
 
 /*
- * One body line of a multi-line CAPA or AUTH reply (n octets with its
- * line end, not the final ".") as the client should see it: written to
- * out, its length returned; 0 drops the line.
+ * One body line of a multi-line CAPA or AUTH reply (n octets ending in
+ * LF, not the final ".") as the client should see it: written to out,
+ * its length returned; 0 drops the line (and anything not a line).
  */
 size_t		 mailsasl_filter_line(enum mailsasl_list list,
 		    const char *line, size_t n,

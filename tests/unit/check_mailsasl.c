@@ -104,6 +104,8 @@ static const struct filter_case filter_cases[] = {
 	{ MAILSASL_LIST_MECHS, "PLAIN LOGIN\r\n", "" },
 	{ MAILSASL_LIST_NONE, "STLS\r\n", "STLS\r\n" },
 	{ MAILSASL_LIST_NONE, "SASL CRAM-MD5\r\n", "SASL CRAM-MD5\r\n" },
+	{ MAILSASL_LIST_NONE, "", "" },			/* not a line */
+	{ MAILSASL_LIST_CAPA, "SASL PLAIN", "" },
 };
 
 START_TEST(test_mailsasl_filter_line)
