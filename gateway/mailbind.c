@@ -276,20 +276,21 @@ sasl_line(struct mailbind *mb, const char *line, size_t n)
 		put(mb, MAILBIND_TO_SERVER, line, n);	/* client cancels */
 		return;
 	}
-	if (mb->sasl == MAILSASL_PLAIN || !mb->sasl_named) {
-		if (!mailsasl_names(mb->mailbox, mb->sasl, line, body, who,
-		    sizeof(who))) {
-			snprintf(what, sizeof(what), "%s %s", mb->method, who);
-			cancel(mb, what, strlen(what));
-			return;
-		}
-		mb->sasl_named = true;
-	} else if (!mailsasl_is_response(line, body)) {
+	/* Base64 only (RFC 5034 §4): no command rides along as a password. */
+	if (!mailsasl_is_response(line, body)) {
 		snprintf(what, sizeof(what), "%s (response not base64)",
 		    mb->method);
 		cancel(mb, what, strlen(what));
 		return;
 	}
+	if ((mb->sasl == MAILSASL_PLAIN || !mb->sasl_named) &&
+	    !mailsasl_names(mb->mailbox, mb->sasl, line, body, who,
+	    sizeof(who))) {
+		snprintf(what, sizeof(what), "%s %s", mb->method, who);
+		cancel(mb, what, strlen(what));
+		return;
+	}
+	mb->sasl_named = true;
 	put(mb, MAILBIND_TO_SERVER, line, n);
 }
 

@@ -151,6 +151,12 @@ static const struct script scripts[] = {
 	    { S, "+ UGFzc3dvcmQ6\r\n", "", "+ UGFzc3dvcmQ6\r\n", NULL },
 	    { C, "pw\r\n", "*\r\n", DENY,
 		"AUTH LOGIN (response not base64)" } }, NULL },
+	{ "auth-plain-response-not-base64", {
+	    { S, GREET, "", GREET, NULL },
+	    { C, "AUTH PLAIN\r\n", "AUTH PLAIN\r\n", "", NULL },
+	    { S, "+ \r\n", "", "+ \r\n", NULL },
+	    { C, "USER bob\r\n", "*\r\n", DENY,
+		"AUTH PLAIN (response not base64)" } }, NULL },
 	{ "auth-other-mechs", {
 	    { S, GREET, "", GREET, NULL },
 	    { C, "AUTH CRAM-MD5\r\n", "", DENY, "AUTH CRAM-MD5" },
