@@ -85,12 +85,32 @@ watch(struct forward *f, bool on)
 	}
 }
 
+/*
+ * Bound beyond loopback (only when asked: the default binds loopback)?
+ * Judged on the address the socket got, whatever the name resolved to.
+ */
+static void
+warn_beyond_loopback(int fd, const struct fwdspec *spec)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	char			q[LOG_VALUE_MAX], sa[ADDR_STRLEN];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+	    addr_sa_is_loopback((struct sockaddr *)&ss)) {
+		return;
+	}
+	log_warn("event=listening-beyond-loopback bind=%s listen=%s "
+	    "warning=\"POP3 between mail clients and popgate crosses this "
+	    "network in clear\"", log_quote(q, sizeof(q), spec->bind.host),
+	    addr_format_sa((struct sockaddr *)&ss, sa, sizeof(sa)));
+}
+
 struct forward *
 forward_new(ssh_event ev, const struct fwdspec *spec, char *err,
     size_t errlen)
 {
 	struct forward	*f = NULL;
-	char		 q[LOG_VALUE_MAX];
 	unsigned short	 port = 0;
 	int		 fd;
 
@@ -98,13 +118,7 @@ forward_new(ssh_event ev, const struct fwdspec *spec, char *err,
 	if (fd == -1) {
 		return NULL;
 	}
-	if (!fwdspec_is_loopback(spec->bind.host)) {
-		/* Asked for (the default binds loopback), but worth a line. */
-		log_warn("event=listening-beyond-loopback bind=%s warning="
-		    "\"POP3 between mail clients and popgate crosses this "
-		    "network in clear\"", log_quote(q, sizeof(q),
-		    spec->bind.host));
-	}
+	warn_beyond_loopback(fd, spec);
 	f = xcalloc(1, sizeof(*f));
 	f->ev = ev;
 	f->spec = *spec;

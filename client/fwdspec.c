@@ -3,11 +3,8 @@
  * into three or four fields, then each field is checked on its own, left
  * to right, so the error names the first field at fault.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "popgate/addr.h"
 #include "popgate/fwdspec.h"
@@ -16,7 +13,6 @@
 #define ANY_BIND	"0.0.0.0"
 #define HOST_ONLY_PORT	22	/* see field_host */
 #define FWD_FIELDS	4	/* BIND, PORT, HOST, HOSTPORT */
-#define REASON_LEN	(ADDR_HOSTLEN + 64)
 
 /* One field of a -L spec: a slice of the spec, brackets included. */
 struct field {
@@ -102,7 +98,7 @@ field_host(const struct field *f, const char *what, char *host, char *why,
     size_t len)
 {
 	char		buf[ADDR_HOSTLEN + 2];	/* room for the brackets */
-	char		reason[ADDR_HOSTLEN + 32];	/* < REASON_LEN */
+	char		reason[ADDR_HOSTLEN + 32];	/* < ADDR_ERRLEN */
 	struct addr	a;
 
 	if (f->len == 0) {
@@ -177,7 +173,7 @@ fwdspec_parse(const char *spec, struct fwdspec *out, char *err,
 {
 	struct field	f[FWD_FIELDS];
 	size_t		n = 0;
-	char		why[REASON_LEN];
+	char		why[ADDR_ERRLEN];
 
 	memset(out, 0, sizeof(*out));
 	if (split_fields(spec, f, &n, why, sizeof(why)) != 0 ||
@@ -186,24 +182,4 @@ fwdspec_parse(const char *spec, struct fwdspec *out, char *err,
 		return -1;
 	}
 	return 0;
-}
-
-bool
-fwdspec_is_loopback(const char *host)
-{
-	struct in_addr	in4;
-	struct in6_addr	in6;
-
-	if (strcasecmp(host, "localhost") == 0) {
-		return true;
-	}
-	if (inet_pton(AF_INET, host, &in4) == 1) {
-		return (ntohl(in4.s_addr) >> 24) == 127;
-	}
-	if (inet_pton(AF_INET6, host, &in6) == 1) {
-		/* ::1, or 127.0.0.0/8 mapped (::ffff:127.0.0.1). */
-		return IN6_IS_ADDR_LOOPBACK(&in6) ||
-		    (IN6_IS_ADDR_V4MAPPED(&in6) && in6.s6_addr[12] == 127);
-	}
-	return false;
 }

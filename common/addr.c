@@ -218,3 +218,15 @@ addr_sa_v6(const struct sockaddr *sa, unsigned char a[16], uint16_t *port)
 	a[10] = a[11] = 0xff;
 	return true;
 }
+
+bool
+addr_sa_is_loopback(const struct sockaddr *sa)
+{
+	static const unsigned char	one[16] = { [15] = 1 };
+	unsigned char			a[16];
+
+	if (addr_sa_v4(sa, a, NULL)) {
+		return a[0] == 127;
+	}
+	return addr_sa_v6(sa, a, NULL) && memcmp(a, one, sizeof(one)) == 0;
+}

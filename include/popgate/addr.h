@@ -45,7 +45,11 @@ bool	addr_sa_v4(const struct sockaddr *sa, unsigned char a[4],
  * port as above. false for any other family. */
 bool	addr_sa_v6(const struct sockaddr *sa, unsigned char a[16],
 	    uint16_t *port);
+/* Is sa in 127.0.0.0/8 (also IPv4-mapped) or ::1? */
+bool	addr_sa_is_loopback(const struct sockaddr *sa);
 
 #define ADDR_STRLEN	(ADDR_HOSTLEN + 8)
+/* Room for any reason addr_parse gives, with a host quoted in it. */
+#define ADDR_ERRLEN	(ADDR_HOSTLEN + 64)
 
 #endif

@@ -24,7 +24,5 @@ struct fwdspec {
 int	fwdspec_parse(const char *spec, struct fwdspec *out, char *err,
 	    size_t errlen);
 
-/* Is this bind host a loopback address (127.0.0.0/8, ::1, localhost)? */
-bool	fwdspec_is_loopback(const char *host);
 
 #endif

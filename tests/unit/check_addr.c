@@ -210,6 +210,35 @@ START_TEST(test_addr_sa_families)
 }
 END_TEST
 
+/* addr_sa_is_loopback: 127.0.0.0/8, mapped too, and ::1 only. */
+START_TEST(test_addr_sa_is_loopback)
+{
+	static const struct {
+		const char	*ip;
+		bool		 loopback;
+	} cases[] = {
+		{ "127.0.0.1", true }, { "127.255.255.255", true },
+		{ "::1", true }, { "::ffff:127.0.0.2", true },
+		{ "0.0.0.0", false }, { "126.255.255.255", false },
+		{ "128.0.0.1", false }, { "192.0.2.127", false },
+		{ "::", false }, { "::2", false }, { "fe80::1", false },
+		{ "::ffff:10.0.0.1", false }, { "::127.0.0.1", false },
+	};
+	struct sockaddr_storage	ss;
+	struct sockaddr		other;
+	size_t			i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		testutil_sockaddr(cases[i].ip, 110, &ss);
+		ck_assert_msg(addr_sa_is_loopback((struct sockaddr *)&ss) ==
+		    cases[i].loopback, "%s", cases[i].ip);
+	}
+	memset(&other, 0, sizeof(other));
+	other.sa_family = AF_UNIX;
+	ck_assert(!addr_sa_is_loopback(&other));
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -223,6 +252,7 @@ addr_suite(void)
 	tcase_add_test(tc, test_addr_format_round_trips);
 	tcase_add_test(tc, test_addr_format_sa_numeric);
 	tcase_add_test(tc, test_addr_sa_families);
+	tcase_add_test(tc, test_addr_sa_is_loopback);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -159,52 +159,6 @@ START_TEST(test_fwdspec_small_err_buffer)
 }
 END_TEST
 
-/* fwdspec_is_loopback. */
-
-struct loop_case {
-	const char	*host;
-	bool		 loopback;
-};
-
-static const struct loop_case loop_cases[] = {
-	{ "127.0.0.1", true },
-	{ "127.0.0.2", true },
-	{ "127.1.2.3", true },
-	{ "127.255.255.255", true },
-	{ "::1", true },
-	{ "0:0:0:0:0:0:0:1", true },
-	{ "::ffff:127.0.0.1", true },
-	{ "localhost", true },
-	{ "LocalHost", true },
-	{ "0.0.0.0", false },
-	{ "126.255.255.255", false },
-	{ "128.0.0.1", false },
-	{ "10.0.0.1", false },
-	{ "192.0.2.127", false },
-	{ "::", false },
-	{ "::2", false },
-	{ "fe80::1", false },
-	{ "::ffff:10.0.0.1", false },
-	{ "[::1]", false },
-	{ "127.0.0.1:22", false },
-	{ "127.0.0", false },
-	{ "127.0.0.1.example.com", false },
-	{ "localhost.example.com", false },
-	{ "localhos", false },
-	{ "pop3", false },
-	{ "", false },
-};
-
-START_TEST(test_fwdspec_is_loopback)
-{
-	const struct loop_case	*c = &loop_cases[_i];
-
-	ck_assert_msg(fwdspec_is_loopback(c->host) == c->loopback,
-	    "fwdspec_is_loopback(\"%s\") should be %s", c->host,
-	    c->loopback ? "true" : "false");
-}
-END_TEST
-
 Suite *
 fwdspec_suite(void)
 {
@@ -215,10 +169,6 @@ fwdspec_suite(void)
 	tcase_add_loop_test(tc, test_fwdspec_rejects, 0, NELEM(fwd_bad));
 	tcase_add_test(tc, test_fwdspec_host_length);
 	tcase_add_test(tc, test_fwdspec_small_err_buffer);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("loopback");
-	tcase_add_loop_test(tc, test_fwdspec_is_loopback, 0,
-	    NELEM(loop_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
