@@ -20,7 +20,6 @@
 #define FP_B64CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789+/"
 #define KEEPALIVE_MAX	86400
-#define REASON_LEN	(ADDR_HOSTLEN + 64)
 
 #define FLAG(member)	offsetof(struct opts, member)
 
@@ -119,12 +118,14 @@ set_config(struct opts *o, const char *arg, char *err, size_t errlen)
 static int
 set_stdio(struct opts *o, const char *arg, char *err, size_t errlen)
 {
-	char	why[REASON_LEN];
+	char	why[ADDR_ERRLEN];
 
 	if (addr_parse(arg, 0, false, &o->stdio_target, why,
 	    sizeof(why)) != 0) {
-		snprintf(err, errlen, "-W \"%s\": %s (expected HOST:PORT)",
-		    arg, why);
+		/* The reason may already say what was expected. */
+		snprintf(err, errlen, "-W \"%s\": %s%s", arg, why,
+		    strstr(why, "expected") != NULL ? "" :
+		    " (expected HOST:PORT)");
 		return -1;
 	}
 	o->stdio = true;

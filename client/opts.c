@@ -19,7 +19,6 @@
 #include "popgate/str.h"
 
 #define DEFAULT_PORT	22
-#define REASON_LEN	(ADDR_HOSTLEN + 64)
 
 /* argv parsing. */
 
@@ -152,7 +151,7 @@ static int
 set_host(struct opts *o, const char *arg, const char *host, char *err,
     size_t errlen)
 {
-	char		 why[REASON_LEN];
+	char		 why[ADDR_ERRLEN];
 	struct addr	 a;
 
 	if (host[0] == '-') {

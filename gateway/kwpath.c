@@ -164,7 +164,6 @@ socket_parse(struct servconf *sc, const struct keyword *kw,
 	struct sockaddr_un	 sun;
 	char			*path = NULL;
 
-	(void)ld;
 	if (kwtype_is_none(kw, argv[0])) {
 		kwtype_clear_string(sc, kw, ld);
 		return 0;

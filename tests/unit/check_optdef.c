@@ -247,7 +247,7 @@ static const struct err_case err_cases[] = {
 	{ "-F", "", "-F: empty file name" },
 	{ "-W", "pop3", "-W \"pop3\": missing port (expected HOST:PORT)" },
 	{ "-W", "pop3:0", "-W \"pop3:0\": bad port \"0\" (expected 1 to "
-	    "65535) (expected HOST:PORT)" },
+	    "65535)" },
 	{ "--fingerprint", "MD5:aa", "--fingerprint \"MD5:aa\": expected "
 	    "\"SHA256:\" and 43 base64 characters, as ssh-keygen -l prints "
 	    "them" },
