@@ -251,7 +251,6 @@ cleanup(struct client *cl)
 		pidfile_remove(cl->o.pid_file);
 	}
 	profile_free(cl->profile);
-	log_use_syslog(-1);	/* -f: syslog's socket too */
 }
 
 /*

@@ -67,9 +67,18 @@ log_set_level(enum log_level level)
 	log_level = level;
 }
 
+/* At exit, by any path (a forked child's too): syslog's socket closed. */
+static void
+syslog_close(void)
+{
+	log_use_syslog(-1);
+}
+
 void
 log_use_syslog(int facility)
 {
+	static bool	registered;
+
 	if (log_facility != -1) {
 		closelog();
 	}
@@ -77,6 +86,9 @@ log_use_syslog(int facility)
 	log_facility_mail = facility;
 	if (facility != -1) {
 		openlog(log_prog, LOG_PID | LOG_NDELAY, facility);
+		if (!registered) {
+			registered = atexit(syslog_close) == 0;
+		}
 	}
 }
 

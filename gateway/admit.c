@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "popgate/addr.h"
 #include "popgate/admit.h"
@@ -20,6 +21,36 @@
 #include "popgate/proxynet.h"
 
 #define ADMIT_DROPLOG_MS	1000	/* at most one drop line per second */
+#define ADMIT_EXPIRE_MS		10000	/* penalty records swept */
+
+void
+admit_init(struct admit *a, const struct penalty_conf *c)
+{
+	memset(a, 0, sizeof(*a));
+	a->pen = penalty_new(c);
+}
+
+void
+admit_reconf(struct admit *a, const struct penalty_conf *c)
+{
+	penalty_set_conf(a->pen, c);
+}
+
+void
+admit_expire(struct admit *a, uint64_t now)
+{
+	if (now >= a->expire_at) {
+		penalty_expire(a->pen, now);
+		a->expire_at = now + ADMIT_EXPIRE_MS;
+	}
+}
+
+void
+admit_fini(struct admit *a)
+{
+	penalty_free(a->pen);
+	a->pen = NULL;
+}
 
 bool
 admit_should_drop(unsigned startups, const struct servconf_maxstartups *ms,
@@ -161,8 +192,7 @@ admit_turned_away(struct admit *a, const struct servconf *sc,
 		log_drop(a, peer, "reason=not-in-proxyfrom");
 		return true;
 	}
-	if (!proxied && src != NULL &&
-	    source_refused(a, sc, ch, peer, NULL, src)) {
+	if (src != NULL && source_refused(a, sc, ch, peer, NULL, src)) {
 		return true;
 	}
 	return flood_refused(a, sc, ch, sb, peer);
@@ -174,11 +204,9 @@ admit_claim(struct admit *a, const struct servconf *sc, struct children *ch,
     size_t i, const struct children_claim *claim, bool stopping)
 {
 	const struct child	*c = &ch->v[i];
-	bool			 ok = true;
+	bool			 ok;
 
-	if (claim->has_src && !stopping) {
-		ok = !source_refused(a, sc, ch, claim->peer, c->via,
-		    &claim->src);
-	}
-	children_source_answer(ch, i, claim, ok && !stopping);
+	ok = !stopping && (!claim->has_src || !source_refused(a, sc, ch,
+	    claim->peer, c->via, &claim->src));
+	children_source_answer(ch, i, claim, ok);
 }

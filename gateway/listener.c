@@ -15,7 +15,6 @@
  * locked.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,7 +47,6 @@
 #define LISTENER_ACCEPTS	16	/* per listener per wake-up */
 #define LISTENER_STOP_MS	5000	/* after SIGTERM, before SIGKILL */
 #define LISTENER_PAUSE_MS	1000	/* no accept after EMFILE for this */
-#define LISTENER_EXPIRE_MS	10000	/* penalty records swept */
 
 struct listener {
 	struct gwconf			*g;	/* what new sessions get */
@@ -66,7 +64,6 @@ struct listener {
 	bool				 stopping;
 	bool				 terminated;	/* SIGTERM sent */
 	uint64_t			 grace_end, kill_at;
-	uint64_t			 next_expire;
 	uint64_t			 auth_failures;	/* reaped sessions' */
 	int64_t				 started;
 	struct pollfd			*pfds;
@@ -163,7 +160,7 @@ reload(struct listener *l)
 		return;
 	}
 	ctlstatus_open(&l->ctl, &g->sc);
-	penalty_set_conf(l->adm.pen, &g->sc.penalties);
+	admit_reconf(&l->adm, &g->sc.penalties);
 	apply_logging(l, &g->sc);
 	gwconf_free(l->g);
 	l->g = g;
@@ -217,8 +214,7 @@ child_main(struct listener *l, struct session_conn *c, int slot)
 	l->owner = NULL;
 	control_forget(l->ctl);
 	l->ctl = NULL;
-	penalty_free(l->adm.pen);
-	l->adm.pen = NULL;
+	admit_fini(&l->adm);
 	net_close(&l->sigfd);
 	c->slot = scoreboard_child(l->sb, slot);
 	l->sb = NULL;
@@ -231,7 +227,6 @@ child_main(struct listener *l, struct session_conn *c, int slot)
 	}
 	/* session_serve ignores SIGUSR1 from its teardown on. */
 	status = session_serve(&g->sc, g->pw, g->bind, c);
-	log_use_syslog(-1);	/* syslog's socket, the parent's: closed too */
 	exit(status);
 }
 
@@ -499,10 +494,7 @@ serve(struct listener *l)
 			reload(l);
 		}
 		stop_step(l);
-		if (now >= l->next_expire) {
-			penalty_expire(l->adm.pen, now);
-			l->next_expire = now + LISTENER_EXPIRE_MS;
-		}
+		admit_expire(&l->adm, now);
 	}
 }
 
@@ -522,7 +514,7 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 		fatal("event=scoreboard-failed error=%s",
 		    log_quote(q, sizeof(q), strerror(errno)));
 	}
-	l.adm.pen = penalty_new(&g->sc.penalties);
+	admit_init(&l.adm, &g->sc.penalties);
 	watch_signals(&l);
 	l.ls = listenset_new();
 	if (listenset_apply(l.ls, &g->sc, err, sizeof(err)) != 0) {
@@ -538,7 +530,7 @@ listener_run(struct gwconf *g, const struct listener_opts *o)
 	children_drop(&l.ch);
 	free(l.pfds);
 	free(l.owner);
-	penalty_free(l.adm.pen);
+	admit_fini(&l.adm);
 	scoreboard_free(l.sb);
 	net_close(&l.sigfd);
 	sigprocmask(SIG_SETMASK, &l.oldmask, NULL);

@@ -179,7 +179,6 @@ serve(struct servconf *sc, const struct args *a)
 {
 	struct listener_opts	 o;
 	struct gwconf		*g = NULL;
-	int			 status;
 
 	set_level(sc, a->debug);
 	log_route_libssh();
@@ -192,9 +191,7 @@ serve(struct servconf *sc, const struct args *a)
 	o.fixed_level = a->debug > 0;
 	log_info("event=starting version=%s libssh=%s", POPGATE_VERSION,
 	    ssh_version(0));
-	status = listener_run(g, &o);
-	log_use_syslog(-1);	/* its socket too is closed on the way out */
-	return status;
+	return listener_run(g, &o);
 }
 
 static int

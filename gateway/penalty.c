@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "popgate/addr.h"
 #include "popgate/penalty.h"
 #include "popgate/str.h"
 #include "popgate/xmem.h"
@@ -189,27 +190,18 @@ penalty_conf_format(const struct penalty_conf *c, char *buf, size_t len)
 bool
 penalty_source_from_sa(const struct sockaddr *sa, struct penalty_source *out)
 {
-	const struct sockaddr_in	*sin = NULL;
-	const struct sockaddr_in6	*sin6 = NULL;
+	unsigned char	a6[16];
 
 	memset(out, 0, sizeof(*out));
-	if (sa->sa_family == AF_INET) {
-		sin = (const struct sockaddr_in *)(const void *)sa;
+	if (addr_sa_v4(sa, out->bytes, NULL)) {	/* mapped ones too */
 		out->family = AF_INET;
-		memcpy(out->bytes, &sin->sin_addr, 4);
 		return true;
 	}
-	if (sa->sa_family != AF_INET6) {
+	if (!addr_sa_v6(sa, a6, NULL)) {
 		return false;
 	}
-	sin6 = (const struct sockaddr_in6 *)(const void *)sa;
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		out->family = AF_INET;
-		memcpy(out->bytes, &sin6->sin6_addr.s6_addr[12], 4);
-		return true;
-	}
 	out->family = AF_INET6;
-	memcpy(out->bytes, sin6->sin6_addr.s6_addr, 8);
+	memcpy(out->bytes, a6, 8);		/* its /64 */
 	return true;
 }
 

@@ -88,8 +88,10 @@ sesschan_refuse_run(struct session *s, ssh_message msg, ssh_channel chan)
 	if (sc == NULL || sc->refused) {
 		return 1;
 	}
-	/* Marked before the write: its flush may poll the event, and a
-	 * CHANNEL_OPEN arriving then reallocates s->chans (see reap). */
+	/*
+	 * Marked before the write: its flush may poll the event, and a
+	 * CHANNEL_OPEN arriving then reallocates s->chans (see reap).
+	 */
 	sc->refused = true;
 	sc = NULL;
 	line = xasprintf("popgated: this gateway only forwards %s\r\n",

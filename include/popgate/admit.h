@@ -26,15 +26,22 @@
 #include "popgate/scoreboard.h"
 #include "popgate/servconf.h"
 
-/*
- * The listener's, zeroed before use; it makes and frees pen
- * (penalty_new, penalty_free) and reconfigures and expires it.
- */
+/* The listener's; pen may be read (popgated status), never replaced. */
 struct admit {
 	struct penalty	*pen;		/* PerSourcePenalties */
+	uint64_t	 expire_at;	/* next sweep of pen */
 	uint64_t	 droplog_at;	/* no drop line before this */
 	unsigned	 droplog_skipped;	/* drops since the last line */
 };
+
+/* Sets a up with PerSourcePenalties c. */
+void	admit_init(struct admit *a, const struct penalty_conf *c);
+/* A reload: new settings, the penalties already given kept. */
+void	admit_reconf(struct admit *a, const struct penalty_conf *c);
+/* Call often: forgets penalties that ran out (a sweep every 10 s). */
+void	admit_expire(struct admit *a, uint64_t now);
+/* Frees what a holds (also in a forked child, which has no use for it). */
+void	admit_fini(struct admit *a);
 
 /*
  * sshd's MaxStartups decision: with `startups` unauthenticated connections

@@ -37,8 +37,9 @@ void	log_show_pid(bool on);
 enum log_level log_get_level(void);
 /*
  * From now on lines go to syslog(3) with this facility (LOG_MAIL, ...)
- * instead of stderr; the pid is syslog's. -1 goes back to stderr. Sets
- * the facility of both categories.
+ * instead of stderr; the pid is syslog's. -1 goes back to stderr (exit()
+ * does that too, closing syslog's socket). Sets the facility of both
+ * categories.
  */
 void	log_use_syslog(int facility);
 /* After log_use_syslog: log_mail lines use this facility instead. */
