@@ -61,12 +61,12 @@ watch(struct bridge *br, int fd, short want, short *reg)
 void
 bridge_fail(struct bridge *br, const char *what, const char *detail)
 {
-	if (br->phase == PH_FAILED) {
+	if (br->phase == BRIDGE_PH_FAILED) {
 		return;
 	}
 	snprintf(br->why, sizeof(br->why), "%s%s%s", what,
 	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
-	br->phase = PH_FAILED;
+	br->phase = BRIDGE_PH_FAILED;
 }
 
 static void
@@ -75,14 +75,14 @@ update_events(struct bridge *br)
 	short	in = 0, back = 0;
 	size_t	n;
 
-	if (br->phase == PH_FAILED) {
+	if (br->phase == BRIDGE_PH_FAILED) {
 		watch(br, br->inner, 0, &br->innerreg);
 		watch(br, br->fd, 0, &br->fdreg);
 		return;
 	}
-	if (br->phase == PH_HANDSHAKE) {
+	if (br->phase == BRIDGE_PH_HANDSHAKE) {
 		back = br->rd_want;
-	} else if (br->phase != PH_RELAY) {
+	} else if (br->phase != BRIDGE_PH_RELAY) {
 		back = POLLIN | (br->cmdlen > 0 ? POLLOUT : 0);
 	} else {
 		in = br->up.len == 0 && !br->up.eof ? POLLIN : 0;
@@ -104,7 +104,7 @@ update_events(struct bridge *br)
 
 /* STLS phases: one command, sent whole (it fits any socket buffer). */
 static void
-send_cmd(struct bridge *br, const char *cmd, enum phase next)
+send_cmd(struct bridge *br, const char *cmd, enum bridge_phase next)
 {
 	snprintf(br->cmd, sizeof(br->cmd), "%s", cmd);
 	br->cmdlen = strlen(br->cmd);
@@ -137,7 +137,7 @@ start_handshake(struct bridge *br)
 		return;
 	}
 	br->rd_want = POLLOUT;	/* the ClientHello goes first */
-	br->phase = PH_HANDSHAKE;
+	br->phase = BRIDGE_PH_HANDSHAKE;
 }
 
 /* The greeting, the CAPA list and the answer to STLS. */
@@ -148,7 +148,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 	char			err[128];
 	int			rc;
 
-	if (br->phase == PH_CAPA && br->capa_listed) {
+	if (br->phase == BRIDGE_PH_CAPA && br->capa_listed) {
 		rc = pop3_capa_line(&br->capa, line, n, err, sizeof(err));
 		if (rc < 0) {
 			bridge_fail(br, "backend CAPA", err);
@@ -156,7 +156,7 @@ stls_line(struct bridge *br, const char *line, size_t n)
 			bridge_fail(br, "backend does not offer STLS (not in "
 			    "its CAPA list)", NULL);
 		} else if (rc == 1) {
-			send_cmd(br, "STLS\r\n", PH_STLS);
+			send_cmd(br, "STLS\r\n", BRIDGE_PH_STLS);
 		}
 		return;
 	}
@@ -164,20 +164,21 @@ stls_line(struct bridge *br, const char *line, size_t n)
 		bridge_fail(br, "backend before TLS", err);
 		return;
 	}
-	if (br->phase == PH_GREETING && r.status == POP3_OK) {
+	if (br->phase == BRIDGE_PH_GREETING && r.status == POP3_OK) {
 		memcpy(br->greeting, line, n);
 		br->greetlen = n;
-		send_cmd(br, "CAPA\r\n", PH_CAPA);
-	} else if (br->phase == PH_CAPA && r.status == POP3_OK) {
+		send_cmd(br, "CAPA\r\n", BRIDGE_PH_CAPA);
+	} else if (br->phase == BRIDGE_PH_CAPA && r.status == POP3_OK) {
 		br->capa_listed = true;
-	} else if (br->phase == PH_CAPA) {
-		send_cmd(br, "STLS\r\n", PH_STLS);	/* no CAPA: just ask */
-	} else if (br->phase == PH_STLS && r.status == POP3_OK) {
+	} else if (br->phase == BRIDGE_PH_CAPA) {
+		/* No CAPA: just ask. */
+		send_cmd(br, "STLS\r\n", BRIDGE_PH_STLS);
+	} else if (br->phase == BRIDGE_PH_STLS && r.status == POP3_OK) {
 		start_handshake(br);
 	} else {
 		snprintf(err, sizeof(err), "%.100s", r.text);
-		bridge_fail(br, br->phase == PH_STLS ? "backend refused STLS" :
-		    "backend greeting", err);
+		bridge_fail(br, br->phase == BRIDGE_PH_STLS ?
+		    "backend refused STLS" : "backend greeting", err);
 	}
 }
 
@@ -187,7 +188,7 @@ stls_phase(struct bridge *br)
 	ssize_t	r, n = 0;
 
 	flush_cmd(br);
-	while (br->phase <= PH_STLS && br->linelen < sizeof(br->line)) {
+	while (br->phase <= BRIDGE_PH_STLS && br->linelen < sizeof(br->line)) {
 		r = bridgeio_back_read(br, br->line + br->linelen,
 		    sizeof(br->line) - br->linelen);
 		if (r == 0) {
@@ -198,8 +199,9 @@ stls_phase(struct bridge *br)
 			break;
 		}
 		br->linelen += (size_t)r;
-		while (br->phase <= PH_STLS && (n = pop3_line_len(br->line,
-		    br->linelen, sizeof(br->line))) > 0) {
+		while (br->phase <= BRIDGE_PH_STLS &&
+		    (n = pop3_line_len(br->line, br->linelen,
+		    sizeof(br->line))) > 0) {
 			stls_line(br, br->line, (size_t)n);
 			memmove(br->line, br->line + n,
 			    br->linelen - (size_t)n);
@@ -211,7 +213,7 @@ stls_phase(struct bridge *br)
 		}
 	}
 	/* Nothing may follow the +OK to STLS in clear (CVE-2011-0411). */
-	if (br->phase == PH_HANDSHAKE && br->linelen > 0) {
+	if (br->phase == BRIDGE_PH_HANDSHAKE && br->linelen > 0) {
 		bridge_fail(br, "backend sent data after its +OK to STLS",
 		    NULL);
 	}
@@ -228,7 +230,7 @@ handshake(struct bridge *br)
 	r = SSL_do_handshake(br->ssl);
 	if (r == 1) {
 		br->rd_want = br->wr_want = 0;
-		br->phase = PH_RELAY;
+		br->phase = BRIDGE_PH_RELAY;
 		/* STLS: the greeting the client has not seen yet. */
 		memcpy(br->down.buf, br->greeting, br->greetlen);
 		br->down.len = br->greetlen;
@@ -246,21 +248,21 @@ handshake(struct bridge *br)
 void
 bridge_pump(struct bridge *br)
 {
-	if (br == NULL || br->phase == PH_FAILED) {
+	if (br == NULL || br->phase == BRIDGE_PH_FAILED) {
 		return;
 	}
 	/* Relaying, only its descriptors' events can move anything. */
-	if (br->phase == PH_RELAY && !br->kick) {
+	if (br->phase == BRIDGE_PH_RELAY && !br->kick) {
 		return;
 	}
 	br->kick = false;
-	if (br->phase <= PH_STLS) {
+	if (br->phase <= BRIDGE_PH_STLS) {
 		stls_phase(br);
 	}
-	if (br->phase == PH_HANDSHAKE) {
+	if (br->phase == BRIDGE_PH_HANDSHAKE) {
 		handshake(br);
 	}
-	if (br->phase == PH_RELAY) {
+	if (br->phase == BRIDGE_PH_RELAY) {
 		bridgeio_relay(br);
 	}
 	update_events(br);
@@ -296,7 +298,8 @@ bridge_new(ssh_event ev, int fd, const struct policy_backend *b,
 		bridge_free(br, false);
 		return NULL;
 	}
-	br->phase = b->tls == POLICY_TLS_STARTTLS ? PH_GREETING : PH_RELAY;
+	br->phase = b->tls == POLICY_TLS_STARTTLS ? BRIDGE_PH_GREETING :
+	    BRIDGE_PH_RELAY;
 	if (b->tls == POLICY_TLS_IMPLICIT) {
 		start_handshake(br);
 	}
@@ -336,7 +339,7 @@ bridge_take_fd(struct bridge *br)
 {
 	int	fd = -1;
 
-	if (br->phase == PH_RELAY) {
+	if (br->phase == BRIDGE_PH_RELAY) {
 		fd = br->outer;
 		br->outer = -1;
 	}
@@ -346,12 +349,12 @@ bridge_take_fd(struct bridge *br)
 bool
 bridge_ready(const struct bridge *br)
 {
-	return br->phase == PH_RELAY;
+	return br->phase == BRIDGE_PH_RELAY;
 }
 
 bool
 bridge_failed(const struct bridge *br, const char **why)
 {
 	*why = br->why;
-	return br->phase == PH_FAILED;
+	return br->phase == BRIDGE_PH_FAILED;
 }

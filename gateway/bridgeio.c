@@ -39,7 +39,7 @@
 
 /* What waits to go out in a direction, from mailbind or raw. */
 const char *
-bridgeio_pending(const struct bridge *br, struct dir *d, size_t *n)
+bridgeio_pending(const struct bridge *br, struct bridge_dir *d, size_t *n)
 {
 	if (br->mb != NULL) {
 		return mailbind_pending(br->mb, d == &br->up ?
@@ -180,7 +180,7 @@ mailbind_events(struct bridge *br)
 
 /* Sends what waits in d's direction. true when something moved. */
 static bool
-flush(struct bridge *br, struct dir *d)
+flush(struct bridge *br, struct bridge_dir *d)
 {
 	const char	*p = NULL;
 	size_t		 n;
@@ -208,7 +208,7 @@ flush(struct bridge *br, struct dir *d)
 
 /* Raw octets into the mailbind. true when it took some. */
 static bool
-feed(struct bridge *br, struct dir *d)
+feed(struct bridge *br, struct bridge_dir *d)
 {
 	size_t	took;
 
@@ -226,11 +226,11 @@ feed(struct bridge *br, struct dir *d)
 
 /* Reads d's source while its raw buffer is empty. true when it did. */
 static bool
-fill(struct bridge *br, struct dir *d)
+fill(struct bridge *br, struct bridge_dir *d)
 {
 	ssize_t	r;
 
-	if (d->len > 0 || d->eof || br->phase == PH_FAILED) {
+	if (d->len > 0 || d->eof || br->phase == BRIDGE_PH_FAILED) {
 		return false;
 	}
 	d->off = 0;
@@ -246,7 +246,7 @@ fill(struct bridge *br, struct dir *d)
 
 /* Passes d's EOF on once everything before it went out. */
 static void
-pass_eof(struct bridge *br, struct dir *d)
+pass_eof(struct bridge *br, struct bridge_dir *d)
 {
 	size_t	n;
 
@@ -279,8 +279,8 @@ bridgeio_relay(struct bridge *br)
 		moved = feed(br, &br->down) || moved;
 		moved = fill(br, &br->up) || moved;
 		moved = fill(br, &br->down) || moved;
-	} while (moved && br->phase == PH_RELAY);
-	if (br->phase == PH_RELAY) {
+	} while (moved && br->phase == BRIDGE_PH_RELAY);
+	if (br->phase == BRIDGE_PH_RELAY) {
 		pass_eof(br, &br->up);
 		pass_eof(br, &br->down);
 	}

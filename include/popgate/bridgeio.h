@@ -23,16 +23,16 @@
 
 struct mailbind;
 
-enum phase {
-	PH_GREETING,		/* STLS: the greeting, kept */
-	PH_CAPA,		/* STLS: CAPA sent, reading its list */
-	PH_STLS,		/* STLS sent, waiting for +OK */
-	PH_HANDSHAKE,
-	PH_RELAY,
-	PH_FAILED
+enum bridge_phase {
+	BRIDGE_PH_GREETING,		/* STLS: the greeting, kept */
+	BRIDGE_PH_CAPA,		/* STLS: CAPA sent, reading its list */
+	BRIDGE_PH_STLS,		/* STLS sent, waiting for +OK */
+	BRIDGE_PH_HANDSHAKE,
+	BRIDGE_PH_RELAY,
+	BRIDGE_PH_FAILED
 };
 
-struct dir {
+struct bridge_dir {
 	char	buf[BRIDGE_BUFSZ];
 	size_t	off, len;	/* raw: read, not yet passed on */
 	bool	eof;		/* its source ended */
@@ -41,7 +41,7 @@ struct dir {
 
 struct bridge {
 	ssh_event	 ev;
-	enum phase	 phase;
+	enum bridge_phase	 phase;
 	int		 fd;		/* backend */
 	int		 inner;		/* ours of the socketpair */
 	int		 outer;		/* the relay's, until taken */
@@ -62,7 +62,7 @@ struct bridge {
 	size_t		 cmdlen;
 	struct pop3_capa capa;
 	bool		 capa_listed;		/* its +OK came */
-	struct dir	 up, down;
+	struct bridge_dir	 up, down;
 	char		 why[300];
 };
 
@@ -72,7 +72,7 @@ void		 bridge_fail(struct bridge *br, const char *what,
 		    const char *detail);
 
 /* bridgeio.c: what waits to go out in d's direction, n octets. */
-const char	*bridgeio_pending(const struct bridge *br, struct dir *d,
+const char	*bridgeio_pending(const struct bridge *br, struct bridge_dir *d,
 		    size_t *n);
 /* The backend, plain or TLS: > 0 octets, 0 EOF, -1 later, -2 failed. */
 ssize_t		 bridgeio_back_read(struct bridge *br, char *p, size_t n);
