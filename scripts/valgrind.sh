@@ -8,8 +8,8 @@
 #      BIN/popgate under valgrind, each run logging into a folder of
 #      its own under B/valgrind/logs/integ/SUITE/ (PID.log: the program
 #      and each child it forks, popgated's session children); the
-#      harness's waits and libcheck's timeouts multiplied by SLOW
-#      (HARNESS_SLOW, CK_TIMEOUT_MULTIPLIER);
+#      harness's waits and TCase timeouts multiplied by SLOW
+#      (HARNESS_SLOW);
 #   3. scripts/vgscan.py over every log: any error, definitely or
 #      indirectly lost block, or descriptor left open at exit fails.
 # scripts/valgrind.supp is used when it exists (findings in libssh,
@@ -58,6 +58,9 @@ step() {
 	"$@" >"$out/$name.out" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
+	if [ "$rc" -eq 124 ]; then
+		echo "valgrind: timed out after $secs s" >>"$out/$name.out"
+	fi
 	# libcheck runs nothing, and passes, for a suite or TCase it lacks.
 	if [ "$rc" -eq 0 ] && grep -q "Checks: 0," "$out/$name.out"; then
 		echo "valgrind: no such suite or TCase" >>"$out/$name.out"
@@ -73,11 +76,15 @@ step() {
 	fi
 }
 
+# Without fork libcheck enforces no TCase timeout: timeout(1) bounds the
+# whole run (it takes about 90 s).
+unit_limit=$((300 * slow))
 # shellcheck disable=SC2086 # $vg is words
-step unit env CK_FORK=no CK_EXCLUDE_TAGS=fork $vg \
-    --log-file="$out/logs/unit/nofork/%p.log" "$b/check_unit"
+step unit timeout -k 30 "$unit_limit" env CK_FORK=no CK_EXCLUDE_TAGS=fork \
+    $vg --log-file="$out/logs/unit/nofork/%p.log" "$b/check_unit"
 # shellcheck disable=SC2086
-step unit-fork env CK_INCLUDE_TAGS=fork $vg \
+step unit-fork timeout -k 30 "$unit_limit" env CK_INCLUDE_TAGS=fork \
+    CK_TIMEOUT_MULTIPLIER="$slow" $vg \
     --log-file="$out/logs/unit/fork/%p.log" "$b/check_unit"
 
 for entry in "$@"; do
@@ -91,7 +98,7 @@ for entry in "$@"; do
 	mkdir -p "$logs" || exit 1
 	step "$name" env CK_RUN_SUITE="$suite" ${tcase:+CK_RUN_CASE="$tcase"} \
 	    POPGATE_BIN="$out/bin" POPGATE_VG_LOGS="$logs" \
-	    HARNESS_SLOW="$slow" CK_TIMEOUT_MULTIPLIER="$slow" \
+	    HARNESS_SLOW="$slow" \
 	    "$b/check_integ"
 done
 

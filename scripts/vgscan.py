@@ -19,11 +19,12 @@ finding when
               program (valgrind's own log among them): not the program's
               to close.
 
-A process that a signal ended (valgrind says "Process terminating with
-default action of signal": a session child that SIGUSR1 or SIGTERM ends
-in its key exchange, on purpose) stopped wherever it was: blocks it was
-building are lost and nothing was closed, so only its errors count, not
-its leaks or descriptors. A process killed by SIGKILL leaves a log
+A process that a stop signal ended (valgrind says "Process terminating
+with default action of signal" 2, 10 or 15: a session child that SIGUSR1
+or SIGTERM ends in its key exchange, on purpose) stopped wherever it was:
+blocks it was building are lost and nothing was closed, so only its
+errors count, not its leaks or descriptors. Any other signal (SIGABRT
+from a failed assertion, SIGSEGV, SIGPIPE...) is a crash: a finding. A process killed by SIGKILL leaves a log
 without a summary (valgrind cannot run then): the tests SIGKILL on
 purpose (a crash, a session stuck past its grace). Those logs are
 counted; any error they hold still fails.
@@ -52,7 +53,9 @@ LEAK_RECORD = re.compile(r" are (definitely|indirectly|possibly) lost in "
                          r"loss record |still reachable in loss record ")
 OPEN_FD = re.compile(r"^Open (?:file descriptor|\S+ socket) (\d+):(.*)$")
 PARENT = re.compile(r"^Parent PID: (\d+)")
-SIGNALLED = "Process terminating with default action of signal"
+SIGNALLED = re.compile(r"^Process terminating with default action of "
+                       r"signal (\d+)")
+STOP_SIGNALS = (2, 10, 15)     # SIGINT, SIGUSR1, SIGTERM: sent on purpose
 FRAMES = 4      # of each error's stack, printed
 
 # Block titles that are valgrind's own reports, not errors.
@@ -77,7 +80,7 @@ class Proc:
         self.summary = None         # ERROR SUMMARY's count; None: SIGKILL
         self.errors = []            # (text, is a leak record)
         self.lost = 0               # definitely + indirectly lost blocks
-        self.signalled = False
+        self.signalled = None       # the signal that ended it
         self.fds = []               # descriptors it opened, as text
 
 
@@ -125,8 +128,9 @@ def read_block(block, proc):
         m = LOST.match(text)
         if m:
             proc.lost += int(m.group(2).replace(",", ""))
-        if text.startswith(SIGNALLED):
-            proc.signalled = True
+        m = SIGNALLED.match(text)
+        if m:
+            proc.signalled = int(m.group(1))
     m = OPEN_FD.match(title)
     if m:
         fd = int(m.group(1))
@@ -176,7 +180,9 @@ def plural(n, word):
 
 
 def findings(proc, check_fds):
-    if proc.signalled:
+    if proc.signalled is not None and proc.signalled not in STOP_SIGNALS:
+        return ["ended by signal %d (a crash)" % proc.signalled]
+    if proc.signalled is not None:
         errors = [e for e, leak in proc.errors if not leak]
         return ["%s (ended by a signal): %s" %
                 (plural(len(errors), "error"), errors[0])] if errors else []

@@ -32,7 +32,7 @@ static struct hgate	 G;
  * everyone (2, 4, 8, 15 s; see README), beyond BackendConnectTimeout.
  */
 static void
-up(const char *label, bool tls, bool apop)
+up(const char *label, bool tls, bool sni, bool apop)
 {
 	struct hdovecot_opts	opts = { false, apop, true, NULL, NULL, false,
 	    NULL, NULL };
@@ -45,6 +45,8 @@ up(const char *label, bool tls, bool apop)
 		htls_make(H, &T);
 		opts.cert = T.cert;
 		opts.key = T.key;
+	}
+	if (sni) {	/* binds pop3s on ::1 too: only where it is wanted */
 		opts.sni_cert = T.named_cert;
 		opts.sni_key = T.named_key;
 	}
@@ -54,19 +56,25 @@ up(const char *label, bool tls, bool apop)
 static void
 tls_setup(void)
 {
-	up("backend-tls", true, false);
+	up("backend-tls", true, false, false);
+}
+
+static void
+sni_setup(void)
+{
+	up("backend-sni", true, true, false);
 }
 
 static void
 plain_setup(void)
 {
-	up("backend-plain", false, false);
+	up("backend-plain", false, false, false);
 }
 
 static void
 apop_setup(void)
 {
-	up("backend-apop", false, true);
+	up("backend-apop", false, false, true);
 }
 
 static void
@@ -584,11 +592,12 @@ backend_tls_suite(void)
 {
 	Suite	*s = suite_create("backend_tls");
 	TCase	*tls = harness_tcase("tls", tls_setup, down, 180);
+	TCase	*sni = harness_tcase("sni", sni_setup, down, 60);
 	TCase	*plain = harness_tcase("plain", plain_setup, down, 180);
 	TCase	*apop = harness_tcase("apop", apop_setup, down, 180);
 
 	tcase_add_test(tls, test_backend_tls_pop3s_retrieves);
-	tcase_add_test(tls, test_backend_tls_by_name_with_sni);
+	tcase_add_test(sni, test_backend_tls_by_name_with_sni);
 	tcase_add_test(tls, test_backend_tls_starttls_retrieves);
 	tcase_add_test(tls, test_backend_tls_wrong_ca_pop3s);
 	tcase_add_test(tls, test_backend_tls_wrong_ca_starttls);
@@ -604,6 +613,7 @@ backend_tls_suite(void)
 	tcase_add_test(plain, test_backend_password_plaintext_allowed);
 	tcase_add_test(apop, test_backend_password_apop);
 	suite_add_tcase(s, tls);
+	suite_add_tcase(s, sni);
 	suite_add_tcase(s, plain);
 	suite_add_tcase(s, apop);
 	return s;

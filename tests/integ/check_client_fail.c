@@ -14,8 +14,8 @@
 
 #include "hpopgate.h"
 
-#define ERR_MS		5000	/* a MUA hears -ERR within this */
-#define RECOVER_MS	20000	/* popgate's backoff is 1, 2, 4, 8 s */
+#define ERR_MS		(5000 * harness_slow())	/* a MUA hears -ERR */
+#define RECOVER_MS	(20000 * harness_slow())	/* backoff 1-8 s */
 #define RETRY_MS	500
 #define RESET_PARTIAL	(256u * 1024u)
 #define POPGATE_ERR	"-ERR [SYS/TEMP] popgate: "

@@ -18,8 +18,8 @@
 #include "hpopgate.h"
 
 #define KEEPALIVE_S	2	/* --keepalive in the hung gateway test */
-#define DETECT_SLACK_MS	4000	/* a loaded machine, on top of 3 x that */
-#define RECOVER_MS	30000	/* backoff 0-1, 0.5-1, 1-2, 2-4 ... s */
+#define DETECT_SLACK_MS	(4000 * harness_slow())	/* on top of 3 x that */
+#define RECOVER_MS	(30000 * harness_slow())	/* jittered backoff */
 #define MID_BYTES	(1024u * 1024u)	/* read of the big RETR, then kill */
 
 static struct hfix	F;

@@ -155,7 +155,7 @@ harness_tcase(const char *name, void (*setup)(void), void (*teardown)(void),
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_unchecked_fixture(tc, NULL, horphan_reap);
-	tcase_set_timeout(tc, timeout);
+	tcase_set_timeout(tc, timeout * slow);
 	return tc;
 }
 

@@ -93,7 +93,7 @@ int		 harness_root_init(void);
  * (failed), or removes the root. */
 void		 harness_root_fini(bool failed);
 /* A TCase with a checked fixture, horphan_reap as its unchecked
- * teardown, and a timeout in seconds. */
+ * teardown, and a timeout in seconds (times HARNESS_SLOW). */
 TCase		*harness_tcase(const char *name, void (*setup)(void),
 		    void (*teardown)(void), double timeout);
 

@@ -87,20 +87,24 @@ chown_tree(const char *path, const struct mail_owner *o)
 static void
 tls_lines(const struct hdovecot_opts *opts, char *buf, size_t len)
 {
+	size_t	n;
+
 	if (opts->cert == NULL) {
 		snprintf(buf, len, "ssl = no\n"
 		    "auth_mechanisms = plain login%s\n",
 		    opts->apop ? " apop" : "");
 		return;
 	}
-	snprintf(buf, len, "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n"
-	    "ssl_min_protocol = TLSv1.2\nauth_mechanisms = plain login%s\n"
-	    "%s%s%s%s%s", opts->cert, opts->key, opts->apop ? " apop" : "",
-	    opts->sni_cert != NULL ? "local_name localhost {\n"
-	    "  ssl_cert = <" : "", opts->sni_cert != NULL ? opts->sni_cert : "",
-	    opts->sni_cert != NULL ? "\n  ssl_key = <" : "",
-	    opts->sni_cert != NULL ? opts->sni_key : "",
-	    opts->sni_cert != NULL ? "\n}\n" : "");
+	n = (size_t)snprintf(buf, len, "ssl = yes\nssl_cert = <%s\n"
+	    "ssl_key = <%s\nssl_min_protocol = TLSv1.2\n"
+	    "auth_mechanisms = plain login%s\n", opts->cert, opts->key,
+	    opts->apop ? " apop" : "");
+	if (opts->sni_cert != NULL && n < len) {
+		ck_assert_ptr_nonnull(opts->sni_key);
+		snprintf(buf + n, len - n, "local_name localhost {\n"
+		    "  ssl_cert = <%s\n  ssl_key = <%s\n}\n", opts->sni_cert,
+		    opts->sni_key);
+	}
 }
 
 /*

@@ -37,7 +37,8 @@ from paramiko.common import (
 )
 from paramiko.message import Message
 
-TIMEOUT = 30.0          # any single wait
+SLOW = int(os.environ.get("HARNESS_SLOW", "1"))   # as the harness's
+TIMEOUT = 30.0 * SLOW   # any single wait
 BIG = 64 * 1024         # over-long user names and passwords
 HUGE = 300 * 1024       # over libssh's 256 KiB packet limit
 STRICT_C = "kex-strict-c-v00@openssh.com"
@@ -524,7 +525,7 @@ def preauth_steps(g, t, steps, seen):
             t._send_message(m)
         elif step == "service":
             t._send_message(service_request("ssh-userauth"))
-            wait_until(lambda: MSG_SERVICE_ACCEPT in seen, 10)
+            wait_until(lambda: MSG_SERVICE_ACCEPT in seen, 10 * SLOW)
         elif step == "connection":
             t._send_message(service_request("ssh-connection"))
         elif step == "probe":
@@ -537,7 +538,7 @@ def preauth_steps(g, t, steps, seen):
             m.add_string(g.key.get_name())
             m.add_string(g.key.asbytes())
             t._send_message(m)
-            wait_until(lambda: MSG_USERAUTH_PK_OK in seen, 10)
+            wait_until(lambda: MSG_USERAUTH_PK_OK in seen, 10 * SLOW)
 
 
 # ---- transport layer
